@@ -1,0 +1,118 @@
+"""Admin for bots and their galleries; credentials are write-only here as everywhere."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from bots import services
+from bots.forms import BotAdminForm
+from bots.models import Bot, BotImage
+
+STATUS_FIELDS = ["x_user_id", "verified_at", "attention_reason", "created_at", "updated_at"]
+
+
+@admin.register(Bot)
+class BotAdmin(admin.ModelAdmin):
+    form = BotAdminForm
+    list_display = [
+        "name",
+        "handle",
+        "platform",
+        "is_active",
+        "posting_mode",
+        "daily_post_cap",
+        "credentials_saved",
+        "verified_at",
+        "attention",
+    ]
+    list_filter = ["platform", "is_active", "posting_mode"]
+    search_fields = ["name", "handle", "x_user_id"]
+    filter_horizontal = ["owners"]
+    readonly_fields = STATUS_FIELDS
+    fieldsets = [
+        (None, {"fields": ["name", "handle", "platform", "owners"]}),
+        ("Posting", {"fields": ["is_active", "posting_mode", "daily_post_cap"]}),
+        (
+            "X credentials (write-only)",
+            {
+                "fields": [
+                    "consumer_key",
+                    "consumer_secret",
+                    "access_token",
+                    "access_token_secret",
+                ],
+                "description": "Saved credentials are encrypted and never shown again.",
+            },
+        ),
+        (
+            "Status",
+            {
+                "fields": [
+                    "x_user_id",
+                    "verified_at",
+                    "attention_reason",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    actions = ["verify", "generate_drafts", "pause", "resume"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description="Credentials", boolean=True)
+    def credentials_saved(self, bot):
+        return bot.has_credentials()
+
+    @admin.display(description="Needs attention")
+    def attention(self, bot):
+        if not bot.attention_reason:
+            return ""
+        return format_html('<span title="{}">⚠ {}</span>', bot.attention_reason, "yes")
+
+    @admin.action(description="Verify credentials with X")
+    def verify(self, request, queryset):
+        for bot in queryset:
+            outcome = services.verify_bot(bot)
+            self.message_user(
+                request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR
+            )
+
+    @admin.action(description="Generate 5 drafts for each selected bot")
+    def generate_drafts(self, request, queryset):
+        from tweets.services import request_generation
+
+        for bot in queryset:
+            request_generation(bot, count=5, by=request.user)
+        self.message_user(
+            request,
+            f"Generating drafts for {len(queryset)} bot(s) on the worker; they appear in "
+            "the review queue when ready.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Pause selected bots")
+    def pause(self, request, queryset):
+        for bot in queryset:
+            services.pause_bot(bot)
+        self.message_user(request, f"Paused {len(queryset)} bot(s).", messages.SUCCESS)
+
+    @admin.action(description="Resume selected bots")
+    def resume(self, request, queryset):
+        for bot in queryset:
+            services.resume_bot(bot)
+        self.message_user(request, f"Resumed {len(queryset)} bot(s).", messages.SUCCESS)
+
+
+@admin.register(BotImage)
+class BotImageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "bot", "width", "height", "has_alt_text", "created_at"]
+    list_filter = ["bot"]
+    search_fields = ["alt_text", "sha256"]
+    list_select_related = ["bot"]
+    readonly_fields = ["sha256", "format", "width", "height", "created_at"]
+
+    @admin.display(description="Alt text", boolean=True)
+    def has_alt_text(self, image):
+        return bool(image.alt_text)

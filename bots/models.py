@@ -1,0 +1,117 @@
+"""Bots: an X account Aviary speaks for, its encrypted credentials and its image gallery."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from bots import credentials as crypto
+from bots.credentials import CREDENTIAL_NAMES, Credentials
+
+handle_validator = RegexValidator(
+    r"^[A-Za-z0-9_]{1,15}$", "An X handle is 1 to 15 letters, digits or underscores, without @."
+)
+
+
+class BotQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(owners=user)
+
+
+class Bot(models.Model):
+    class Platform(models.TextChoices):
+        X = "x", "X"
+        SANDBOX = "sandbox", "Sandbox"
+
+    class PostingMode(models.TextChoices):
+        REVIEW = "review", "Review first"
+        AUTOPILOT = "autopilot", "Autopilot"
+
+    name = models.CharField(max_length=80, unique=True)
+    handle = models.CharField(max_length=15, validators=[handle_validator])
+    platform = models.CharField(max_length=10, choices=Platform, default=Platform.SANDBOX)
+    # Fernet tokens only: the plaintext never reaches a column (bots.credentials).
+    encrypted_consumer_key = models.TextField(blank=True, editable=False)
+    encrypted_consumer_secret = models.TextField(blank=True, editable=False)
+    encrypted_access_token = models.TextField(blank=True, editable=False)
+    encrypted_access_token_secret = models.TextField(blank=True, editable=False)
+    x_user_id = models.CharField("X user id", max_length=32, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    attention_reason = models.TextField(
+        blank=True, help_text="Why this bot needs a person (e.g. credentials refused)."
+    )
+    posting_mode = models.CharField(max_length=10, choices=PostingMode, default=PostingMode.REVIEW)
+    daily_post_cap = models.PositiveIntegerField(
+        default=24, validators=[MinValueValidator(1)], help_text="Most posts in any 24 hours."
+    )
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="bots",
+        blank=True,
+        help_text="Users allowed to run this bot.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} (@{self.handle})"
+
+    def get_absolute_url(self):
+        return reverse("admin:bots_bot_change", args=[self.pk])
+
+    def credentials(self) -> Credentials:
+        """Decrypt the four credentials; raises CredentialsUnreadable, never returns garbage."""
+        tokens = {name: getattr(self, f"encrypted_{name}") for name in CREDENTIAL_NAMES}
+        return Credentials(
+            **{name: crypto.decrypt(token) if token else "" for name, token in tokens.items()}
+        )
+
+    def set_credentials(self, **values: str) -> None:
+        """Encrypt the given credentials onto the row (not saved); blank values keep the old."""
+        for name, value in values.items():
+            if name not in CREDENTIAL_NAMES:
+                raise TypeError(f"Unknown credential {name!r}")
+            if value:
+                setattr(self, f"encrypted_{name}", crypto.encrypt(value))
+
+    def credential_status(self) -> dict[str, bool]:
+        return {name: bool(getattr(self, f"encrypted_{name}")) for name in CREDENTIAL_NAMES}
+
+    def has_credentials(self) -> bool:
+        return all(self.credential_status().values())
+
+    def needs_attention(self) -> bool:
+        return bool(self.attention_reason)
+
+
+def gallery_path(image, filename):
+    # Generated names only: the uploader's file name never reaches a path.
+    return f"gallery/{image.bot_id}/{image.sha256[:2]}/{image.sha256}.{image.format.lower()}"
+
+
+class BotImage(models.Model):
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=gallery_path, width_field="width", height_field="height")
+    format = models.CharField(max_length=10)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["bot", "sha256"], name="unique_image_per_bot")
+        ]
+
+    def __str__(self):
+        return f"Image {self.sha256[:10]} of {self.bot.name}"

@@ -1,0 +1,17 @@
+"""URLs of a bot's own pages."""
+
+from django.urls import path
+
+from bots import views
+
+app_name = "bots"
+
+urlpatterns = [
+    path("<int:pk>/", views.bot_detail, name="detail"),
+    path("<int:pk>/settings/", views.bot_settings, name="settings"),
+    path("<int:pk>/pause/", views.pause, name="pause"),
+    path("<int:pk>/resume/", views.resume, name="resume"),
+    path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/generate/", views.generate, name="generate"),
+    path("<int:pk>/generate/<int:job_pk>/", views.generation_job, name="generation_job"),
+]

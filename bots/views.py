@@ -1,0 +1,122 @@
+"""The site's pages about bots: the dashboard of the flock and each bot's own page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from bots import dashboard as stats
+from bots import services
+from bots.access import bot_for_user
+from bots.forms import BotSettingsForm
+from bots.models import Bot
+from corpora.models import BotCorpus
+from project.health import read_health
+from tweets.forms import GenerateForm
+from tweets.models import GenerationJob
+from tweets.services import request_generation
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    now = timezone.now()
+    bots = Bot.objects.visible_to(request.user)
+    page = Paginator(stats.bot_rows(bots), stats.BOTS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = stats.counts_by_bot([bot.pk for bot in page], now)
+    for bot in page:
+        bot.counts = counts.get(bot.pk, {"drafts": 0, "queued": 0, "failed": 0})
+    context = {
+        "page": page,
+        "chart": stats.chart_bars(stats.posts_per_day(bots, now)),
+        "health": read_health(),
+    }
+    return render(request, "bots/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def bot_detail(request, pk):
+    bot = bot_for_user(request.user, pk)
+    return render(request, "bots/bot_detail.html", _detail_context(bot))
+
+
+@login_required
+@require_POST
+def bot_settings(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = BotSettingsForm(request.POST, instance=bot)
+    if not form.is_valid():
+        return render(request, "bots/bot_detail.html", _detail_context(bot, form=form), status=400)
+    form.save()
+    messages.success(request, "Settings saved.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def pause(request, pk):
+    bot = bot_for_user(request.user, pk)
+    services.pause_bot(bot)
+    messages.success(request, f"{bot.name} is paused: nothing is posted until you resume it.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def resume(request, pk):
+    bot = bot_for_user(request.user, pk)
+    services.resume_bot(bot)
+    messages.success(request, f"{bot.name} is active again.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def verify(request, pk):
+    bot = bot_for_user(request.user, pk)
+    outcome = services.verify_bot(bot)
+    level = messages.SUCCESS if outcome.ok else messages.ERROR
+    messages.add_message(request, level, outcome.message)
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def generate(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(bot, generate_form=form)
+        return render(request, "bots/bot_detail.html", context, status=400)
+    job = request_generation(
+        bot, count=form.cleaned_data["count"], seed=form.cleaned_data["seed"], by=request.user
+    )
+    if request.htmx:
+        return render(request, "bots/includes/generation_job.html", {"job": job, "bot": bot})
+    messages.success(request, "Writing drafts on the worker; they appear below when ready.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_GET
+def generation_job(request, pk, job_pk):
+    bot = bot_for_user(request.user, pk)
+    job = get_object_or_404(GenerationJob, pk=job_pk, bot=bot)
+    drafts = bot.tweets.filter(state="draft", created_at__gte=job.created_at).order_by("pk")
+    context = {"job": job, "bot": bot, "drafts": drafts[: job.count]}
+    return render(request, "bots/includes/generation_job.html", context)
+
+
+def _detail_context(bot, *, form=None, generate_form=None) -> dict:
+    links = BotCorpus.objects.filter(bot=bot).select_related("corpus").order_by("-weight")
+    return {
+        "bot": bot,
+        "form": form or BotSettingsForm(instance=bot),
+        "generate_form": generate_form or GenerateForm(),
+        "corpus_links": links,
+        "jobs": bot.generation_jobs.order_by("-created_at")[:3],
+        "recent": bot.tweets.order_by("-pk")[:10],
+    }

@@ -1,0 +1,583 @@
+"""A light Markov text engine: new sentences in the voice of a corpus, with no Django.
+
+``MarkovModel.build(text)`` compiles a corpus, ``model.sentence(rng=...)`` writes a sentence,
+``to_bytes()``/``from_bytes()`` store the model; ``python -m corpora.markov --help`` runs it.
+
+The model is the corpus itself as an array of word ids plus a k-gram index: every position of
+the corpus, sorted by the state_size words that start there, so each state owns one run of
+occurrences. Choosing a uniform occurrence of the current state and reading the word after it
+(or before it, to grow a sentence backwards from a seed) samples exactly the chain markovify
+counts, and the same index finds verbatim copies of the corpus without scanning its text.
+"""
+
+import argparse
+import math
+import random
+import re
+import struct
+import sys
+import unicodedata
+import zlib
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, compress, repeat
+from operator import lshift, ne, or_
+
+DEFAULT_TRIES = 10
+DEFAULT_MAX_OVERLAP_RATIO = 0.7
+DEFAULT_MAX_OVERLAP_TOTAL = 15
+MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
+
+SEP = 0  # word id that pads each sentence: before it, it is BEGIN; after it, END
+MAGIC = b"AVMK"
+VERSION = 1
+_HEADER = struct.Struct("<4sBB")
+_COUNTS = struct.Struct("<IIIIIB")
+_SOURCE = struct.Struct("<IId")
+
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_CLOSERS = "\"')]}\u00bb\u201d\u2019"  # typographic closing quotes too
+_OPENERS = "\"'([{\u00ab\u201c\u2018"
+_ENDERS = ".!?" + _CLOSERS
+_DASHES = "-\u2013\u2014"
+_INITIALISM = re.compile(r"[A-Za-z0-9]{1,2}(?:\.[A-Za-z0-9]{1,2})+\.")
+# markovify's splitters.py lists (states, titles, streets, months), plus a few more.
+_ABBR_CAPPED = frozenset(
+    {
+        *("ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind"),
+        *("kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev"),
+        *("okla", "ore", "pa", "tenn", "vt", "va", "wash", "wis", "wyo", "u.s", "mr", "ms"),
+        *("mrs", "msr", "dr", "gov", "pres", "sen", "sens", "rep", "reps", "prof", "gen"),
+        *("messrs", "col", "sr", "jf", "sgt", "mgr", "fr", "rev", "jr", "snr", "atty", "supt"),
+        *("ave", "blvd", "st", "rd", "hwy", "jan", "feb", "mar", "apr", "jun", "jul", "aug"),
+        *("sep", "sept", "oct", "nov", "dec", "mt", "ft", "co", "corp", "inc", "ltd", "bros"),
+        *("dept", "esq", "hon", "capt", "lt", "maj", "mme", "mlle", "univ"),
+    }
+)
+_ABBR_LOWER = frozenset({"etc", "v", "vs", "viz", "al", "pct", "cf", "approx", "ca", "esp"})
+# "No." is an answer as often as an abbreviation: only a number after it decides.
+_ABBR_BEFORE_NUMBER = frozenset({"no", "nos", "vol", "vols", "fig", "figs", "art", "p", "pp"})
+# markovify drops source sentences with quotes or brackets, which a chain would leave unbalanced;
+# unidecode makes it catch the typographic quotes too.
+_QUOTES = "'\u2018\u2019\u201a\u201b"
+_UNBALANCED = re.compile(
+    f'["()\\[\\]\u00ab\u00bb\u201c\u201d\u201e\u201f]|(?:^|\\s)[{_QUOTES}]|[{_QUOTES}](?:\\s|$)'
+)
+
+
+class CorpusTooSmall(ValueError):
+    """The corpus has no sentence long enough to learn a state from."""
+
+
+class UnknownWord(ValueError):
+    """A seed word that the corpus never uses."""
+
+
+def split_sentences(text: str) -> Iterator[list[str]]:
+    """The text's sentences, each a list of its whitespace-delimited words kept verbatim.
+
+    A sentence ends at a blank line or at a word ending in . ! or ? (closing quotes and
+    brackets may follow) unless the next word starts in lower case or with a dash, or the word
+    is an abbreviation (Mr. Dr. St. etc. e.g. U.S. J. and the like; No. and p. before a number).
+    """
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        words = paragraph.split()
+        start = 0
+        for i in [i for i, word in enumerate(words[:-1]) if word[-1] in _ENDERS]:
+            if _ends_sentence(words[i], words[i + 1]):
+                yield words[start : i + 1]
+                start = i + 1
+        if start < len(words):
+            yield words[start:]
+
+
+def _ends_sentence(word: str, following: str) -> bool:
+    core = word.rstrip(_CLOSERS)
+    if not core or core[-1] not in ".!?":
+        return False
+    if following[0].islower() or following[0] in _DASHES:
+        return False
+    core = core.lstrip(_OPENERS) or core
+    if _INITIALISM.fullmatch(core):
+        return False
+    if core[-1] != ".":
+        return True
+    if sum(map(str.isupper, core)) > 1:
+        return True
+    clipped = core[:-1].lower()
+    if not clipped:
+        return True
+    if clipped in _ABBR_BEFORE_NUMBER and following[0].isdigit():
+        return False
+    if core[0].isupper():
+        return len(clipped) > 1 and clipped not in _ABBR_CAPPED
+    return clipped not in _ABBR_LOWER
+
+
+def _normalise(word: str) -> str:
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start])[0] == "P":
+        start += 1
+    while end > start and unicodedata.category(word[end - 1])[0] == "P":
+        end -= 1
+    return word[start:end].casefold()
+
+
+def _weighted_length(text: str) -> int:
+    # Imported on use: the engine must run where the project (and tweets.text) is absent.
+    from tweets.text import weighted_length
+
+    return weighted_length(text)
+
+
+class _Vocabulary(dict):
+    def __missing__(self, word):
+        self[word] = n = len(self)
+        return n
+
+
+class MarkovModel:
+    """A Markov chain over words, read from an index of its corpus (see the module docstring).
+
+    Attributes: ``state_size``, ``sentence_count`` and ``word_count`` (of the sentences kept:
+    markovify's filter drops sentences with quotes or brackets, and sentences shorter than
+    state_size + 1 words only ever reproduce themselves).
+    """
+
+    def __init__(self, state_size, words, corpus, occ, keys, off, sources):
+        self.state_size = state_size
+        self._words = words  # id -> word; id 0 is SEP
+        self._corpus = corpus  # [SEP]*k + sentence, for every sentence, then [SEP]*k
+        self._occ = occ  # window start positions, sorted by (window's words, position)
+        self._keys = keys  # the distinct windows, as ids packed into one int, sorted
+        self._off = off  # occurrences of window keys[g] are occ[off[g]:off[g + 1]]
+        self._sources = sources  # (start, end, weight) of each combined corpus in _corpus
+        self._bits = max(1, (len(words) - 1).bit_length())
+        self._mask = (1 << (self._bits * state_size)) - 1
+        self._starts = [start for start, _, _ in sources[1:]] if len(sources) > 1 else None
+        self._weights = [weight for _, _, weight in sources]
+        self._by_norm = None
+        self._seed_tables = {}
+
+    @property
+    def sentence_count(self) -> int:
+        return self._off[1]  # occurrences of the all-SEP window, which starts every sentence
+
+    @property
+    def word_count(self) -> int:
+        return len(self._corpus) - self.state_size * (self.sentence_count + 1)
+
+    @classmethod
+    def build(cls, text: str, state_size: int = 2) -> "MarkovModel":
+        """Compile ``text``; raises CorpusTooSmall if no sentence has state_size + 1 words."""
+        _check_state_size(state_size)
+        vocabulary = _Vocabulary({"": SEP})
+        stream = []
+        pad = [SEP] * state_size
+        for sentence in split_sentences(text.lstrip("\ufeff")):
+            if len(sentence) > state_size and not _UNBALANCED.search(" ".join(sentence)):
+                stream += pad
+                stream += map(vocabulary.__getitem__, sentence)
+        if not stream:
+            raise CorpusTooSmall(
+                f"The corpus is too small: no sentence has at least {state_size + 1} words "
+                "(sentences with quotes or brackets are left out)."
+            )
+        # Frequent words get small ids, which makes the stored model smaller.
+        counts = Counter(stream)
+        ranked = sorted(range(1, len(vocabulary)), key=counts.__getitem__, reverse=True)
+        new_id = [0] * len(vocabulary)
+        for rank, old in enumerate(ranked, 1):
+            new_id[old] = rank
+        spelled = list(vocabulary)
+        words = [""] + [spelled[old] for old in ranked]
+        corpus = array("I", map(new_id.__getitem__, stream))
+        corpus.extend(pad)
+        return cls._indexed(state_size, words, corpus, [(0, len(corpus) - state_size, 1.0)])
+
+    @classmethod
+    def combine(cls, weighted_models: Iterable[tuple["MarkovModel", float]]) -> "MarkovModel":
+        """One model speaking from several, like markovify.combine: each transition's count is
+        the sum of the models' counts times their weights (>= 0, at least one positive). The
+        models must share a state size; sentences are checked for originality against all."""
+        pairs = list(weighted_models)
+        if not pairs:
+            raise ValueError("combine needs at least one (model, weight) pair.")
+        state_size = pairs[0][0].state_size
+        if any(model.state_size != state_size for model, _ in pairs):
+            raise ValueError("Models combined must share a state size.")
+        weights = [float(weight) for _, weight in pairs]
+        if not all(math.isfinite(w) and w >= 0 for w in weights) or not any(weights):
+            raise ValueError("Weights must be finite, non-negative and not all zero.")
+        vocabulary = _Vocabulary({"": SEP})
+        corpus = array("I")
+        sources = []
+        for (model, _), weight in zip(pairs, weights, strict=True):
+            new_id = list(map(vocabulary.__getitem__, model._words))
+            for start, end, inner in model._sources:
+                base = len(corpus)
+                corpus.extend(map(new_id.__getitem__, model._corpus[start:end]))
+                sources.append((base, len(corpus), inner * weight))
+        corpus.extend([SEP] * state_size)
+        return cls._indexed(state_size, list(vocabulary), corpus, sources)
+
+    @classmethod
+    def _indexed(cls, state_size, words, corpus, sources):
+        bits = max(1, (len(words) - 1).bit_length())
+        n = len(corpus) - state_size  # windows followed by a word
+        window = corpus[:n].tolist()
+        for i in range(1, state_size):
+            window = map(or_, map(lshift, window, repeat(bits)), corpus[i : i + n])
+        window = list(window)
+        occ = sorted(range(n), key=window.__getitem__)
+        ordered = list(map(window.__getitem__, occ))
+        del window
+        starts = [0, *compress(range(1, n), map(ne, ordered[1:], ordered))]
+        keys = _key_array(map(ordered.__getitem__, starts), bits * state_size)
+        off = array("I", starts)
+        off.append(n)
+        return cls(state_size, words, corpus, array("I", occ), keys, off, sources)
+
+    def sentence(
+        self,
+        seed: str | None = None,
+        max_length: int = 280,
+        tries: int = DEFAULT_TRIES,
+        rng: random.Random | None = None,
+        min_words: int = 1,
+        length: Callable[[str], int] | None = None,
+        max_overlap_ratio: float = DEFAULT_MAX_OVERLAP_RATIO,
+        max_overlap_total: int = DEFAULT_MAX_OVERLAP_TOTAL,
+    ) -> str | None:
+        """A new sentence, or None if ``tries`` attempts all broke a constraint.
+
+        With ``seed`` the sentence contains that word (ignoring case and surrounding
+        punctuation), grown backwards to a sentence start and forwards to an end; a word the
+        corpus lacks raises UnknownWord. ``length`` measures the text against ``max_length``
+        (default: X's weighted length) and must count each word at least 1, since walks stop
+        past ``max_length`` words. Like markovify, a sentence is rejected when it repeats
+        min(max_overlap_total, round(max_overlap_ratio * words)) + 1 consecutive words of the
+        corpus.
+        """
+        rng = rng or _rng
+        length = length or _weighted_length
+        table = self._seed_table(seed) if seed is not None else None
+        for _ in range(tries):
+            out, windows = self._draft(table, max_length, rng.random)
+            if out is None or len(out) < min_words:
+                continue
+            text = " ".join(map(self._words.__getitem__, out))
+            if length(text) <= max_length and self._is_original(
+                out, windows, max_overlap_ratio, max_overlap_total
+            ):
+                return text
+        return None
+
+    def _draft(self, table, limit, random):
+        """Word ids of one walk, with the group of each full window; (None, None) if too long."""
+        k = self.state_size
+        if table is None:
+            out, windows = [], []
+            return (
+                (out, windows) if self._forward(0, 0, out, windows, limit, random) else (None, None)
+            )
+        corpus, keys, bits = self._corpus, self._keys, self._bits
+        ranges, cumulative = table
+        a, b = ranges[bisect_right(cumulative, random() * cumulative[-1])]
+        p = self._occ[a + int(random() * (b - a))]  # an occurrence of the seed
+        key = _pack(corpus[p - k + 1 : p + 1], bits)  # the window that ends with it
+        group = anchor = bisect_left(keys, key)
+        back, windows = [], [group]
+        if corpus[p - k + 1] != SEP:
+            shift = bits * (k - 1)
+            back_key = key
+            while True:
+                lo, hi = self._off[group], self._off[group + 1]
+                word = corpus[self._pick(lo, hi, random) - 1]
+                if word == SEP:
+                    break
+                back.append(word)
+                if len(back) > limit:
+                    return None, None
+                back_key = (word << shift) | (back_key >> bits)
+                group = bisect_left(keys, back_key)
+                windows.append(group)
+        back.reverse()
+        windows.reverse()
+        out = back + [w for w in corpus[p - k + 1 : p + 1] if w != SEP]
+        if len(out) < k:
+            windows = []
+        if not self._forward(key, anchor, out, windows, limit, random):
+            return None, None
+        return out, windows
+
+    def _forward(self, key, group, out, windows, limit, random):
+        k, bits, mask = self.state_size, self._bits, self._mask
+        corpus, occ, keys, off = self._corpus, self._occ, self._keys, self._off
+        single = self._starts is None
+        while True:
+            lo = off[group]
+            if single:
+                p = occ[lo + int(random() * (off[group + 1] - lo))]
+            else:
+                p = self._pick(lo, off[group + 1], random)
+            word = corpus[p + k]
+            if word == SEP:
+                return True
+            out.append(word)
+            if len(out) > limit:
+                return False
+            key = ((key << bits) & mask) | word
+            group = bisect_left(keys, key)
+            if len(out) >= k:
+                windows.append(group)
+
+    def _pick(self, lo, hi, random):
+        """A position from occ[lo:hi] (one window's occurrences), weighted by source."""
+        if self._starts is None:
+            return self._occ[lo + int(random() * (hi - lo))]
+        parts = self._split(lo, hi)
+        cumulative = list(accumulate((b - a) * w for a, b, w in parts))
+        i = min(bisect_right(cumulative, random() * cumulative[-1]), len(parts) - 1)
+        a, b, _ = parts[i]
+        return self._occ[a + int(random() * (b - a))]
+
+    def _split(self, lo, hi):
+        """occ[lo:hi], sorted by position, cut into (start, end, weight) by source."""
+        if self._starts is None:
+            return [(lo, hi, self._weights[0])]
+        cuts = [lo, *(bisect_left(self._occ, s, lo, hi) for s in self._starts), hi]
+        return list(zip(cuts, cuts[1:], self._weights, strict=False))
+
+    def _is_original(self, out, windows, ratio, total):
+        """False if some run of the sentence's words appears verbatim in the corpus.
+
+        Each run is looked up through its rarest window: only that window's occurrences are
+        compared with the corpus, never the whole text.
+        """
+        k, count = self.state_size, len(out)
+        run = min(min(total, round(ratio * count)) + 1, count)
+        if run <= k + 1:
+            return False  # every run this short is a window of the chain, so in the corpus
+        off, occ, corpus = self._off, self._occ, self._corpus
+        sizes = [off[g + 1] - off[g] for g in windows]
+        words = array("I", out)
+        for i in range(count - run + 1):
+            anchor = min(range(i, i + run - k + 1), key=sizes.__getitem__)
+            target = words[i : i + run]
+            shift = anchor - i
+            g = windows[anchor]
+            for j in range(off[g], off[g + 1]):
+                start = occ[j] - shift
+                if start >= 0 and corpus[start : start + run] == target:
+                    return False
+        return True
+
+    def _seed_table(self, seed):
+        """Occurrence ranges in occ of the seed's spellings, with cumulative weights."""
+        norm = _normalise(seed.strip())
+        if norm in self._seed_tables:
+            return self._seed_tables[norm]
+        if self._by_norm is None:
+            self._by_norm = {}
+            for i, word in enumerate(self._words[1:], 1):
+                self._by_norm.setdefault(_normalise(word), []).append(i)
+        keys, off, shift = self._keys, self._off, self._bits * (self.state_size - 1)
+        ranges, weights = [], []
+        for word in self._by_norm.get(norm, ()) if norm else ():
+            first = bisect_left(keys, word << shift)
+            last = bisect_left(keys, (word + 1) << shift)
+            # One source: the seed's windows form one run of occ; else split each by source.
+            groups = [first] if self._starts is None else range(first, last)
+            for g in groups:
+                hi = off[last] if self._starts is None else off[g + 1]
+                for a, b, w in self._split(off[g], hi):
+                    if b > a and w > 0:
+                        ranges.append((a, b))
+                        weights.append((b - a) * w)
+        if not ranges:
+            raise UnknownWord(f"“{seed}” does not occur in the corpus as a word.")
+        if len(self._seed_tables) >= 64:
+            self._seed_tables.clear()
+        self._seed_tables[norm] = table = (ranges, list(accumulate(weights)))
+        return table
+
+    def to_bytes(self) -> bytes:
+        """The model in a compact binary form (see ``from_bytes``)."""
+        vocabulary = "\n".join(self._words[1:]).encode()
+        deltas = [self._keys[0], *map(_sub, self._keys[1:], self._keys)]
+        sizes = array("I", map(_sub, self._off[1:], self._off))
+        parts = [
+            _COUNTS.pack(
+                len(self._words),
+                len(self._corpus),
+                len(self._keys),
+                len(self._sources),
+                len(vocabulary),
+                0,
+            ),
+            vocabulary,
+            *(_SOURCE.pack(*source) for source in self._sources),
+            _planes(self._corpus),
+            _planes(self._occ),
+            _planes(deltas),
+            _planes(sizes),
+        ]
+        return _HEADER.pack(MAGIC, VERSION, self.state_size) + zlib.compress(b"".join(parts), 6)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "MarkovModel":
+        """A model from ``to_bytes()`` output: "AVMK", a version byte and the state size, then
+        zlib of: counts, the words joined by newlines, the sources, and the arrays (corpus,
+        occ, key deltas, group sizes) each as a width byte and that many byte planes.
+        Raises ValueError for anything else."""
+        data = bytes(data)
+        if len(data) < _HEADER.size or data[:4] != MAGIC:
+            raise ValueError("Not an Aviary Markov model (bad magic bytes).")
+        _, version, state_size = _HEADER.unpack_from(data)
+        if version != VERSION or not MIN_STATE_SIZE <= state_size <= MAX_STATE_SIZE:
+            raise ValueError(f"Unsupported Markov model (version {version}).")
+        try:
+            return cls._decode(state_size, zlib.decompress(data[_HEADER.size :]))
+        except (zlib.error, struct.error, UnicodeDecodeError, IndexError, OverflowError) as e:
+            raise ValueError(f"Corrupt Markov model: {e}") from None
+
+    @classmethod
+    def _decode(cls, state_size, payload):
+        n_words, n_corpus, n_keys, n_sources, n_vocab, _ = _COUNTS.unpack_from(payload)
+        pos = _COUNTS.size
+        words = ["", *payload[pos : pos + n_vocab].decode().split("\n")]
+        pos += n_vocab
+        sources = []
+        for _ in range(n_sources):
+            sources.append(_SOURCE.unpack_from(payload, pos))
+            pos += _SOURCE.size
+        corpus, pos = _unplanes(payload, pos, n_corpus)
+        occ, pos = _unplanes(payload, pos, n_corpus - state_size)
+        deltas, pos = _unplanes(payload, pos, n_keys)
+        sizes, pos = _unplanes(payload, pos, n_keys)
+        off = array("I", [0])
+        off.extend(accumulate(sizes))
+        keys = _key_array(accumulate(deltas), max(1, (n_words - 1).bit_length()) * state_size)
+        if (
+            pos != len(payload)
+            or len(words) != n_words
+            or off[-1] != len(occ)
+            or not sources
+            or max(corpus) >= n_words
+            or max(occ) >= len(occ)
+        ):
+            raise ValueError("Corrupt Markov model: inconsistent sizes.")
+        return cls(state_size, words, corpus, occ, keys, off, sources)
+
+
+_rng = random.Random()
+
+
+def _sub(a, b):
+    return a - b
+
+
+def _check_state_size(state_size):
+    if not isinstance(state_size, int) or not MIN_STATE_SIZE <= state_size <= MAX_STATE_SIZE:
+        raise ValueError(
+            f"state_size must be an integer from {MIN_STATE_SIZE} to {MAX_STATE_SIZE}."
+        )
+
+
+def _pack(ids, bits):
+    key = 0
+    for word in ids:
+        key = (key << bits) | word
+    return key
+
+
+def _key_array(values, bits):
+    # Keys wider than 64 bits (large vocabularies at state size 4) stay Python ints.
+    return array("Q", values) if bits <= 64 else list(values)
+
+
+def _planes(values) -> bytes:
+    """A width byte, then byte planes: all low bytes, then the next, and so on."""
+    top = max(values, default=0)
+    width = max(1, (top.bit_length() + 7) // 8)
+    if width <= 8:
+        items = array("I" if width <= 4 else "Q", values)
+        if sys.byteorder == "big":
+            items.byteswap()
+        raw, size = items.tobytes(), items.itemsize
+    else:
+        raw, size = b"".join(v.to_bytes(width, "little") for v in values), width
+    return bytes([width]) + b"".join(raw[i::size] for i in range(width))
+
+
+def _unplanes(payload, pos, count):
+    width = payload[pos]
+    pos += 1
+    end = pos + width * count
+    if not 1 <= width <= 32 or end > len(payload):
+        raise ValueError("Corrupt Markov model: truncated array.")
+    size = 4 if width <= 4 else 8 if width <= 8 else width
+    raw = bytearray(size * count)
+    for i in range(width):
+        raw[i::size] = payload[pos + i * count : pos + (i + 1) * count]
+    if size > 8:
+        return [int.from_bytes(raw[i : i + size], "little") for i in range(0, len(raw), size)], end
+    items = array("I" if size == 4 else "Q")
+    items.frombytes(raw)
+    if sys.byteorder == "big":
+        items.byteswap()
+    return items, end
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m corpora.markov",
+        description="Print sentences generated from a UTF-8 text corpus, one per line.",
+        epilog="Exit status: 0 when all --count sentences were printed; 1 on an error (a "
+        "missing, unreadable or non-UTF-8 corpus, one too small, an unknown seed) or when fewer "
+        "sentences could be made (those made are printed, and stderr says how many).",
+    )
+    parser.add_argument("--corpus", required=True, metavar="FILE")
+    parser.add_argument("--state-size", type=int, default=2, choices=range(1, 5))
+    parser.add_argument("--count", type=_positive, default=1, metavar="N")
+    parser.add_argument("--seed", metavar="WORD", help="a word every sentence contains")
+    parser.add_argument("--max-length", type=_positive, default=280, metavar="N")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.corpus, encoding="utf-8") as handle:
+            text = handle.read()
+        model = MarkovModel.build(text, state_size=args.state_size)
+        made = 0
+        for _ in range(args.count):
+            sentence = model.sentence(seed=args.seed, max_length=args.max_length)
+            if sentence is not None:
+                print(sentence)
+                made += 1
+    except UnicodeDecodeError as error:
+        return _fail(f"{args.corpus} is not UTF-8 text (bad byte at offset {error.start}).")
+    except OSError as error:
+        return _fail(f"cannot read {args.corpus}: {error.strerror or error}.")
+    except ValueError as error:  # CorpusTooSmall, UnknownWord
+        return _fail(str(error))
+    if made < args.count:
+        return _fail(f"only {made} of {args.count} sentences could be made within the limits.")
+    return 0
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _fail(message: str) -> int:
+    print(f"corpora.markov: {message}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""State changes of corpora: adding sources and compiling the Markov model.
+
+Adding a source marks the corpus `building` and queues `corpora.tasks.build_corpus` after
+the transaction commits; the build writes the compiled model to storage, named by checksum.
+"""
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from corpora import sources
+from corpora.markov import CorpusTooSmall, MarkovModel
+from corpora.models import BotCorpus, Corpus, CorpusSource
+
+log = logging.getLogger(__name__)
+
+
+def add_text_source(corpus: Corpus, *, text: str, name: str = "") -> CorpusSource:
+    """Add pasted text (rows written: CorpusSource; task queued: build_corpus)."""
+    text = sources.normalise_text(text)
+    if not text.strip():
+        raise sources.SourceRejected("The text is empty.")
+    return _add_source(corpus, kind=CorpusSource.Kind.TEXT, name=name or "Pasted text", text=text)
+
+
+def add_file_source(corpus: Corpus, *, data: bytes, name: str) -> CorpusSource:
+    """Add an uploaded text file, decoded to UTF-8 (raises SourceRejected with the reason)."""
+    text = sources.decode_text(data, name=name or "The file")
+    return _add_source(corpus, kind=CorpusSource.Kind.FILE, name=name, text=text)
+
+
+def add_x_archive_source(
+    corpus: Corpus, *, data: bytes, strip_links: bool = True, strip_mentions: bool = True
+) -> CorpusSource:
+    """Add the account's own posts from an X archive's tweets.js."""
+    text = sources.read_x_archive(data, strip_links=strip_links, strip_mentions=strip_mentions)
+    return _add_source(corpus, kind=CorpusSource.Kind.X_ARCHIVE, name="X archive", text=text)
+
+
+def remove_source(source: CorpusSource) -> None:
+    corpus = source.corpus
+    with transaction.atomic():
+        source.delete()
+        request_build(corpus)
+
+
+def _add_source(corpus, *, kind, name, text) -> CorpusSource:
+    with transaction.atomic():
+        source = CorpusSource.objects.create(
+            corpus=corpus, kind=kind, name=name[:200], text=text, size=len(text.encode())
+        )
+        request_build(corpus)
+    return source
+
+
+def request_build(corpus: Corpus) -> None:
+    """Mark the corpus building and queue its build once the transaction commits."""
+    from corpora.tasks import build_corpus
+
+    Corpus.objects.filter(pk=corpus.pk).update(
+        status=Corpus.Status.BUILDING, status_detail="", updated_at=timezone.now()
+    )
+    corpus.status = Corpus.Status.BUILDING
+    build_corpus.delay_on_commit(corpus.pk)
+
+
+def corpus_text(corpus: Corpus) -> str:
+    return "\n\n".join(corpus.sources.order_by("pk").values_list("text", flat=True))
+
+
+def corpus_checksum(corpus: Corpus, text: str) -> str:
+    digest = hashlib.sha256(f"markov-v1 state_size={corpus.state_size}\n".encode())
+    digest.update(text.encode())
+    return digest.hexdigest()
+
+
+def build_corpus_model(corpus: Corpus) -> bool:
+    """Compile the corpus's model unless a ready model of the same text exists.
+
+    1. Read the sources and their checksum; a ready model with that checksum is kept.
+    2. Build and store the model under models/<checksum>.markov (a rebuild of the same text
+       reuses the file).
+    3. Record the result only if the sources did not change meanwhile (else the build queued
+       by that change records its own).
+    Returns True when a model was (re)built.
+    """
+    signature = _sources_signature(corpus)
+    text = corpus_text(corpus)
+    checksum = corpus_checksum(corpus, text)
+    if corpus.status == Corpus.Status.READY and corpus.checksum == checksum:
+        return False
+    if not text.strip():
+        _record(corpus, signature, status=Corpus.Status.EMPTY, checksum="", model_file="")
+        return False
+    try:
+        model = MarkovModel.build(text, state_size=corpus.state_size)
+    except CorpusTooSmall as error:
+        _record(
+            corpus,
+            signature,
+            status=Corpus.Status.FAILED,
+            status_detail=str(error),
+            checksum="",
+            model_file="",
+        )
+        return False
+    path = f"models/{checksum}.markov"
+    if not default_storage.exists(path):
+        path = default_storage.save(path, ContentFile(model.to_bytes()))
+    _record(
+        corpus,
+        signature,
+        status=Corpus.Status.READY,
+        status_detail="",
+        checksum=checksum,
+        model_file=path,
+        word_count=len(text.split()),
+        sentence_count=model.sentence_count,
+        built_at=timezone.now(),
+    )
+    return True
+
+
+def _sources_signature(corpus: Corpus) -> list:
+    return list(corpus.sources.order_by("pk").values_list("pk", "size"))
+
+
+def _record(corpus: Corpus, signature: list, **fields) -> None:
+    with transaction.atomic():
+        current = Corpus.objects.select_for_update().get(pk=corpus.pk)
+        if _sources_signature(current) != signature:
+            log.info("Corpus %s changed during its build; the newer build records.", corpus.pk)
+            return
+        Corpus.objects.filter(pk=corpus.pk).update(updated_at=timezone.now(), **fields)
+
+
+def link_corpus(corpus: Corpus, *, bot, weight: float) -> None:
+    """Let the bot speak from this corpus with the given weight (0 mutes it)."""
+    BotCorpus.objects.update_or_create(bot=bot, corpus=corpus, defaults={"weight": weight})

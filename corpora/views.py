@@ -1,0 +1,128 @@
+"""Pages for corpora: list, create, add sources, link to bots, see the build status."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from bots.access import corpus_for_user
+from corpora import forms, services
+from corpora.models import BotCorpus, Corpus
+from corpora.sources import SourceRejected
+from corpora.uploads import limit_uploads
+
+
+@login_required
+def corpus_list(request):
+    form = forms.CorpusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        corpus = form.save(commit=False)
+        corpus.created_by = request.user
+        corpus.save()
+        messages.success(request, f"Created corpus “{corpus.name}”. Now give it some text.")
+        return redirect("corpora:detail", pk=corpus.pk)
+    corpora = Corpus.objects.visible_to(request.user).defer("status_detail")
+    return render(request, "corpora/corpus_list.html", {"corpora": corpora, "form": form})
+
+
+@login_required
+def corpus_detail(request, pk):
+    corpus = corpus_for_user(request.user, pk)
+    return render(request, "corpora/corpus_detail.html", _detail_context(request, corpus))
+
+
+def _detail_context(request, corpus, **forms_with_errors):
+    return {
+        "corpus": corpus,
+        "sources": corpus.sources.defer("text"),
+        "links": BotCorpus.objects.filter(corpus=corpus).select_related("bot"),
+        "text_form": forms_with_errors.get("text") or forms.PastedTextForm(),
+        "file_form": forms_with_errors.get("file") or forms.UploadedFileForm(),
+        "archive_form": forms_with_errors.get("x_archive") or forms.XArchiveForm(),
+        "link_form": forms.BotLinkForm(user=request.user),
+        "max_upload": settings.CORPUS_MAX_UPLOAD_BYTES,
+    }
+
+
+SOURCE_FORMS = {
+    "text": forms.PastedTextForm,
+    "file": forms.UploadedFileForm,
+    "x_archive": forms.XArchiveForm,
+}
+
+
+@csrf_exempt  # the upload limit must be in place before CSRF reads the body
+@login_required
+@require_POST
+def add_source(request, pk, kind):
+    limit = limit_uploads(request, settings.CORPUS_MAX_UPLOAD_BYTES + 1)
+    return _add_source(request, pk, kind, limit)
+
+
+@csrf_protect
+def _add_source(request, pk, kind, limit):
+    corpus = corpus_for_user(request.user, pk)
+    form = SOURCE_FORMS[kind](request.POST, request.FILES)
+    if limit.exceeded:
+        size = filesizeformat(settings.CORPUS_MAX_UPLOAD_BYTES)
+        form.add_error(None, f"The file is larger than the {size} limit.")
+    elif form.is_valid():
+        try:
+            _call_source_service(corpus, kind, form.cleaned_data)
+        except SourceRejected as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Added. The model is being rebuilt.")
+            return redirect("corpora:detail", pk=corpus.pk)
+    context = _detail_context(request, corpus, **{kind: form})
+    return render(request, "corpora/corpus_detail.html", context, status=400)
+
+
+def _call_source_service(corpus, kind, data):
+    if kind == "text":
+        return services.add_text_source(corpus, text=data["text"], name=data["name"])
+    upload = data["file"]
+    if kind == "file":
+        return services.add_file_source(corpus, data=upload.read(), name=upload.name)
+    return services.add_x_archive_source(
+        corpus,
+        data=upload.read(),
+        strip_links=data["strip_links"],
+        strip_mentions=data["strip_mentions"],
+    )
+
+
+@login_required
+@require_POST
+def remove_source(request, pk, source_pk):
+    corpus = corpus_for_user(request.user, pk)
+    services.remove_source(get_object_or_404(corpus.sources, pk=source_pk))
+    messages.success(request, "Source removed. The model is being rebuilt.")
+    return redirect("corpora:detail", pk=corpus.pk)
+
+
+@login_required
+@require_POST
+def link_bot(request, pk):
+    corpus = corpus_for_user(request.user, pk)
+    form = forms.BotLinkForm(request.POST, user=request.user)
+    if form.is_valid():
+        services.link_corpus(
+            corpus, bot=form.cleaned_data["bot"], weight=form.cleaned_data["weight"]
+        )
+        messages.success(request, f"{form.cleaned_data['bot'].name} now speaks from this corpus.")
+    else:
+        messages.error(request, "Choose one of your bots and a weight from 0 to 100.")
+    return redirect("corpora:detail", pk=corpus.pk)
+
+
+@login_required
+@require_POST
+def rebuild(request, pk):
+    corpus = corpus_for_user(request.user, pk)
+    services.request_build(corpus)
+    messages.success(request, "Rebuilding the model.")
+    return redirect("corpora:detail", pk=corpus.pk)

@@ -1,0 +1,203 @@
+"""Django settings for Aviary: every value from the environment (or .env), with safe
+development defaults. See README.md for the table of settings."""
+
+import os
+from pathlib import Path
+
+import environ
+
+from project.environment import (
+    database_config,
+    ensure_development_secrets,
+    require_production_secrets,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+if ENV_FILE.is_file():
+    env.read_env(ENV_FILE, overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=True)
+if DEBUG:
+    ensure_development_secrets(env, ENV_FILE)
+else:
+    require_production_secrets(env)
+
+SECRET_KEY = env.str("SECRET_KEY")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Fernet keys for bot credentials, newest first: the first encrypts, all decrypt.
+CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_celery_beat",
+    "django_htmx",
+    "bots",
+    "corpora",
+    "tweets",
+    "xsandbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "project.urls"
+WSGI_APPLICATION = "project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_config(
+        env.str("DATABASE_URL", default="sqlite:///var/aviary.sqlite3"),
+        base_dir=BASE_DIR,
+        # Seconds a connection is kept between requests; 0 closes it after each one.
+        conn_max_age=env.int("DB_CONN_MAX_AGE", default=60),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Where bots on the sandbox platform send their API calls, and where real bots go.
+SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default="http://127.0.0.1:8000/xsandbox")
+X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com")
+# Every request to X (or the sandbox) gives up after these many seconds (connect, read).
+# The sandbox: whether to trust X-Forwarded-Proto/-Host when checking signatures (behind a
+# proxy that presents it as an API host's root), how long "accept then stall" stalls, when a
+# fault's burst of 429s resets, how long a text counts as a duplicate, and how many posts an
+# account may make in 24 hours (X's Free tier allows 17).
+XSANDBOX_TRUST_FORWARDED = env.bool("XSANDBOX_TRUST_FORWARDED", default=False)
+XSANDBOX_STALL_SECONDS = env.float("XSANDBOX_STALL_SECONDS", default=60.0)
+XSANDBOX_BURST_RESET_SECONDS = env.int("XSANDBOX_BURST_RESET_SECONDS", default=2)
+XSANDBOX_DUPLICATE_WINDOW_HOURS = env.int("XSANDBOX_DUPLICATE_WINDOW_HOURS", default=24)
+XSANDBOX_DAILY_POST_LIMIT = env.int("XSANDBOX_DAILY_POST_LIMIT", default=2400)
+X_API_CONNECT_TIMEOUT = env.float("X_API_CONNECT_TIMEOUT", default=5.0)
+X_API_READ_TIMEOUT = env.float("X_API_READ_TIMEOUT", default=20.0)
+
+# Celery: JSON messages that only carry row ids; at-least-once delivery with the row as the
+# truth (DESIGN.md). The visibility timeout outlives every task's hard time limit.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # urllib3 and oauthlib log request headers at DEBUG, which include signatures.
+        "urllib3": {"level": "INFO"},
+        "oauthlib": {"level": "INFO"},
+        "requests_oauthlib": {"level": "INFO"},
+        "tweepy": {"level": "INFO"},
+    },
+}
+
+# Uploads: corpora may be large text files; pasted text is capped separately by its form.
+CORPUS_MAX_UPLOAD_BYTES = env.int("CORPUS_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The posting pipeline (tweets.posting). A lease outlives the task's hard time limit, so a
+# live worker never loses its claim; an expired lease means the worker died holding it.
+TWEET_LEASE_SECONDS = env.int("TWEET_LEASE_SECONDS", default=300)
+TWEET_MAX_TRANSIENT_ATTEMPTS = env.int("TWEET_MAX_TRANSIENT_ATTEMPTS", default=6)
+TWEET_BACKOFF_BASE_SECONDS = env.int("TWEET_BACKOFF_BASE_SECONDS", default=30)
+TWEET_BACKOFF_MAX_SECONDS = env.int("TWEET_BACKOFF_MAX_SECONDS", default=3600)
+TWEET_RECONCILE_GRACE_SECONDS = env.int("TWEET_RECONCILE_GRACE_SECONDS", default=120)
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-tweets": {"task": "tweets.tasks.sweep_tweets", "schedule": SWEEP_INTERVAL_SECONDS},
+}

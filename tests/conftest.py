@@ -1,0 +1,94 @@
+"""Shared fixtures: users, bots and credentials that the tests across apps build on.
+
+Models are imported inside fixtures so that the Django-free tests (the Markov engine,
+tweet length) also run without settings.
+"""
+
+import pytest
+from cryptography.fernet import Fernet
+
+SECRETS = {
+    "consumer_key": "ck-PLAINTEXT-consumer-key-0001",
+    "consumer_secret": "cs-PLAINTEXT-consumer-secret-0002",
+    "access_token": "at-PLAINTEXT-access-token-0003",
+    "access_token_secret": "ats-PLAINTEXT-access-secret-0004",
+}
+
+
+@pytest.fixture(autouse=True)
+def media_root(request, tmp_path):
+    """Uploads of each test go to its own folder."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return None
+    settings = request.getfixturevalue("settings")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def credential_keys(settings):
+    """A fresh key list for each test, so no test depends on the machine's .env."""
+    settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode()]
+    return settings.CREDENTIALS_KEYS
+
+
+@pytest.fixture
+def secrets_():
+    return dict(SECRETS)
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.factories import make_user
+
+    return make_user(superuser=True)
+
+
+@pytest.fixture
+def owner(db):
+    from tests.factories import make_user
+
+    return make_user()
+
+
+@pytest.fixture
+def bot(db, owner, credential_keys):
+    from tests.factories import make_bot
+
+    return make_bot(owners=[owner], credentials=SECRETS)
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    """The live test server as the bots' X API: real HTTP, short timeouts and stalls."""
+    settings.SANDBOX_BASE_URL = f"{live_server.url}/xsandbox"
+    settings.X_API_READ_TIMEOUT = 3
+    settings.XSANDBOX_STALL_SECONDS = 4
+    return live_server
+
+
+@pytest.fixture
+def account(sandbox, transactional_db):
+    from xsandbox.accounts import ensure_account
+
+    return ensure_account("sandbox_one", name="Sandbox One")[0]
+
+
+@pytest.fixture
+def other_account(sandbox, transactional_db):
+    from xsandbox.accounts import ensure_account
+
+    return ensure_account("sandbox_two", name="Sandbox Two")[0]
+
+
+@pytest.fixture
+def sandbox_bot(account, credential_keys):
+    from tests.factories import make_bot
+    from xsandbox.accounts import credentials_of
+
+    return make_bot(
+        name="Sandboxed",
+        handle=account.handle,
+        platform="sandbox",
+        credentials=credentials_of(account),
+    )

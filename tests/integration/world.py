@@ -1,0 +1,61 @@
+"""Builders for the integration and browser tests: sandbox bots with real sandbox
+credentials, ready corpora, approved tweets, and a look at what the sandbox holds."""
+
+import io
+import re
+from pathlib import Path
+
+from bots.x_api import XClient
+from django.core.management import call_command
+from django.db import transaction
+
+from bots.models import Bot
+from corpora.models import BotCorpus
+from corpora.services import build_corpus_model
+from tests.factories import make_corpus
+from tweets import services
+from tweets.models import Tweet
+
+DEMO_TEXT = Path(__file__).resolve().parents[2] / "corpora" / "demo" / "adventures-1-6.txt"
+
+
+def sandbox_credentials(handle: str) -> dict[str, str]:
+    """Create the sandbox account through its management command, as a person would."""
+    out = io.StringIO()
+    call_command("sandbox_account", handle=handle, stdout=out)
+    pairs = dict(re.findall(r"^X_([A-Z_]+)=(\S+)$", out.getvalue(), flags=re.M))
+    return {name.lower(): value for name, value in pairs.items()}
+
+
+def sandbox_bot(*, name: str, handle: str, owners=(), **fields) -> Bot:
+    fields.setdefault("daily_post_cap", 1000)
+    bot = Bot(name=name, handle=handle, platform=Bot.Platform.SANDBOX, **fields)
+    bot.set_credentials(**sandbox_credentials(handle))
+    bot.save()
+    bot.owners.add(*owners)
+    return bot
+
+
+def ready_corpus_for(bot: Bot, *, text: str | None = None):
+    corpus = make_corpus(text=text or DEMO_TEXT.read_text()[:200_000])
+    build_corpus_model(corpus)
+    BotCorpus.objects.create(bot=bot, corpus=corpus)
+    return corpus
+
+
+def approve_many(bot: Bot, texts: list[str], *, by=None) -> list[Tweet]:
+    """Approve drafts in one transaction: their post_tweet messages go out on commit."""
+    with transaction.atomic():
+        tweets = [Tweet.objects.create(bot=bot, text=text) for text in texts]
+        for tweet in tweets:
+            services.approve_tweet(tweet, by=by)
+    return tweets
+
+
+def sandbox_timeline(bot: Bot) -> dict[str, str]:
+    """What the sandbox says the bot posted, read over HTTP through XClient: id -> text."""
+    return {post.id: post.text for post in XClient(bot).recent_posts()}
+
+
+def set_faults(handle: str, **options) -> None:
+    call_command("sandbox_faults", handle=handle, stdout=io.StringIO(), **options)

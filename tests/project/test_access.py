@@ -1,0 +1,37 @@
+"""Anonymous visitors are sent to log in; a logged-in owner sees their own flock."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_bot
+
+
+@pytest.mark.parametrize("url_name", ["dashboard", "admin:index", "admin:bots_bot_changelist"])
+def test_anonymous_users_are_sent_to_login(client, db, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_login_page_renders_and_logs_in(client, owner):
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("login"), {"username": owner.username, "password": "pw-for-tests-1"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_wrong_password_says_so_without_error(client, owner):
+    response = client.post(reverse("login"), {"username": owner.username, "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_dashboard_lists_only_my_bots(client, owner, bot, credential_keys):
+    other = make_bot(name="not-mine")
+    client.force_login(owner)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert bot.name in html
+    assert other.name not in html

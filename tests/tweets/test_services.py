@@ -1,0 +1,97 @@
+"""People's actions on tweets: each allowed from the right states only, with clear refusals."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_tweet
+from tweets import services
+from tweets.models import Tweet
+
+State = Tweet.State
+
+
+@pytest.fixture
+def draft(bot):
+    return make_tweet(bot=bot, text="A perfectly good draft.")
+
+
+def test_approve_queues_a_draft_now(draft, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.approve_tweet(draft, by=owner)
+    draft.refresh_from_db()
+    assert draft.state == State.APPROVED
+    assert draft.approved_by == owner
+    assert draft.next_attempt_at <= timezone.now()
+    assert len(callbacks) == 1  # post_tweet is sent only once the approval is committed
+
+
+def test_approve_for_a_time_does_not_enqueue_early(
+    draft, owner, django_capture_on_commit_callbacks
+):
+    later = timezone.now() + timedelta(hours=3)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.approve_tweet(draft, by=owner, at=later)
+    draft.refresh_from_db()
+    assert draft.scheduled_for == later
+    assert draft.next_attempt_at == later
+    assert callbacks == []
+
+
+def test_approve_for_a_past_time_is_refused(draft, owner):
+    with pytest.raises(services.InvalidTransition, match="passed"):
+        services.approve_tweet(draft, by=owner, at=timezone.now() - timedelta(hours=1))
+
+
+def test_posted_tweet_cannot_be_approved_or_edited(bot, owner):
+    tweet = make_tweet(bot=bot, state=State.POSTED, x_post_id="123")
+    with pytest.raises(
+        services.InvalidTransition, match="This tweet is posted, so it cannot be approved"
+    ):
+        services.approve_tweet(tweet, by=owner)
+    with pytest.raises(services.InvalidTransition, match="cannot be edited"):
+        services.edit_tweet(tweet, text="new words", by=owner)
+
+
+def test_edit_revalidates_with_x_counting(draft, owner):
+    with pytest.raises(services.InvalidText, match="limit is 280"):
+        services.edit_tweet(draft, text="字" * 141, by=owner)  # 282 as X counts CJK
+    services.edit_tweet(draft, text="  Shorter and better.  ", by=owner)
+    draft.refresh_from_db()
+    assert draft.text == "Shorter and better."
+
+
+def test_empty_text_is_refused(draft, owner):
+    with pytest.raises(services.InvalidText, match="needs some text"):
+        services.edit_tweet(draft, text="   ", by=owner)
+
+
+def test_reject_then_approve_is_refused(draft, owner):
+    services.reject_tweet(draft, by=owner)
+    assert Tweet.objects.get(pk=draft.pk).state == State.REJECTED
+    with pytest.raises(services.InvalidTransition, match="rejected"):
+        services.approve_tweet(draft, by=owner)
+
+
+def test_two_approvals_at_once_only_one_wins(draft, owner):
+    stale_copy = Tweet.objects.get(pk=draft.pk)
+    services.approve_tweet(draft, by=owner)
+    with pytest.raises(services.InvalidTransition):
+        services.approve_tweet(stale_copy, by=owner)
+
+
+def test_retry_requeues_a_failed_tweet_with_fresh_attempts(bot, owner):
+    tweet = make_tweet(bot=bot, state=State.FAILED, attempt_count=6, last_error="boom")
+    services.retry_tweet(tweet, by=owner)
+    tweet.refresh_from_db()
+    assert (tweet.state, tweet.attempt_count, tweet.last_error) == (State.APPROVED, 0, "")
+
+
+def test_schedule_moves_a_queued_tweet(draft, owner):
+    services.approve_tweet(draft, by=owner)
+    later = timezone.now() + timedelta(days=1)
+    services.schedule_tweet(draft, at=later, by=owner)
+    draft.refresh_from_db()
+    assert draft.next_attempt_at == later
+    assert draft.state == State.APPROVED

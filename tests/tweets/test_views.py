@@ -1,0 +1,145 @@
+"""The review queue: what a person sees and does, with and without htmx."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_bot, make_tweet, make_user
+from tweets.models import Tweet
+
+State = Tweet.State
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def draft(bot):
+    return make_tweet(bot=bot, text="The game is afoot, Watson.")
+
+
+@pytest.fixture
+def logged_in(client, owner):
+    client.force_login(owner)
+    return client
+
+
+def test_it_lists_drafts_of_my_bots_with_their_weighted_count_tools(logged_in, draft, bot):
+    other = make_bot(owners=[make_user()])
+    make_tweet(bot=other, text="Somebody else's draft")
+    html = logged_in.get(reverse("tweets:review")).content.decode()
+    assert draft.text in html
+    assert "Somebody else's draft" not in html
+    assert f'hx-post="{reverse("tweets:approve", args=[draft.pk])}"' in html
+
+
+def test_it_filters_the_queue_by_bot(logged_in, owner, draft):
+    second = make_bot(owners=[owner], name="Second")
+    make_tweet(bot=second, text="From the second bot")
+    html = logged_in.get(reverse("tweets:review"), {"bot": second.pk}).content.decode()
+    assert "From the second bot" in html
+    assert draft.text not in html
+
+
+def test_it_pages_the_queue_without_offsets(logged_in, bot):
+    tweets = [make_tweet(bot=bot, text=f"Draft {n}") for n in range(55)]
+    first = logged_in.get(reverse("tweets:review")).content.decode()
+    assert "Draft 49" in first and "Draft 50" not in first
+    more = logged_in.get(reverse("tweets:review"), {"after": tweets[49].pk}, **HTMX)
+    assert "Draft 54" in more.content.decode() and "Draft 49" not in more.content.decode()
+
+
+def test_approving_with_htmx_returns_the_card_queued_and_polling(
+    logged_in, draft, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = logged_in.post(reverse("tweets:approve", args=[draft.pk]), **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Queued" in html and 'hx-trigger="every 2s"' in html
+    assert len(callbacks) == 1
+    draft.refresh_from_db()
+    assert draft.state == State.APPROVED
+
+
+def test_approving_without_javascript_redirects_with_a_message(logged_in, draft):
+    response = logged_in.post(reverse("tweets:approve", args=[draft.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("tweets:review")
+    assert "Tweet queued." in response.content.decode()
+
+
+def test_a_card_that_moved_on_explains_instead_of_failing(logged_in, bot):
+    posted = make_tweet(bot=bot, state=State.POSTED, x_post_id="77")
+    response = logged_in.post(reverse("tweets:reject", args=[posted.pk]), **HTMX)
+    assert response.status_code == 200
+    assert "This tweet is posted, so it cannot be rejected." in response.content.decode()
+
+
+def test_editing_shows_the_form_then_saves_valid_text(logged_in, draft):
+    form = logged_in.get(reverse("tweets:edit", args=[draft.pk]), **HTMX).content.decode()
+    assert "<textarea" in form and "26 / 280" in form
+    response = logged_in.post(reverse("tweets:edit", args=[draft.pk]), {"text": "New text"}, **HTMX)
+    assert "New text" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.text == "New text"
+
+
+def test_editing_to_too_long_text_keeps_the_draft_and_says_why(logged_in, draft):
+    response = logged_in.post(reverse("tweets:edit", args=[draft.pk]), {"text": "字" * 141}, **HTMX)
+    html = response.content.decode()
+    assert "282 characters as X counts them" in html
+    assert "282 / 280" in html
+    draft.refresh_from_db()
+    assert draft.text == "The game is afoot, Watson."
+
+
+def test_the_live_count_uses_x_rules(logged_in):
+    response = logged_in.post(reverse("tweets:count"), {"text": "see example.com 👩‍👩‍👧"})
+    assert "30 / 280" in response.content.decode()
+
+
+def test_approve_for_a_time_in_the_past_is_refused_clearly(logged_in, draft):
+    response = logged_in.post(
+        reverse("tweets:approve_at", args=[draft.pk]), {"at": "2001-01-01T10:00"}, **HTMX
+    )
+    assert "That time has passed" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_bulk_approve_touches_only_my_drafts(logged_in, bot, draft):
+    second = make_tweet(bot=bot, text="Second draft")
+    foreign = make_tweet(bot=make_bot(owners=[make_user()]), text="Not mine")
+    response = logged_in.post(
+        reverse("tweets:bulk"),
+        {"action": "approve", "tweets": [draft.pk, second.pk, foreign.pk]},
+        follow=True,
+    )
+    assert "2 drafts approved." in response.content.decode()
+    states = dict(Tweet.objects.values_list("pk", "state"))
+    assert states[draft.pk] == states[second.pk] == State.APPROVED
+    assert states[foreign.pk] == State.DRAFT
+
+
+def test_bulk_with_nothing_selected_says_so(logged_in, draft):
+    response = logged_in.post(reverse("tweets:bulk"), {"action": "reject"}, follow=True)
+    assert "Select at least one draft." in response.content.decode()
+
+
+def test_history_filters_pages_and_exports_csv(logged_in, bot):
+    for n in range(60):
+        make_tweet(bot=bot, text=f"=cmd {n}" if n == 0 else f"Tweet {n}")
+    make_tweet(bot=bot, text="A failed one", state=State.FAILED, last_error="X refused it")
+    page = logged_in.get(reverse("tweets:history", args=[bot.pk])).content.decode()
+    assert "A failed one" in page and "X refused it" in page and "Older tweets" in page
+    failed = logged_in.get(reverse("tweets:history", args=[bot.pk]), {"state": "failed"})
+    assert "Tweet 5" not in failed.content.decode()
+    bad = logged_in.get(
+        reverse("tweets:history", args=[bot.pk]), {"since": "2026-02-02", "until": "2026-01-01"}
+    )
+    assert "The start date is after the end date." in bad.content.decode()
+    export = logged_in.get(reverse("tweets:history_csv", args=[bot.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0][:3] == ["id", "state", "text"]
+    assert len(rows) == 62
+    assert [row[2] for row in rows if "cmd" in row[2]] == ["'=cmd 0"]

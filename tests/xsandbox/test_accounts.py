@@ -1,0 +1,19 @@
+"""Demo bots speak as sandbox accounts of their own handles, whatever happened since."""
+
+from bots.demo import load_demo_data
+from bots.x_api import XClient
+from xsandbox.models import Account
+
+
+def test_demo_bots_speak_as_their_sandbox_accounts_even_after_a_sandbox_reset(
+    sandbox, owner, credential_keys
+):
+    bots = load_demo_data(owner=owner)
+    assert [XClient(bot).me().username for bot in bots] == [bot.handle for bot in bots]
+    stored = [bot.encrypted_consumer_key for bot in bots]
+    assert [bot.encrypted_consumer_key for bot in load_demo_data(owner=owner)] == stored
+
+    Account.objects.all().delete()
+    bots = load_demo_data(owner=owner)
+    assert [XClient(bot).me().username for bot in bots] == [bot.handle for bot in bots]
+    assert all(bot.x_user_id == Account.objects.get(handle=bot.handle).user_id for bot in bots)

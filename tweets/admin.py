@@ -1,0 +1,102 @@
+"""Admin for tweets and the API calls made for them."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from tweets import services
+from tweets.models import PostAttempt, Tweet, TweetImage
+
+
+class PostAttemptInline(admin.TabularInline):
+    model = PostAttempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "started_at", "duration_ms", "outcome", "http_status", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TweetImageInline(admin.TabularInline):
+    model = TweetImage
+    extra = 0
+    raw_id_fields = ["image"]
+
+
+@admin.register(Tweet)
+class TweetAdmin(admin.ModelAdmin):
+    list_display = ["short_text", "bot", "state", "created_at", "posted_at", "post_link"]
+    list_filter = ["state", "bot", "created_at"]
+    search_fields = ["text", "x_post_id"]
+    list_select_related = ["bot"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    raw_id_fields = ["bot", "corpus", "approved_by"]
+    readonly_fields = [
+        "state",
+        "approved_by",
+        "approved_at",
+        "next_attempt_at",
+        "lease_until",
+        "attempt_count",
+        "x_post_id",
+        "posted_at",
+        "last_error",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [TweetImageInline, PostAttemptInline]
+    actions = ["approve", "post_now", "reject", "retry"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description="Text")
+    def short_text(self, tweet):
+        return tweet.text[:80]
+
+    @admin.display(description="Post")
+    def post_link(self, tweet):
+        if not tweet.x_post_id:
+            return ""
+        return format_html('<a href="{}">{}</a>', tweet.x_post_url, tweet.x_post_id)
+
+
+@admin.register(PostAttempt)
+class PostAttemptAdmin(admin.ModelAdmin):
+    list_display = ["tweet", "number", "started_at", "duration_ms", "outcome", "http_status"]
+    list_filter = ["outcome", "started_at"]
+    search_fields = ["tweet__text", "error"]
+    raw_id_fields = ["tweet"]
+    show_full_result_count = False
+
+    @admin.action(description="Approve selected drafts (post as soon as possible)")
+    def approve(self, request, queryset):
+        self._apply(request, queryset, services.approve_tweet, "approved")
+
+    @admin.action(description="Post selected now")
+    def post_now(self, request, queryset):
+        self._apply(request, queryset, services.post_now, "queued to post now")
+
+    @admin.action(description="Reject selected drafts")
+    def reject(self, request, queryset):
+        self._apply(request, queryset, services.reject_tweet, "rejected")
+
+    @admin.action(description="Retry selected failed tweets")
+    def retry(self, request, queryset):
+        self._apply(request, queryset, services.retry_tweet, "queued again")
+
+    def _apply(self, request, queryset, service, done):
+        succeeded, refused = 0, []
+        for tweet in queryset.select_related("bot"):
+            try:
+                service(tweet, by=request.user)
+            except (services.InvalidTransition, services.InvalidText) as error:
+                refused.append(f"“{tweet.text[:40]}”: {error}")
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, f"{succeeded} tweet(s) {done}.", messages.SUCCESS)
+        for reason in refused[:10]:
+            self.message_user(request, reason, messages.WARNING)

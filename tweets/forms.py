@@ -1,0 +1,73 @@
+"""Forms for the review queue and a bot's history: validation only."""
+
+from django import forms
+from django.utils import timezone
+
+from tweets.models import Tweet
+from tweets.services import InvalidText, validate_text
+
+
+class TweetTextForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=True, max_length=2000)
+
+    def clean_text(self):
+        try:
+            return validate_text(self.cleaned_data["text"])
+        except InvalidText as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class ApproveAtForm(forms.Form):
+    at = forms.DateTimeField(
+        label="Post at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at < timezone.now() - timezone.timedelta(minutes=1):
+            raise forms.ValidationError("That time has passed: choose a time in the future.")
+        return at
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("approve", "Approve"), ("reject", "Reject")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    tweets = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+
+    def __init__(self, *args, tweet_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tweets"].choices = [(pk, pk) for pk in tweet_ids]
+        self.fields["tweets"].error_messages["required"] = "Select at least one draft."
+
+
+class GenerateForm(forms.Form):
+    count = forms.IntegerField(min_value=1, max_value=50, initial=5)
+    seed = forms.CharField(label="Seed word", required=False, max_length=100, help_text="Optional.")
+
+    def clean_seed(self):
+        seed = self.cleaned_data["seed"].strip()
+        if len(seed.split()) > 1:
+            raise forms.ValidationError("A seed is one word.")
+        return seed
+
+
+class HistoryFilterForm(forms.Form):
+    q = forms.CharField(label="Text", required=False, max_length=200)
+    state = forms.ChoiceField(choices=[("", "Any state"), *Tweet.State.choices], required=False)
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The start date is after the end date.")
+        return cleaned

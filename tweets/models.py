@@ -1,0 +1,166 @@
+"""Tweets: one row per draft from generation to posting, and one row per call to the X API."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from bots.models import Bot, BotImage
+from corpora.models import Corpus
+
+
+class TweetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(bot__owners=user)
+
+
+class Tweet(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Queued"
+        POSTING = "posting", "Posting"
+        POSTED = "posted", "Posted"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected"
+        # The API may have accepted it: reconcile with the bot's timeline before any retry.
+        UNKNOWN = "unknown", "Unknown"
+
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="tweets")
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=State, default=State.DRAFT, db_index=True)
+    corpus = models.ForeignKey(Corpus, null=True, blank=True, on_delete=models.SET_NULL)
+    seed_word = models.CharField(max_length=100, blank=True)
+    in_reply_to_post_id = models.CharField(max_length=32, blank=True)
+    images = models.ManyToManyField(BotImage, through="TweetImage", blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_tweets",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(
+        null=True, blank=True, help_text="Not posted before this time."
+    )
+    # When the pipeline may next try (scheduled time, rate-limit reset or backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempt_count = models.PositiveIntegerField(default=0)
+    x_post_id = models.CharField("X post id", max_length=32, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TweetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["bot", "state", "-created_at"], name="tweet_bot_state_created"),
+            models.Index(fields=["state", "next_attempt_at"], name="tweet_state_due"),
+            models.Index(fields=["state", "created_at"], name="tweet_state_created"),
+            models.Index(fields=["bot", "-id"], name="tweet_bot_history"),
+            models.Index(
+                fields=["bot", "posted_at"],
+                name="tweet_bot_posted",
+                condition=models.Q(state="posted"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_state_display()}: {self.text[:50]}"
+
+    def get_absolute_url(self):
+        return reverse("admin:tweets_tweet_change", args=[self.pk])
+
+    @property
+    def x_post_url(self) -> str:
+        if not self.x_post_id:
+            return ""
+        if self.bot.platform == Bot.Platform.SANDBOX:
+            return reverse("xsandbox:post", args=[self.x_post_id])
+        return f"https://x.com/{self.bot.handle}/status/{self.x_post_id}"
+
+    def is_editable(self) -> bool:
+        return self.state in {self.State.DRAFT, self.State.FAILED}
+
+
+class TweetImage(models.Model):
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE)
+    # PROTECT: a posted tweet's image stays for its history even if removed from the gallery.
+    image = models.ForeignKey(BotImage, on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["tweet", "image"], name="unique_image_per_tweet")
+        ]
+
+    def __str__(self):
+        return f"Image {self.position + 1} of tweet {self.tweet_id}"
+
+
+class PostAttempt(models.Model):
+    """One call to the X API on behalf of a tweet: the evidence behind its state."""
+
+    class Outcome(models.TextChoices):
+        POSTED = "posted", "Posted"
+        DUPLICATE = "duplicate", "Duplicate content"
+        UNAUTHORIZED = "unauthorized", "Unauthorized"
+        FORBIDDEN = "forbidden", "Forbidden"
+        RATE_LIMITED = "rate_limited", "Rate limited"
+        OUT_OF_CREDIT = "out_of_credit", "Out of credit"
+        TRANSIENT = "transient", "Temporary error"
+        AMBIGUOUS = "ambiguous", "No answer (may have posted)"
+        RECONCILED = "reconciled", "Found on the timeline"
+        ERROR = "error", "Error"
+
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=15, choices=Outcome, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["tweet", "number"]
+
+    def __str__(self):
+        return f"Attempt {self.number} for tweet {self.tweet_id}: {self.outcome or 'running'}"
+
+
+class GenerationJob(models.Model):
+    """A request to write drafts on a worker: the page polls this row to show progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Writing drafts"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="generation_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    count = models.PositiveSmallIntegerField()
+    seed_word = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    created_count = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.count} drafts for {self.bot.name}: {self.get_state_display()}"
+
+    def is_finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}

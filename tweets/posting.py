@@ -1,0 +1,338 @@
+"""Posting approved tweets exactly once, through crashes, restarts and a flaky API.
+
+The row is the truth (DESIGN.md). A worker claims the bot's next due tweet with a lease,
+records a PostAttempt, calls X, and writes the outcome. Anything ambiguous becomes `unknown`
+and is reconciled against the bot's timeline before the text is ever sent again. A periodic
+sweep finds work whose message was lost and leases whose worker died.
+"""
+
+import logging
+import random
+import re
+import time
+import unicodedata
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bots import x_api
+from bots.credentials import CredentialsUnreadable
+from bots.models import Bot
+from tweets.models import PostAttempt, Tweet
+
+log = logging.getLogger(__name__)
+State = Tweet.State
+Outcome = PostAttempt.Outcome
+URL_RE = re.compile(r"https?://\S+")
+
+
+# 1. Claiming ----------------------------------------------------------------------------
+
+
+def due_tweets(bot_id: int, now):
+    """The bot's approved tweets whose time has come, in posting order."""
+    return (
+        Tweet.objects.filter(bot_id=bot_id, state=State.APPROVED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by(Coalesce("scheduled_for", "approved_at", "created_at"), "pk")
+    )
+
+
+def claim_next(bot_id: int) -> Tweet | None:
+    """Claim the bot's next due tweet: approved -> posting with a lease, or None.
+
+    The bot row is locked for the claim, so one bot has one tweet in flight, in order,
+    within its daily cap, whichever worker asks.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        bot = Bot.objects.select_for_update().filter(pk=bot_id).first()
+        if bot is None or not bot.is_active or bot.attention_reason:
+            return None
+        # An unknown tweet being reconciled holds the queue too: it may be on X already.
+        in_flight = Tweet.objects.filter(bot_id=bot_id).filter(
+            Q(state=State.POSTING) | Q(state=State.UNKNOWN, next_attempt_at__isnull=False)
+        )
+        if in_flight.exists():
+            return None
+        tweet = due_tweets(bot_id, now).first()
+        if tweet is None:
+            return None
+        if cap_reached(bot, now):
+            return None
+        lease = now + timedelta(seconds=settings.TWEET_LEASE_SECONDS)
+        claimed = Tweet.objects.filter(pk=tweet.pk, state=State.APPROVED).update(
+            state=State.POSTING,
+            lease_until=lease,
+            attempt_count=F("attempt_count") + 1,
+            updated_at=now,
+        )
+        if not claimed:
+            return None
+    tweet.refresh_from_db()
+    return tweet
+
+
+def cap_reached(bot: Bot, now) -> bool:
+    since = now - timedelta(hours=24)
+    posted = Tweet.objects.filter(bot=bot, state=State.POSTED, posted_at__gte=since).count()
+    return posted >= bot.daily_post_cap
+
+
+# 2. Posting -----------------------------------------------------------------------------
+
+
+def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
+    """Send a claimed tweet to X and record what happened (rows written: PostAttempt, Tweet;
+    the bot's attention flag on refused credentials or credit)."""
+    attempt = PostAttempt.objects.create(
+        tweet=tweet, number=tweet.attempt_count, started_at=timezone.now()
+    )
+    began = time.monotonic()
+    try:
+        client = client_factory(tweet.bot)
+        media_ids = upload_media(client, tweet)
+        post_id = client.post(
+            tweet.text, media_ids=media_ids, reply_to=tweet.in_reply_to_post_id or None
+        )
+    except CredentialsUnreadable as error:
+        _finish(attempt, began, Outcome.ERROR, None, str(error))
+        _flag_bot(tweet.bot, str(error))
+        _requeue(tweet, delay=timedelta(0), error=str(error))
+    except x_api.DuplicateContent as error:
+        _finish(attempt, began, Outcome.DUPLICATE, error.status, error.reason)
+        _after_duplicate(tweet, error)
+    except (x_api.Unauthorized, x_api.Forbidden) as error:
+        outcome = Outcome.UNAUTHORIZED if error.status == 401 else Outcome.FORBIDDEN
+        _finish(attempt, began, outcome, error.status, error.reason)
+        _flag_bot(tweet.bot, error.reason)
+        _fail(tweet, error.reason)
+    except x_api.RateLimited as error:
+        _finish(attempt, began, Outcome.RATE_LIMITED, error.status, error.reason)
+        wait = max(error.reset_at - timezone.now(), timedelta(seconds=1))
+        _requeue(tweet, delay=wait, error=error.reason)
+    except x_api.OutOfCredit as error:
+        _finish(attempt, began, Outcome.OUT_OF_CREDIT, error.status, error.reason)
+        _flag_bot(tweet.bot, error.reason)
+        _requeue(tweet, delay=timedelta(0), error=error.reason)
+    except x_api.BadRequest as error:
+        _finish(attempt, began, Outcome.ERROR, error.status, error.reason)
+        _fail(tweet, error.reason)
+    except x_api.Transient as error:
+        if error.ambiguous:
+            _finish(attempt, began, Outcome.AMBIGUOUS, error.status, error.reason)
+            _mark_unknown(tweet, error.reason)
+        else:
+            _finish(attempt, began, Outcome.TRANSIENT, error.status, error.reason)
+            _after_transient(tweet, error.reason)
+    except Exception as error:
+        # The outer edge: whatever broke, the request may have gone out, so reconcile first.
+        log.exception("Posting tweet %s stopped unexpectedly", tweet.pk)
+        reason = f"Posting stopped with an internal error ({type(error).__name__})."
+        _finish(attempt, began, Outcome.AMBIGUOUS, None, reason)
+        _mark_unknown(tweet, reason)
+    else:
+        _finish(attempt, began, Outcome.POSTED, 201, "")
+        _mark_posted(tweet, post_id)
+    tweet.refresh_from_db()
+    return tweet
+
+
+def upload_media(client, tweet: Tweet) -> list[str]:
+    """Upload the tweet's images (with alt text) and return their media ids, in order."""
+    return [
+        client.upload_image(link.image.image.path, link.image.alt_text)
+        for link in tweet.tweetimage_set.select_related("image").order_by("position")
+    ]
+
+
+def _finish(attempt, began, outcome, status, error) -> None:
+    attempt.finished_at = timezone.now()
+    attempt.duration_ms = int((time.monotonic() - began) * 1000)
+    attempt.outcome = outcome
+    attempt.http_status = status
+    attempt.error = error or ""
+    attempt.save()
+
+
+def _leave_posting(tweet: Tweet, **fields) -> bool:
+    """Write the outcome only while we still hold the claim (state posting)."""
+    fields.setdefault("lease_until", None)
+    fields["updated_at"] = timezone.now()
+    return bool(Tweet.objects.filter(pk=tweet.pk, state=State.POSTING).update(**fields))
+
+
+def _mark_posted(tweet: Tweet, post_id: str) -> None:
+    if not _leave_posting(
+        tweet, state=State.POSTED, x_post_id=post_id, posted_at=timezone.now(), last_error=""
+    ):
+        # Our lease was reclaimed meanwhile: record the truth whatever state it moved to.
+        Tweet.objects.filter(pk=tweet.pk).exclude(state=State.POSTED).update(
+            state=State.POSTED, x_post_id=post_id, posted_at=timezone.now(), last_error=""
+        )
+
+
+def _fail(tweet: Tweet, reason: str) -> None:
+    _leave_posting(tweet, state=State.FAILED, last_error=reason, next_attempt_at=None)
+
+
+def _requeue(tweet: Tweet, *, delay: timedelta, error: str) -> None:
+    _leave_posting(
+        tweet,
+        state=State.APPROVED,
+        next_attempt_at=timezone.now() + delay,
+        last_error=error,
+    )
+
+
+def _mark_unknown(tweet: Tweet, reason: str) -> None:
+    _leave_posting(
+        tweet,
+        state=State.UNKNOWN,
+        last_error=f"{reason} It may have been posted; checking the timeline before retrying.",
+        next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
+    )
+
+
+def _after_transient(tweet: Tweet, reason: str) -> None:
+    failures = tweet.attempts.filter(outcome=Outcome.TRANSIENT).count()
+    if failures >= settings.TWEET_MAX_TRANSIENT_ATTEMPTS:
+        _fail(tweet, f"{reason} Gave up after {failures} attempts; retry when X is healthy.")
+        return
+    _requeue(tweet, delay=backoff(failures), error=reason)
+
+
+def backoff(failures: int) -> timedelta:
+    """Exponential backoff with full jitter: no retry storm when X stumbles for everyone."""
+    ceiling = min(
+        settings.TWEET_BACKOFF_MAX_SECONDS, settings.TWEET_BACKOFF_BASE_SECONDS * 2**failures
+    )
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def reconcile_delay() -> float:
+    return min(settings.TWEET_RECONCILE_GRACE_SECONDS / 4, 30)
+
+
+def _after_duplicate(tweet: Tweet, error) -> None:
+    found = find_on_timeline(tweet)
+    if found:
+        _mark_posted(tweet, found)
+    else:
+        _fail(
+            tweet,
+            "X refused this text as a duplicate of one of the bot's earlier posts. "
+            "Edit the text and retry.",
+        )
+
+
+def _flag_bot(bot: Bot, reason: str) -> None:
+    Bot.objects.filter(pk=bot.pk).update(attention_reason=reason)
+
+
+# 3. Reconciling -------------------------------------------------------------------------
+
+
+def normalised(text: str) -> str:
+    """Text as compared with the timeline: X rewrites links and may normalise the rest."""
+    text = URL_RE.sub("<url>", unicodedata.normalize("NFC", text))
+    return " ".join(text.split()).casefold()
+
+
+def find_on_timeline(tweet: Tweet, *, client_factory=x_api.XClient) -> str | None:
+    """The id of a post on the bot's timeline with this text, made since the first attempt."""
+    first = tweet.attempts.order_by("number").first()
+    since = (first.started_at if first else tweet.created_at) - timedelta(minutes=5)
+    wanted = normalised(tweet.text)
+    for post in client_factory(tweet.bot).recent_posts():
+        if normalised(post.text) == wanted and (
+            post.created_at is None or post.created_at >= since
+        ):
+            return post.id
+    return None
+
+
+def reconcile(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
+    """Settle an `unknown` tweet: posted if the timeline has it, else queued again once the
+    grace period has passed. If the timeline cannot be read, it stays unknown for a person."""
+    attempt_started = timezone.now()
+    try:
+        found = find_on_timeline(tweet, client_factory=client_factory)
+    except (x_api.Unauthorized, x_api.Forbidden) as error:
+        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
+            next_attempt_at=None,
+            last_error=f"The bot's timeline cannot be read ({error.reason}) so Aviary cannot "
+            "tell whether this was posted. Check the profile, then mark it posted or retry.",
+        )
+        return tweet
+    except (x_api.XApiError, CredentialsUnreadable) as error:
+        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
+            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
+            last_error=f"Checking the timeline failed ({error}); will check again.",
+        )
+        return tweet
+    if found:
+        PostAttempt.objects.create(
+            tweet=tweet,
+            number=tweet.attempt_count,
+            started_at=attempt_started,
+            finished_at=timezone.now(),
+            outcome=Outcome.RECONCILED,
+            error=f"Found on the timeline as {found}.",
+        )
+        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
+            state=State.POSTED, x_post_id=found, posted_at=timezone.now(), last_error=""
+        )
+    elif _grace_passed(tweet):
+        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
+            state=State.APPROVED,
+            next_attempt_at=timezone.now(),
+            last_error="Not found on the timeline after the grace period: posting again.",
+        )
+    else:
+        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
+            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay())
+        )
+    tweet.refresh_from_db()
+    return tweet
+
+
+def _grace_passed(tweet: Tweet) -> bool:
+    last = tweet.attempts.order_by("-number", "-started_at").first()
+    started = last.started_at if last else tweet.updated_at
+    return timezone.now() - started >= timedelta(seconds=settings.TWEET_RECONCILE_GRACE_SECONDS)
+
+
+# 4. Sweeping ----------------------------------------------------------------------------
+
+
+def sweep(now=None) -> dict:
+    """Find work a lost message or a dead worker left behind.
+
+    Expired leases become `unknown` (the worker may have posted before dying); returns the
+    bots with due tweets and the unknown tweets due a check, for the caller to enqueue.
+    """
+    now = now or timezone.now()
+    expired = Tweet.objects.filter(state=State.POSTING, lease_until__lt=now).update(
+        state=State.UNKNOWN,
+        lease_until=None,
+        next_attempt_at=now,
+        last_error="The worker stopped while posting; checking the timeline before retrying.",
+        updated_at=now,
+    )
+    to_reconcile = list(
+        Tweet.objects.filter(state=State.UNKNOWN, next_attempt_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    bots_due = list(
+        Tweet.objects.filter(state=State.APPROVED, bot__is_active=True, bot__attention_reason="")
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .values_list("bot_id", flat=True)
+        .distinct()
+    )
+    return {"expired": expired, "reconcile": to_reconcile, "bots": bots_due}

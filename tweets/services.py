@@ -1,0 +1,205 @@
+"""State changes of tweets made by people and schedules: generate, edit, approve, reject,
+schedule, post now and retry. Posting itself lives in tweets.posting.
+
+Each transition is one conditional UPDATE on the row's state, so two people (or a person and
+the pipeline) acting at once cannot both win; the loser gets InvalidTransition.
+"""
+
+import random
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from bots.models import Bot
+from corpora.models import BotCorpus, Corpus
+from tweets.generation import CannotGenerate, generate_texts
+from tweets.models import GenerationJob, Tweet
+from tweets.text import weighted_length
+
+State = Tweet.State
+
+
+class InvalidTransition(Exception):
+    """The tweet is not in a state that allows this; the message says what it is in."""
+
+
+class InvalidText(ValueError):
+    """The text breaks X's rules (empty, or over 280 as X counts)."""
+
+
+def generate_drafts(
+    bot: Bot, *, count: int, seed: str = "", rng: random.Random | None = None
+) -> list[Tweet]:
+    """Generate up to `count` drafts in the bot's voice (rows written: Tweet, state draft).
+
+    Raises tweets.generation.CannotGenerate when the bot has no ready corpus or the seed
+    word is not in it.
+    """
+    generated = generate_texts(bot, count=count, seed=seed, rng=rng)
+    corpus = _main_corpus(bot)
+    with transaction.atomic():
+        return [
+            Tweet.objects.create(bot=bot, text=text, corpus=corpus, seed_word=seed)
+            for text in generated.texts
+        ]
+
+
+def request_generation(bot: Bot, *, count: int, seed: str = "", by=None) -> GenerationJob:
+    """Ask a worker for `count` drafts (rows written: GenerationJob; task queued:
+    tweets.tasks.generate_drafts once the transaction commits)."""
+    from tweets.tasks import generate_drafts as generate_task
+
+    job = GenerationJob.objects.create(bot=bot, count=count, seed_word=seed, requested_by=by)
+    generate_task.delay_on_commit(job.pk)
+    return job
+
+
+def run_generation_job(job: GenerationJob) -> GenerationJob:
+    """Write a job's drafts and record how it went (rows written: Tweet drafts, the job).
+    A job already started elsewhere is left alone, so a repeated message does nothing."""
+    started = GenerationJob.objects.filter(pk=job.pk, state=GenerationJob.State.QUEUED).update(
+        state=GenerationJob.State.RUNNING
+    )
+    if not started:
+        return job
+    fields = {"state": GenerationJob.State.DONE, "finished_at": timezone.now()}
+    try:
+        drafts = generate_drafts(job.bot, count=job.count, seed=job.seed_word)
+    except CannotGenerate as error:
+        fields.update(state=GenerationJob.State.FAILED, error=str(error))
+    else:
+        fields["created_count"] = len(drafts)
+        if len(drafts) < job.count:
+            fields["error"] = (
+                f"Only {len(drafts)} of {job.count} drafts could be written: the corpus gave "
+                "too few distinct sentences that fit X's length."
+            )
+    fields["finished_at"] = timezone.now()
+    GenerationJob.objects.filter(pk=job.pk).update(**fields)
+    job.refresh_from_db()
+    return job
+
+
+def regenerate_tweet(tweet: Tweet, *, by=None) -> Tweet:
+    """Replace a draft's text with a fresh sentence (same seed word). Raises CannotGenerate."""
+    generated = generate_texts(tweet.bot, count=1, seed=tweet.seed_word)
+    if not generated.texts:
+        raise CannotGenerate("No new sentence came out this time; try again.")
+    _transition(tweet, {State.DRAFT}, "regenerated", text=generated.texts[0])
+    return tweet
+
+
+def _main_corpus(bot: Bot) -> Corpus | None:
+    link = (
+        BotCorpus.objects.filter(bot=bot, corpus__status=Corpus.Status.READY)
+        .select_related("corpus")
+        .order_by("-weight", "pk")
+        .first()
+    )
+    return link.corpus if link else None
+
+
+def validate_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidText("A tweet needs some text.")
+    length = weighted_length(text)
+    if length > 280:
+        raise InvalidText(f"The text is {length} characters as X counts them; the limit is 280.")
+    return text
+
+
+def edit_tweet(tweet: Tweet, *, text: str, by=None) -> Tweet:
+    """Replace a draft's (or failed tweet's) text, re-validated by X's rules."""
+    text = validate_text(text)
+    _transition(tweet, {State.DRAFT, State.FAILED}, "edited", text=text)
+    return tweet
+
+
+def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None) -> Tweet:
+    """Queue a draft for posting now, or at `at` (rows written: Tweet; task queued:
+    tweets.tasks.post_tweet once the transaction commits)."""
+    validate_text(tweet.text)
+    now = timezone.now()
+    if at is not None and at < now - timezone.timedelta(minutes=1):
+        raise InvalidTransition("That time has passed: choose a time in the future.")
+    _transition(
+        tweet,
+        {State.DRAFT},
+        "approved",
+        state=State.APPROVED,
+        approved_by=by,
+        approved_at=now,
+        scheduled_for=at,
+        next_attempt_at=at or now,
+        last_error="",
+    )
+    _enqueue_if_due(tweet)
+    return tweet
+
+
+def reject_tweet(tweet: Tweet, *, by=None) -> Tweet:
+    """Reject a draft; a queued one can be rejected too until posting starts."""
+    _transition(
+        tweet, {State.DRAFT, State.APPROVED}, "rejected", state=State.REJECTED, next_attempt_at=None
+    )
+    return tweet
+
+
+def schedule_tweet(tweet: Tweet, *, at: datetime, by) -> Tweet:
+    """Move a draft or queued tweet to a given time."""
+    if at < timezone.now() - timezone.timedelta(minutes=1):
+        raise InvalidTransition("That time has passed: choose a time in the future.")
+    fields = {"state": State.APPROVED, "scheduled_for": at, "next_attempt_at": at}
+    if tweet.state == State.DRAFT:
+        fields.update(approved_by=by, approved_at=timezone.now())
+    _transition(tweet, {State.DRAFT, State.APPROVED}, "scheduled", **fields)
+    return tweet
+
+
+def post_now(tweet: Tweet, *, by) -> Tweet:
+    """Queue a draft or scheduled tweet for immediate posting."""
+    validate_text(tweet.text)
+    now = timezone.now()
+    fields = {"state": State.APPROVED, "scheduled_for": None, "next_attempt_at": now}
+    if tweet.state == State.DRAFT:
+        fields.update(approved_by=by, approved_at=now)
+    _transition(tweet, {State.DRAFT, State.APPROVED}, "queued", **fields)
+    _enqueue_if_due(tweet)
+    return tweet
+
+
+def retry_tweet(tweet: Tweet, *, by) -> Tweet:
+    """Queue a failed tweet again, with a fresh count of attempts."""
+    validate_text(tweet.text)
+    _transition(
+        tweet,
+        {State.FAILED},
+        "retried",
+        state=State.APPROVED,
+        next_attempt_at=timezone.now(),
+        attempt_count=0,
+        last_error="",
+    )
+    _enqueue_if_due(tweet)
+    return tweet
+
+
+def _transition(tweet: Tweet, allowed: set, verb: str, **fields) -> None:
+    """Apply `fields` if the tweet is still in an allowed state, else InvalidTransition."""
+    fields["updated_at"] = timezone.now()
+    changed = Tweet.objects.filter(pk=tweet.pk, state__in=allowed).update(**fields)
+    if not changed:
+        current = Tweet.objects.filter(pk=tweet.pk).values_list("state", flat=True).first()
+        label = State(current).label.lower() if current else "deleted"
+        raise InvalidTransition(f"This tweet is {label}, so it cannot be {verb}.")
+    for name, value in fields.items():
+        setattr(tweet, name, value)
+
+
+def _enqueue_if_due(tweet: Tweet) -> None:
+    from tweets.tasks import post_tweet
+
+    if tweet.next_attempt_at is None or tweet.next_attempt_at <= timezone.now():
+        post_tweet.delay_on_commit(tweet.pk)

@@ -1,0 +1,203 @@
+"""The review queue and the pieces of it that update in place (htmx), and a bot's history."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from bots.access import bot_for_user, tweet_for_user
+from bots.models import Bot
+from tweets import history, services
+from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, TweetTextForm
+from tweets.generation import CannotGenerate
+from tweets.models import Tweet
+from tweets.services import InvalidText, InvalidTransition
+from tweets.text import weighted_length
+
+REVIEW_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def review(request):
+    bots = Bot.objects.visible_to(request.user).order_by("name")
+    drafts = history.review_queue(
+        bots, bot_id=request.GET.get("bot"), after=request.GET.get("after")
+    )
+    page = list(drafts[: REVIEW_PAGE_SIZE + 1])
+    context = {
+        "bots": bots,
+        "bot_id": request.GET.get("bot", ""),
+        "drafts": page[:REVIEW_PAGE_SIZE],
+        "next_after": page[REVIEW_PAGE_SIZE - 1].pk if len(page) > REVIEW_PAGE_SIZE else None,
+    }
+    if request.htmx and request.GET.get("after"):
+        return render(request, "tweets/includes/review_page.html", context)
+    return render(request, "tweets/tweet_review.html", context)
+
+
+@login_required
+@require_GET
+def card(request, pk):
+    return _card(request, tweet_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    tweet = tweet_for_user(request.user, pk)
+    return _act(request, tweet, lambda: services.approve_tweet(tweet, by=request.user))
+
+
+@login_required
+@require_POST
+def approve_at(request, pk):
+    tweet = tweet_for_user(request.user, pk)
+    form = ApproveAtForm(request.POST)
+    if not form.is_valid():
+        return _card(request, tweet, error=form.errors["at"][0])
+    at = form.cleaned_data["at"]
+    return _act(request, tweet, lambda: services.approve_tweet(tweet, by=request.user, at=at))
+
+
+@login_required
+@require_POST
+def reject(request, pk):
+    tweet = tweet_for_user(request.user, pk)
+    return _act(request, tweet, lambda: services.reject_tweet(tweet, by=request.user))
+
+
+@login_required
+@require_POST
+def regenerate(request, pk):
+    tweet = tweet_for_user(request.user, pk)
+    return _act(request, tweet, lambda: services.regenerate_tweet(tweet, by=request.user))
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    tweet = tweet_for_user(request.user, pk)
+    return _act(request, tweet, lambda: services.retry_tweet(tweet, by=request.user))
+
+
+@login_required
+def edit(request, pk):
+    tweet = tweet_for_user(request.user, pk)
+    form = TweetTextForm(request.POST or None, initial={"text": tweet.text})
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        return _act(request, tweet, lambda: services.edit_tweet(tweet, text=text, by=request.user))
+    context = {"tweet": tweet, "form": form, "length": weighted_length(form["text"].value() or "")}
+    template = "tweets/includes/tweet_card.html" if request.htmx else "tweets/tweet_edit.html"
+    status = 400 if form.is_bound and not request.htmx else 200
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def bulk(request):
+    visible = Tweet.objects.filter(bot__in=Bot.objects.visible_to(request.user))
+    ids = [value for value in request.POST.getlist("tweets") if value.isdigit()]
+    allowed = list(visible.filter(pk__in=ids).values_list("pk", flat=True))
+    data = request.POST.copy()
+    data.setlist("tweets", [str(pk) for pk in allowed])  # others' ids are simply not acted on
+    form = BulkForm(data, tweet_ids=allowed)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(error for errors in form.errors.values() for error in errors)
+        )
+        return _back_to_review(request)
+    act = (
+        services.approve_tweet
+        if form.cleaned_data["action"] == "approve"
+        else services.reject_tweet
+    )
+    done, refused = 0, 0
+    for tweet in visible.filter(pk__in=form.cleaned_data["tweets"]).select_related("bot"):
+        try:
+            act(tweet, by=request.user)
+            done += 1
+        except (InvalidTransition, InvalidText):
+            refused += 1
+    verb = "approved" if form.cleaned_data["action"] == "approve" else "rejected"
+    messages.success(request, f"{done} draft{'s' if done != 1 else ''} {verb}.")
+    if refused:
+        messages.warning(request, f"{refused} had already moved on and were left as they are.")
+    return _back_to_review(request)
+
+
+@login_required
+@require_POST
+def count(request):
+    length = weighted_length(request.POST.get("text", "").strip())
+    return render(request, "tweets/includes/char_count.html", {"length": length})
+
+
+@login_required
+@require_GET
+def bot_history(request, bot_pk):
+    bot = bot_for_user(request.user, bot_pk)
+    form = HistoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = history.history_page(bot, filters)
+    context = {
+        "bot": bot,
+        "form": form,
+        "page": page,
+        "query": history.query_without_cursor(request.GET),
+    }
+    if request.htmx:
+        return render(request, "tweets/includes/history_rows.html", context)
+    return render(request, "tweets/tweet_history.html", context)
+
+
+@login_required
+@require_GET
+def bot_history_csv(request, bot_pk):
+    bot = bot_for_user(request.user, bot_pk)
+    form = HistoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    writer = csv.writer(history.Echo())
+    rows = (writer.writerow(row) for row in history.csv_rows(bot, filters))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{bot.handle}-tweets.csv"'
+    return response
+
+
+def _act(request, tweet, action):
+    try:
+        action()
+    except (InvalidTransition, InvalidText, CannotGenerate) as error:
+        tweet.refresh_from_db()
+        return _card(request, tweet, error=str(error))
+    tweet.refresh_from_db()
+    if not request.htmx:
+        messages.success(request, f"Tweet {tweet.get_state_display().lower()}.")
+    return _card(request, tweet)
+
+
+def _card(request, tweet, *, error=""):
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return _back_to_review(request)
+    tweet = (
+        Tweet.objects.select_related("bot")
+        .prefetch_related("tweetimage_set__image")
+        .get(pk=tweet.pk)
+    )
+    return render(request, "tweets/includes/tweet_card.html", {"tweet": tweet, "error": error})
+
+
+def _back_to_review(request):
+    target = reverse("tweets:review")
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)

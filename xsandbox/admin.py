@@ -1,0 +1,42 @@
+"""Sandbox admin: accounts (with their faults, editable), posts and media."""
+
+from django.contrib import admin, messages
+
+from xsandbox.accounts import FAULT_FIELDS, set_faults
+from xsandbox.models import Account, Media, Post
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["handle", "name", *FAULT_FIELDS, "created_at"]
+    list_editable = list(FAULT_FIELDS)
+    search_fields = ["handle", "name"]
+    # The app credentials are shown by `manage.py sandbox_account`, never on a page.
+    exclude = ["consumer_key", "consumer_secret", "access_token", "access_token_secret"]
+    actions = ["clear_faults"]
+
+    @admin.action(description="Clear all faults")
+    def clear_faults(self, request, queryset):
+        for account in queryset:
+            set_faults(account, reset=True)
+        self.message_user(
+            request, f"Cleared faults on {len(queryset)} account(s).", messages.SUCCESS
+        )
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "account", "created_at", "deleted"]
+    list_filter = ["deleted", "account"]
+    search_fields = ["text"]
+    list_select_related = ["account"]
+    raw_id_fields = ["in_reply_to", "conversation_root"]
+    filter_horizontal = ["media", "mentioned"]
+
+
+@admin.register(Media)
+class MediaAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "account", "content_type", "width", "height", "size", "created_at"]
+    list_filter = ["content_type"]
+    list_select_related = ["account"]
+    search_fields = ["alt_text"]

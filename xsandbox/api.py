@@ -1,0 +1,300 @@
+"""The X API v2 endpoints Aviary uses, answered as X answers them: same paths, same JSON
+shapes, same errors, same headers. Every request is signed (xsandbox.oauth)."""
+
+import json
+import re
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from tweets.text import MAX_WEIGHTED_LENGTH, is_valid, weighted_length
+from xsandbox import faults, limits, problems
+from xsandbox.images import NotAnImage, check_image
+from xsandbox.models import (
+    MEDIA_ID_OFFSET,
+    POST_ID_OFFSET,
+    USER_ID_OFFSET,
+    Account,
+    Media,
+    Post,
+    pk_from,
+)
+from xsandbox.oauth import authenticate
+
+MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{1,15})")
+MEDIA_LIFETIME = timedelta(hours=24)
+MAX_MEDIA = 4
+MAX_ALT_TEXT = 1000
+POST_FIELDS = {"created_at", "author_id", "conversation_id", "in_reply_to_user_id"}
+
+
+def endpoint(name: str, *, methods: tuple[str, ...], write: bool = False):
+    """Authenticate, apply the account's faults and rate limit, then answer with headers."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                return problems.problem(405, "Method Not Allowed", f"Use {' or '.join(methods)}.")
+            account = authenticate(request)
+            if account is None:
+                return problems.unauthorized()
+            if fault := faults.injected_fault(account, write=write):
+                return fault
+            limit, remaining, reset, exceeded = limits.count_request(account, name)
+            if exceeded:
+                response = problems.too_many_requests(reset)
+            else:
+                response = view(request, account, *args, **kwargs)
+            return limits.with_rate_headers(response, limit, remaining, reset)
+
+        return wrapper
+
+    return decorate
+
+
+@endpoint("me", methods=("GET",))
+def me(request, account):
+    return JsonResponse({"data": _user(account)})
+
+
+@endpoint("create_post", methods=("POST",), write=True)
+def tweets(request, account):
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return problems.invalid("The request body is not valid JSON.", "body")
+    if not isinstance(body, dict):
+        return problems.invalid("The request body must be a JSON object.", "body")
+    for part in ("media", "reply"):
+        if not isinstance(body.get(part) or {}, dict):
+            return problems.invalid(f"`{part}` must be an object.", part)
+    text = body.get("text") or ""
+    media_ids = _member(body, "media", "media_ids") or []
+    reply_to = _member(body, "reply", "in_reply_to_tweet_id") or ""
+    if not isinstance(text, str):
+        return problems.invalid("`text` must be a string.", "text")
+    if not isinstance(media_ids, list) or not all(isinstance(m, str | int) for m in media_ids):
+        return problems.invalid("`media.media_ids` must be a list of ids.", "media.media_ids")
+    if not isinstance(reply_to, str | int):
+        return problems.invalid("`reply.in_reply_to_tweet_id` must be an id.", "reply")
+    media_ids, reply_to = [str(m) for m in media_ids], str(reply_to)
+    if refusal := _refusal(account, text, media_ids, reply_to):
+        return refusal
+    daily, full = limits.daily_posts(account)
+    if full:
+        response = problems.too_many_requests(int(daily["x-user-limit-24hour-reset"]))
+    else:
+        post = _store(account, text, media_ids, reply_to)
+        faults.stall_if_asked(account)
+        data = {"id": post.post_id, "text": post.text, "edit_history_tweet_ids": [post.post_id]}
+        response = JsonResponse({"data": data}, status=201)
+    for header, value in daily.items():
+        response[header] = value
+    return response
+
+
+@endpoint("delete_post", methods=("DELETE",), write=True)
+def tweet(request, account, post_id):
+    post = Post.objects.filter(pk=pk_from(post_id, POST_ID_OFFSET), deleted=False).first()
+    if post is None:
+        return problems.not_found("tweet", post_id)
+    if post.account_id != account.pk:
+        return problems.problem(403, "Forbidden", "You are not authorized to delete this Tweet.")
+    Post.objects.filter(pk=post.pk).update(deleted=True)
+    return JsonResponse({"data": {"deleted": True}})
+
+
+@endpoint("user_posts", methods=("GET",))
+def user_posts(request, account, user_id):
+    owner = _account_by_user_id(user_id)
+    if owner is None:
+        return problems.not_found("user", user_id)
+    return _timeline(request, Post.objects.filter(account=owner))
+
+
+@endpoint("mentions", methods=("GET",))
+def mentions(request, account, user_id):
+    owner = _account_by_user_id(user_id)
+    if owner is None:
+        return problems.not_found("user", user_id)
+    return _timeline(request, Post.objects.filter(mentioned=owner))
+
+
+@endpoint("media_upload", methods=("POST",), write=True)
+def media_upload(request, account):
+    upload = request.FILES.get("media")
+    if upload is None:
+        return problems.invalid("Send the image as the multipart field `media`.", "media")
+    category = request.POST.get("media_category", "tweet_image")
+    if category != "tweet_image":
+        return problems.invalid(
+            "Only media_category=tweet_image is supported.", "media_category", category
+        )
+    if upload.size > 5 * 1024 * 1024:
+        return problems.invalid("Images must be at most 5 MB.", "media")
+    try:
+        image = check_image(upload.read())
+    except NotAnImage as error:
+        return problems.invalid(str(error), "media")
+    media = Media(
+        account=account,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        size=upload.size,
+        expires_at=timezone.now() + MEDIA_LIFETIME,
+    )
+    # A generated name: nothing of the uploader's file name reaches a path.
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    media.file.save(f"{account.pk}-{stamp}.{image.format.lower()}", ContentFile(image.data))
+    data = {
+        "id": media.media_id,
+        "media_key": media.media_key,
+        "expires_after_secs": int(MEDIA_LIFETIME.total_seconds()),
+        "size": media.size,
+        "image": {"image_type": media.content_type, "w": media.width, "h": media.height},
+    }
+    return JsonResponse({"data": data})
+
+
+@endpoint("media_metadata", methods=("POST",), write=True)
+def media_metadata(request, account):
+    try:
+        body = json.loads(request.body or b"{}")
+        media_id = str(body["id"])
+        alt_text = str(body["metadata"]["alt_text"]["text"])
+    except (ValueError, KeyError, TypeError):
+        return problems.invalid("Send {id, metadata: {alt_text: {text}}}.", "metadata")
+    if len(alt_text) > MAX_ALT_TEXT:
+        return problems.invalid("Alt text is at most 1,000 characters.", "metadata.alt_text")
+    media = _own_media(account, [media_id])
+    if not media:
+        return problems.invalid(f"Unknown media id: {media_id}.", "id", media_id)
+    Media.objects.filter(pk=media[0].pk).update(alt_text=alt_text)
+    return JsonResponse({"data": {"id": media_id, "associated_metadata": True}})
+
+
+def _member(body: dict, name: str, field: str):
+    part = body.get(name)
+    return part.get(field) if isinstance(part, dict) else None
+
+
+def _refusal(account, text, media_ids, reply_to):
+    """X's refusal of this post, or None: empty, too long, bad media, gone parent, duplicate."""
+    if not text.strip() and not media_ids:
+        return problems.invalid("A post needs text or media.", "text")
+    if "\x00" in text:
+        return problems.invalid("The text holds characters X does not allow.", "text")
+    if text and not is_valid(text):
+        length = weighted_length(text)
+        if length <= MAX_WEIGHTED_LENGTH:
+            return problems.invalid("The text holds characters X does not allow.", "text")
+        return problems.invalid(f"The text is {length} characters; the limit is 280.", "text")
+    if len(media_ids) > MAX_MEDIA:
+        return problems.invalid("At most 4 images may be attached to a post.", "media.media_ids")
+    if len(_own_media(account, media_ids)) != len(set(media_ids)):
+        return problems.invalid("Your media IDs are invalid.", "media.media_ids")
+    if reply_to and _parent(reply_to) is None:
+        return problems.problem(
+            403,
+            "Forbidden",
+            "You attempted to reply to a Tweet that is deleted or not visible to you.",
+        )
+    since = timezone.now() - timedelta(hours=settings.XSANDBOX_DUPLICATE_WINDOW_HOURS)
+    if text and account.posts.filter(text=text, deleted=False, created_at__gte=since).exists():
+        return problems.duplicate()
+    return None
+
+
+@transaction.atomic
+def _store(account, text, media_ids, reply_to) -> Post:
+    """The post, its media, and who it mentions: the handles it names and, for a reply,
+    the author of the post it answers (as on X, a reply shows in their mentions)."""
+    parent = _parent(reply_to) if reply_to else None
+    root = (parent.conversation_root or parent) if parent else None
+    post = Post.objects.create(
+        account=account, text=text, in_reply_to=parent, conversation_root=root
+    )
+    post.media.set(_own_media(account, media_ids))
+    handles = {handle.lower() for handle in MENTION_RE.findall(text)}
+    mentioned = list(Account.objects.annotate(lower=Lower("handle")).filter(lower__in=handles))
+    if parent:
+        mentioned.append(parent.account)
+    post.mentioned.set({other for other in mentioned if other.pk != account.pk})
+    return post
+
+
+def _parent(post_id: str) -> Post | None:
+    pk = pk_from(post_id, POST_ID_OFFSET)
+    return Post.objects.select_related("account").filter(pk=pk, deleted=False).first()
+
+
+def _own_media(account, media_ids) -> list[Media]:
+    pks = [pk_from(media_id, MEDIA_ID_OFFSET) for media_id in media_ids]
+    return list(Media.objects.filter(account=account, pk__in=pks, expires_at__gt=timezone.now()))
+
+
+def _account_by_user_id(user_id: str) -> Account | None:
+    return Account.objects.filter(pk=pk_from(user_id, USER_ID_OFFSET)).first()
+
+
+def _timeline(request, posts):
+    """A page of posts, newest first, with X's query parameters and meta fields."""
+    size = request.GET.get("max_results", "10")
+    if not size.isdigit() or not 5 <= int(size) <= 100:
+        return problems.invalid(
+            f"The `max_results` query parameter value [{size}] is not between 5 and 100",
+            "max_results",
+            size,
+        )
+    size = int(size)
+    posts = posts.filter(deleted=False).select_related("account", "in_reply_to__account")
+    if since := request.GET.get("since_id"):
+        posts = posts.filter(pk__gt=pk_from(since, POST_ID_OFFSET) or 0)
+    if until := request.GET.get("until_id"):
+        posts = posts.filter(pk__lt=pk_from(until, POST_ID_OFFSET) or 0)
+    if token := request.GET.get("pagination_token"):
+        posts = posts.filter(pk__lt=pk_from(token, POST_ID_OFFSET) or 0)
+    page = list(posts.order_by("-pk")[: size + 1])
+    more, page = len(page) > size, page[:size]
+    fields = set(request.GET.get("tweet.fields", "").split(",")) & POST_FIELDS
+    body = {"meta": {"result_count": len(page)}}
+    if page:
+        body["data"] = [_post(post, fields) for post in page]
+        body["meta"].update(newest_id=page[0].post_id, oldest_id=page[-1].post_id)
+        if "author_id" in request.GET.get("expansions", "").split(","):
+            authors = {post.account.pk: post.account for post in page}
+            body["includes"] = {"users": [_user(author) for author in authors.values()]}
+    if more:
+        body["meta"]["next_token"] = page[-1].post_id
+    return JsonResponse(body)
+
+
+def _post(post: Post, fields: set) -> dict:
+    item = {"id": post.post_id, "text": post.text, "edit_history_tweet_ids": [post.post_id]}
+    if "created_at" in fields:
+        item["created_at"] = post.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if "author_id" in fields:
+        item["author_id"] = post.account.user_id
+    if "conversation_id" in fields:
+        item["conversation_id"] = post.conversation_id
+    if "in_reply_to_user_id" in fields and post.in_reply_to_id:
+        item["in_reply_to_user_id"] = post.in_reply_to.account.user_id
+    return item
+
+
+def _user(account: Account) -> dict:
+    return {
+        "id": account.user_id,
+        "name": account.name or account.handle,
+        "username": account.handle,
+    }

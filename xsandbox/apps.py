@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class XSandboxConfig(AppConfig):
+    name = "xsandbox"
+    verbose_name = "X API sandbox"

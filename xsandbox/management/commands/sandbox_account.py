@@ -1,0 +1,26 @@
+"""`manage.py sandbox_account --handle NAME`: create (or show) a sandbox account and print
+the four credentials a bot needs, as X_... lines."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bots.models import handle_validator
+from xsandbox.accounts import credential_lines, ensure_account
+
+
+class Command(BaseCommand):
+    help = "Create or show a sandbox X account and print its credentials."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--handle", required=True)
+        parser.add_argument("--name", default="")
+
+    def handle(self, *args, **options):
+        handle = options["handle"].lstrip("@")
+        try:
+            handle_validator(handle)
+        except Exception as error:
+            raise CommandError(" ".join(error.messages)) from None
+        account, created = ensure_account(handle, name=options["name"])
+        verb = "Created" if created else "Found"
+        self.stderr.write(f"{verb} sandbox account @{account.handle} (user id {account.user_id}).")
+        self.stdout.write("\n".join(credential_lines(account)))

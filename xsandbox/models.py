@@ -1,0 +1,171 @@
+"""The sandbox's own world: X accounts with their app credentials and injected faults, their
+posts, media and mentions, and what OAuth and rate limiting need to remember."""
+
+import secrets
+
+from django.db import models
+from django.urls import reverse
+
+# Sandbox ids look like X's: large numbers, sent as strings.
+POST_ID_OFFSET = 1_860_000_000_000_000_000
+MEDIA_ID_OFFSET = 1_860_000_000_500_000_000
+USER_ID_OFFSET = 1_860_000_000_000_000
+
+
+MAX_PK = 2**63 - 1
+
+
+def pk_from(public_id, offset: int) -> int | None:
+    """The row id behind a public id, or None when it cannot be one of ours."""
+    text = str(public_id)
+    if not (text.isascii() and text.isdigit()) or len(text) > 20:
+        return None
+    pk = int(text) - offset
+    return pk if 0 < pk <= MAX_PK else None
+
+
+def _token(length=40) -> str:
+    return secrets.token_urlsafe(length)[:length].replace("-", "x").replace("_", "y")
+
+
+def _access_token() -> str:
+    # X's access tokens start with the user's numeric id; ours need only look the part.
+    return f"{secrets.randbelow(10**18)}-{_token(40)}"
+
+
+class Account(models.Model):
+    """One sandbox X account, with the app credentials a bot uses to speak as it."""
+
+    handle = models.CharField(max_length=15, unique=True)
+    name = models.CharField(max_length=50, blank=True)
+    consumer_key = models.CharField(max_length=64, unique=True, default=_token)
+    consumer_secret = models.CharField(max_length=64, default=_token)
+    access_token = models.CharField(max_length=80, unique=True, default=_access_token)
+    access_token_secret = models.CharField(max_length=64, default=_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Faults for the reliability tests and demos, set in the admin or by `sandbox_faults`.
+    latency_ms = models.PositiveIntegerField(default=0, help_text="Added to every answer.")
+    error_rate = models.FloatField(default=0.0, help_text="Share of writes answered 503 (0-1).")
+    # The error rate accrues here, one share per write; each whole unit is one 503. So 0.3
+    # fails exactly 3 writes in 10, the same ones every run.
+    error_debt = models.FloatField(default=0.0, editable=False)
+    rate_limit_burst = models.PositiveIntegerField(
+        default=0, help_text="The next N requests are answered 429."
+    )
+    stall_next = models.PositiveIntegerField(
+        default=0, help_text="The next N posts are stored, then the answer never comes."
+    )
+    credits_exhausted = models.BooleanField(
+        default=False, help_text="Answer every request with 402, credits depleted."
+    )
+    usage_capped = models.BooleanField(
+        default=False, help_text="Answer every request with 429, usage cap exceeded."
+    )
+
+    class Meta:
+        ordering = ["handle"]
+
+    def __str__(self):
+        return f"@{self.handle}"
+
+    def get_absolute_url(self):
+        return reverse("xsandbox:account", args=[self.handle])
+
+    @property
+    def user_id(self) -> str:
+        return str(USER_ID_OFFSET + self.pk)
+
+
+class Media(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(upload_to="xsandbox/media/")
+    content_type = models.CharField(max_length=30)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    alt_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "media"
+
+    def __str__(self):
+        return f"Media {self.media_id} of @{self.account.handle}"
+
+    @property
+    def media_id(self) -> str:
+        return str(MEDIA_ID_OFFSET + self.pk)
+
+    @property
+    def media_key(self) -> str:
+        return f"3_{self.media_id}"
+
+
+class Post(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="posts")
+    text = models.TextField()
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    conversation_root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    media = models.ManyToManyField(Media, blank=True)
+    mentioned = models.ManyToManyField(Account, blank=True, related_name="mentions")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"@{self.account.handle}: {self.text[:50]}"
+
+    def get_absolute_url(self):
+        return reverse("xsandbox:post", args=[self.post_id])
+
+    @property
+    def post_id(self) -> str:
+        return str(POST_ID_OFFSET + self.pk)
+
+    @property
+    def conversation_id(self) -> str:
+        return self.conversation_root.post_id if self.conversation_root_id else self.post_id
+
+
+class Nonce(models.Model):
+    """OAuth nonces seen within the timestamp window: a replayed request is refused."""
+
+    consumer_key = models.CharField(max_length=64)
+    nonce = models.CharField(max_length=100)
+    timestamp = models.PositiveBigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consumer_key", "nonce", "timestamp"], name="unique_oauth_nonce"
+            )
+        ]
+
+    def __str__(self):
+        return f"Nonce {self.nonce} at {self.timestamp}"
+
+
+class RateWindow(models.Model):
+    """Requests made by an account to one endpoint in one 15-minute window."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE)
+    endpoint = models.CharField(max_length=40)
+    window_start = models.PositiveBigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "endpoint", "window_start"], name="unique_rate_window"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.account} {self.endpoint} from {self.window_start}: {self.count}"

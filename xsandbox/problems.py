@@ -1,0 +1,72 @@
+"""X's error answers: RFC 7807 problem bodies with X's titles, details and type URLs."""
+
+from django.http import JsonResponse
+
+# X names its problem types under its old host, whichever host was called.
+PROBLEMS = "https://api.twitter.com/2/problems/"
+
+
+def problem(status: int, title: str, detail: str, kind: str = "about:blank", **extra):
+    body = {"title": title, "detail": detail, "type": kind, "status": status, **extra}
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+def unauthorized():
+    return problem(401, "Unauthorized", "Unauthorized")
+
+
+def invalid(message: str, parameter: str, value=""):
+    return problem(
+        400,
+        "Invalid Request",
+        "One or more parameters to your request was invalid.",
+        PROBLEMS + "invalid-request",
+        errors=[{"parameters": {parameter: [str(value)] if value else []}, "message": message}],
+    )
+
+
+def not_found(kind: str, identifier: str):
+    return problem(
+        404,
+        "Not Found Error",
+        f"Could not find {kind} with id: [{identifier}].",
+        PROBLEMS + "resource-not-found",
+        resource_type=kind,
+        resource_id=identifier,
+    )
+
+
+def duplicate():
+    return problem(
+        403, "Forbidden", "You are not allowed to create a Tweet with duplicate content."
+    )
+
+
+def too_many_requests(reset: int):
+    response = problem(429, "Too Many Requests", "Too Many Requests")
+    response["x-rate-limit-reset"] = str(reset)
+    return response
+
+
+def usage_capped():
+    return problem(
+        429,
+        "UsageCapExceeded",
+        "Usage cap exceeded: Monthly product cap",
+        PROBLEMS + "usage-capped",
+        period="Monthly",
+        scope="Product",
+    )
+
+
+def credits_depleted():
+    return problem(
+        402,
+        "CreditsDepleted",
+        "Your enrolled account does not have any credits to fulfill this request.",
+        PROBLEMS + "credits-depleted",
+    )
+
+
+def service_unavailable():
+    return problem(503, "Service Unavailable", "Service Unavailable")
