@@ -5,11 +5,11 @@ import io
 import re
 from pathlib import Path
 
-from bots.x_api import XClient
 from django.core.management import call_command
 from django.db import transaction
 
 from bots.models import Bot
+from bots.x_api import XClient
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model
 from tests.factories import make_corpus

@@ -1,0 +1,243 @@
+"""The Markov engine: every output is made of the corpus's own windows, seeds are honoured,
+lengths hold, models round-trip, and the CLI explains every failure. No Django here."""
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corpora.markov import (
+    _UNBALANCED,
+    CorpusTooSmall,
+    MarkovModel,
+    UnknownWord,
+    split_sentences,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = (ROOT / "corpora" / "demo" / "adventures-1-6.txt").read_text()[:60_000]
+VOCABULARY = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran", "far", "Watson", "and", "ran,"]
+END = "<END>"
+
+
+def grams(text: str, k: int) -> set[tuple]:
+    """Every (k + 1)-word window of the sentences the engine learns from, with sentence
+    starts and ends marked, as the chain may walk them."""
+    found = set()
+    for sentence in split_sentences(text):
+        if len(sentence) <= k or _UNBALANCED.search(" ".join(sentence)):
+            continue
+        padded = [None] * k + sentence + [END]
+        found.update(tuple(padded[i : i + k + 1]) for i in range(len(padded) - k))
+    return found
+
+
+def windows_of(sentence: str, k: int) -> set[tuple]:
+    padded = [None] * k + sentence.split() + [END]
+    return {tuple(padded[i : i + k + 1]) for i in range(len(padded) - k)}
+
+
+corpora = st.lists(
+    st.lists(st.sampled_from(VOCABULARY), min_size=4, max_size=12).map(
+        lambda words: " ".join(words).capitalize() + "."
+    ),
+    min_size=3,
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=corpora, k=st.integers(1, 4), seed=st.integers(0, 2**32))
+def test_every_window_of_every_output_is_in_the_corpus(text, k, seed):
+    try:
+        model = MarkovModel.build(text, state_size=k)
+    except CorpusTooSmall:
+        return
+    known = grams(text, k)
+    rng = random.Random(seed)
+    for _ in range(5):
+        sentence = model.sentence(rng=rng, length=len, max_overlap_ratio=1.0, max_overlap_total=999)
+        if sentence is not None:
+            assert windows_of(sentence, k) <= known
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    text=corpora, word=st.sampled_from(["cat", "dog", "watson", "Mat", "ran"]), seed=st.integers()
+)
+def test_a_seeded_sentence_contains_the_seed_and_is_made_of_corpus_windows(text, word, seed):
+    model = MarkovModel.build(text, state_size=1)
+    if word.lower() not in {w.strip(".,").lower() for w in text.split()}:
+        with pytest.raises(UnknownWord):
+            model.sentence(seed=word, length=len)
+        return
+    sentence = model.sentence(
+        seed=word, rng=random.Random(seed), length=len, max_overlap_ratio=1.0, max_overlap_total=999
+    )
+    if sentence is not None:
+        assert word.lower() in [w.strip(".,").lower() for w in sentence.split()]
+        assert windows_of(sentence, 1) <= grams(text, 1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(limit=st.integers(20, 140), words=st.integers(1, 12), seed=st.integers())
+def test_lengths_and_minimum_words_hold(limit, words, seed):
+    model = MarkovModel.build(DEMO[:20_000])
+    sentence = model.sentence(max_length=limit, min_words=words, rng=random.Random(seed), tries=30)
+    if sentence is not None:
+        assert len(sentence) <= limit  # for ASCII prose, X counts each character once
+        assert len(sentence.split()) >= words
+
+
+def test_lengths_are_counted_as_x_counts_them():
+    from tweets.text import weighted_length
+
+    # The same prose in CJK letters: each weighs 2, so plain len() would let twice as much in.
+    cjk = DEMO.translate({ord(c): 0x4E00 + ord(c) for c in "abcdefghijklmnopqrstuvwxyz"})
+    model = MarkovModel.build(cjk)
+    rng = random.Random(5)
+    sentences = [model.sentence(max_length=100, rng=rng, tries=50) for _ in range(30)]
+    assert any(sentences)
+    assert all(weighted_length(s) <= 100 for s in sentences if s)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_models_round_trip_to_the_same_sentences(k):
+    model = MarkovModel.build(DEMO, state_size=k)
+    loaded = MarkovModel.from_bytes(model.to_bytes())
+    for seed in range(5):
+        assert model.sentence(rng=random.Random(seed), tries=20) == loaded.sentence(
+            rng=random.Random(seed), tries=20
+        )
+    assert loaded.sentence_count == model.sentence_count
+    assert loaded.word_count == model.word_count
+
+
+def test_the_same_random_state_gives_the_same_sentence():
+    model = MarkovModel.build(DEMO)
+    first = [model.sentence(rng=random.Random(42)) for _ in range(3)]
+    assert len(set(first)) == 1 and first[0]
+
+
+def test_a_copy_of_the_corpus_is_rejected_as_unoriginal():
+    text = "One two three four five six seven eight nine ten eleven twelve thirteen fourteen."
+    assert MarkovModel.build(text).sentence(tries=20, length=len) is None  # the only walk
+
+    text = "The cat sat on the mat today. A dog sat on the rug today. The bird sat on a log."
+    model = MarkovModel.build(text, state_size=1)
+    rng = random.Random(1)
+    made = [model.sentence(rng=rng, length=len, tries=50) for _ in range(30)]
+    assert any(made)
+    for sentence in filter(None, made):
+        words = sentence.split()
+        longest = min(15, round(0.7 * len(words)))
+        runs = (" ".join(words[i : i + longest + 1]) for i in range(len(words) - longest))
+        assert not any(run in text for run in runs)
+
+
+def test_combine_with_zero_weight_speaks_only_from_the_first():
+    first = "The cat sat on the mat. The cat ran to the mat. A cat sat on a rug."
+    second = "The dog slept by the door. The dog ran by the gate. A dog slept at the gate."
+    model = MarkovModel.combine([(MarkovModel.build(first), 1), (MarkovModel.build(second), 0)])
+    rng = random.Random(3)
+    known = grams(first, 2)
+    for _ in range(20):
+        sentence = model.sentence(rng=rng, length=len, max_overlap_ratio=1.0, max_overlap_total=999)
+        assert sentence and windows_of(sentence, 2) <= known
+
+
+def test_combine_refuses_mixed_state_sizes_and_bad_weights():
+    one, two = MarkovModel.build(DEMO, state_size=1), MarkovModel.build(DEMO, state_size=2)
+    with pytest.raises(ValueError, match="state size"):
+        MarkovModel.combine([(one, 1), (two, 1)])
+    with pytest.raises(ValueError, match="Weights"):
+        MarkovModel.combine([(two, 0)])
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Mr. Holmes came in. He sat.", ["Mr. Holmes came in.", "He sat."]),
+        (
+            "Dr. Watson and Mrs. Hudson wait. Then they go.",
+            ["Dr. Watson and Mrs. Hudson wait.", "Then they go."],
+        ),
+        ("Fruit, e.g. apples, is good. Eat it.", ["Fruit, e.g. apples, is good.", "Eat it."]),
+        (
+            "He lives on Baker St. near the park. Yes.",
+            ["He lives on Baker St. near the park.", "Yes."],
+        ),
+        ("J. Smith wrote it. Really?", ["J. Smith wrote it.", "Really?"]),
+        ('"Come here!" he said. She came.', ['"Come here!" he said.', "She came."]),
+        ("Wait... What now? Go!", ["Wait...", "What now?", "Go!"]),
+        ("It was in the U.S. Army. Then home.", ["It was in the U.S. Army.", "Then home."]),
+        ("First line\n\nSecond paragraph here", ["First line", "Second paragraph here"]),
+    ],
+)
+def test_sentences_are_split_as_a_careful_reader_would(text, sentences):
+    assert [" ".join(words) for words in split_sentences(text)] == sentences
+
+
+def test_too_small_a_corpus_says_so():
+    with pytest.raises(CorpusTooSmall, match="too small"):
+        MarkovModel.build("Hi.")
+    with pytest.raises(ValueError):
+        MarkovModel.build(DEMO, state_size=5)
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "corpora.markov", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_cli_prints_sentences_one_per_line(tmp_path):
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text(DEMO)
+    done = run_cli(
+        "--corpus", str(corpus), "--count", "3", "--seed", "Watson", "--max-length", "200"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3
+    assert all("watson" in line.lower() and len(line) <= 200 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (None, [], "cannot read"),
+        ("", [], "too small"),
+        ("Just one.", [], "too small"),
+        (b"\xff\xfe\x00bad", [], "not UTF-8"),
+        (DEMO, ["--seed", "xyzzyplugh"], "does not occur in the corpus"),
+    ],
+)
+def test_the_cli_explains_each_failure_with_status_1(tmp_path, content, args, message):
+    corpus = tmp_path / "corpus.txt"
+    if isinstance(content, bytes):
+        corpus.write_bytes(content)
+    elif content is not None:
+        corpus.write_text(content)
+    done = run_cli("--corpus", str(corpus), *args)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+
+
+def test_the_cli_refuses_a_bad_state_size(tmp_path):
+    done = run_cli("--corpus", "x.txt", "--state-size", "9")
+    assert done.returncode == 2 and "state-size" in done.stderr
+
+
+def test_the_engine_never_imports_django():
+    code = "import sys, corpora.markov; sys.exit(any(m.startswith('django') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
