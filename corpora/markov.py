@@ -23,12 +23,15 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, compress, repeat
-from operator import lshift, ne, or_
+from operator import and_, lshift, ne, or_, rshift
 
 DEFAULT_TRIES = 10
 DEFAULT_MAX_OVERLAP_RATIO = 0.7
 DEFAULT_MAX_OVERLAP_TOTAL = 15
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
+# From this many words on, numpy indexes faster than Python; below it, its 20 MB of import
+# would outweigh the model itself.
+NUMPY_FROM_WINDOWS = 250_000
 
 SEP = 0  # word id that pads each sentence: before it, it is BEGIN; after it, END
 MAGIC = b"AVMK"
@@ -62,6 +65,7 @@ _ABBR_BEFORE_NUMBER = frozenset({"no", "nos", "vol", "vols", "fig", "figs", "art
 # markovify drops source sentences with quotes or brackets, which a chain would leave unbalanced;
 # unidecode makes it catch the typographic quotes too.
 _QUOTES = "'\u2018\u2019\u201a\u201b"
+_QUOTE_CHARS = frozenset('"()[]\u00ab\u00bb\u201c\u201d\u201e\u201f' + _QUOTES)
 _UNBALANCED = re.compile(
     f'["()\\[\\]\u00ab\u00bb\u201c\u201d\u201e\u201f]|(?:^|\\s)[{_QUOTES}]|[{_QUOTES}](?:\\s|$)'
 )
@@ -133,8 +137,16 @@ def _weighted_length(text: str) -> int:
 
 
 class _Vocabulary(dict):
+    """Word -> id, noting for each id whether the word holds a quote or bracket (only the
+    sentences with such a word need the slower unbalanced-quotes check)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.quoted = bytearray(len(self))
+
     def __missing__(self, word):
         self[word] = n = len(self)
+        self.quoted.append(not _QUOTE_CHARS.isdisjoint(word))
         return n
 
 
@@ -174,26 +186,27 @@ class MarkovModel:
         """Compile ``text``; raises CorpusTooSmall if no sentence has state_size + 1 words."""
         _check_state_size(state_size)
         vocabulary = _Vocabulary({"": SEP})
-        stream = []
+        quoted = vocabulary.quoted
+        stream = array("I")
         pad = [SEP] * state_size
         for sentence in split_sentences(text.lstrip("\ufeff")):
-            if len(sentence) > state_size and not _UNBALANCED.search(" ".join(sentence)):
-                stream += pad
-                stream += map(vocabulary.__getitem__, sentence)
+            if len(sentence) <= state_size:
+                continue
+            ids = list(map(vocabulary.__getitem__, sentence))
+            if any(map(quoted.__getitem__, ids)) and _UNBALANCED.search(" ".join(sentence)):
+                continue
+            stream.extend(pad)
+            stream.extend(ids)
         if not stream:
             raise CorpusTooSmall(
                 f"The corpus is too small: no sentence has at least {state_size + 1} words "
                 "(sentences with quotes or brackets are left out)."
             )
-        # Frequent words get small ids, which makes the stored model smaller.
-        counts = Counter(stream)
-        ranked = sorted(range(1, len(vocabulary)), key=counts.__getitem__, reverse=True)
-        new_id = [0] * len(vocabulary)
-        for rank, old in enumerate(ranked, 1):
-            new_id[old] = rank
+        # Frequent words get small ids, which makes the stored model smaller; words only seen
+        # in sentences left out get none.
+        ranked, corpus = _renumber(stream, len(vocabulary))
         spelled = list(vocabulary)
-        words = [""] + [spelled[old] for old in ranked]
-        corpus = array("I", map(new_id.__getitem__, stream))
+        words = ["", *(spelled[old] for old in ranked)]
         corpus.extend(pad)
         return cls._indexed(state_size, words, corpus, [(0, len(corpus) - state_size, 1.0)])
 
@@ -227,18 +240,25 @@ class MarkovModel:
     def _indexed(cls, state_size, words, corpus, sources):
         bits = max(1, (len(words) - 1).bit_length())
         n = len(corpus) - state_size  # windows followed by a word
+        if bits * state_size <= 64 and n >= NUMPY_FROM_WINDOWS:
+            occ, keys, off = _index_with_numpy(corpus, n, state_size, bits)
+            return cls(state_size, words, corpus, occ, keys, off, sources)
         window = corpus[:n].tolist()
         for i in range(1, state_size):
             window = map(or_, map(lshift, window, repeat(bits)), corpus[i : i + n])
-        window = list(window)
-        occ = sorted(range(n), key=window.__getitem__)
-        ordered = list(map(window.__getitem__, occ))
+        # Each window's key with its position in the low bits: one sort of plain ints orders
+        # the positions by (window, position) without a key function.
+        pos_bits = max(1, n.bit_length())
+        packed = sorted(map(or_, map(lshift, window, repeat(pos_bits)), range(n)))
         del window
+        occ = array("I", map(and_, packed, repeat((1 << pos_bits) - 1)))
+        ordered = list(map(rshift, packed, repeat(pos_bits)))
+        del packed
         starts = [0, *compress(range(1, n), map(ne, ordered[1:], ordered))]
         keys = _key_array(map(ordered.__getitem__, starts), bits * state_size)
         off = array("I", starts)
         off.append(n)
-        return cls(state_size, words, corpus, array("I", occ), keys, off, sources)
+        return cls(state_size, words, corpus, occ, keys, off, sources)
 
     def sentence(
         self,
@@ -492,6 +512,49 @@ def _pack(ids, bits):
     for word in ids:
         key = (key << bits) | word
     return key
+
+
+def _renumber(stream: array, size: int) -> tuple[list[int], array]:
+    """Old word ids by falling frequency (unused ones dropped), and the stream renumbered so
+    that the most frequent word is 1."""
+    if len(stream) < NUMPY_FROM_WINDOWS:
+        counts = Counter(stream)
+        ranked = sorted(
+            (old for old in range(1, size) if counts[old]), key=counts.__getitem__, reverse=True
+        )
+        new_id = [0] * size
+        for rank, old in enumerate(ranked, 1):
+            new_id[old] = rank
+        return ranked, array("I", map(new_id.__getitem__, stream))
+    import numpy as np  # on use: a small corpus or a loaded model needs none of it
+
+    ids = np.frombuffer(stream, dtype=np.uint32)
+    counts = np.bincount(ids, minlength=size)
+    order = np.argsort(-counts[1:], kind="stable") + 1
+    order = order[counts[order] > 0]
+    new_id = np.zeros(size, dtype=np.uint32)
+    new_id[order] = np.arange(1, len(order) + 1, dtype=np.uint32)
+    return order.tolist(), array("I", new_id[ids].tobytes())
+
+
+def _index_with_numpy(corpus, n, state_size, bits):
+    """The k-gram index in a few vectorised passes: each window packed into one 64-bit key,
+    positions sorted stably by key, and the start of each run of equal keys."""
+    import numpy as np
+
+    ids = np.frombuffer(corpus, dtype=np.uint32)
+    window = ids[:n].astype(np.uint64)
+    for i in range(1, state_size):
+        window <<= np.uint64(bits)
+        window |= ids[i : i + n]
+    occ = np.argsort(window, kind="stable").astype(np.uint32)
+    ordered = window[occ]
+    del window
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    keys = array("Q", ordered[starts].tobytes())
+    off = array("I", starts.astype(np.uint32).tobytes())
+    off.append(n)
+    return array("I", occ.tobytes()), keys, off
 
 
 def _key_array(values, bits):

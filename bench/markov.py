@@ -1,0 +1,183 @@
+"""The Markov engine against markovify: `python -m bench.markov [--sentences 200]`.
+
+Two corpora: ../shared/corpora/sherlock.txt, and a ~3.5 MB one (that file, Debian's
+`fortunes` texts and /usr/share/common-licenses). For each engine, in processes of its own:
+build time, 200 sentences of at most 280 characters, dump, load, the dumped model's bytes,
+peak RSS, and failed sentences (None after the same number of tries). Prints each figure
+and the ratio aviary / markovify; the targets are checked and the exit status says if all
+held. Install the fortunes with `apt-get install fortunes fortunes-min`.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHERLOCK = Path(
+    os.environ.get("BENCH_SHERLOCK", ROOT.parent / "shared" / "corpora" / "sherlock.txt")
+)
+FORTUNES = Path("/usr/share/games/fortunes")
+LICENSES = Path("/usr/share/common-licenses")
+MAX_CHARS = 280
+TRIES = 10
+# What aviary must achieve, as aviary / markovify (time and size: at most; speed: inverse).
+TARGETS = {"build_s": 0.5, "generate_s": 0.2, "load_s": 0.2, "peak_rss_mb": 0.5, "model_mb": 0.5}
+
+
+def big_corpus() -> str:
+    if not FORTUNES.is_dir():
+        sys.exit(
+            f"{FORTUNES} is missing: install Debian's fortunes (apt-get install fortunes "
+            "fortunes-min) for the 3.5 MB corpus."
+        )
+    texts = [SHERLOCK.read_text(encoding="utf-8")]
+    seen = set()
+    for path in sorted(FORTUNES.iterdir()):
+        real = path.resolve()
+        if path.suffix in {".dat", ".u8"} or real in seen or not real.is_file():
+            continue
+        seen.add(real)
+        raw = real.read_bytes().decode("utf-8", "replace")
+        # A fortune file separates its entries with lines holding a single %.
+        texts.append("\n\n".join(part.strip() for part in raw.split("\n%\n")))
+    texts += [
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(LICENSES.iterdir())
+        if p.is_file()
+    ]
+    return "\n\n".join(texts)
+
+
+def measure(engine: str, corpus_path: str, dump_path: str, sentences: int) -> dict:
+    """Run in a child process: build, generate, dump; report times and peak RSS."""
+    text = Path(corpus_path).read_text(encoding="utf-8")
+    rng = random.Random(1)
+    if engine == "markovify":
+        import markovify
+
+        random.seed(1)
+        started = time.perf_counter()
+        model = markovify.Text(text)
+        built = time.perf_counter()
+        made = [model.make_short_sentence(MAX_CHARS, tries=TRIES) for _ in range(sentences)]
+        generated = time.perf_counter()
+        data = model.to_json().encode()
+    else:
+        from corpora.markov import MarkovModel
+
+        started = time.perf_counter()
+        model = MarkovModel.build(text)
+        built = time.perf_counter()
+        made = [
+            model.sentence(max_length=MAX_CHARS, tries=TRIES, rng=rng, length=len)
+            for _ in range(sentences)
+        ]
+        generated = time.perf_counter()
+        data = model.to_bytes()
+    dumped = time.perf_counter()
+    Path(dump_path).write_bytes(data)
+    return {
+        "build_s": built - started,
+        "generate_s": generated - built,
+        "dump_s": dumped - generated,
+        "model_mb": len(data) / 1e6,
+        "failed": sum(sentence is None for sentence in made),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_load(engine: str, dump_path: str) -> dict:
+    data = Path(dump_path).read_bytes()
+    if engine == "markovify":
+        import markovify
+
+        started = time.perf_counter()
+        markovify.Text.from_json(data.decode())
+    else:
+        from corpora.markov import MarkovModel
+
+        started = time.perf_counter()
+        MarkovModel.from_bytes(data)
+    return {"load_s": time.perf_counter() - started}
+
+
+def child(*args) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.markov", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.exit(f"bench child failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=200)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("ENGINE", "CORPUS", "DUMP"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--child-load", nargs=2, metavar=("ENGINE", "DUMP"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(measure(*args.child, args.sentences)))
+        return 0
+    if args.child_load:
+        print(json.dumps(measure_load(*args.child_load)))
+        return 0
+
+    all_held = True
+    with tempfile.TemporaryDirectory() as scratch:
+        big = Path(scratch) / "big.txt"
+        big.write_text(big_corpus(), encoding="utf-8")
+        for label, path in [("sherlock.txt", SHERLOCK), ("3.5 MB corpus", big)]:
+            size = path.stat().st_size / 1e6
+            results = {}
+            for engine in ("markovify", "aviary"):
+                dump = str(Path(scratch) / f"{engine}.model")
+                results[engine] = child(
+                    "--child", engine, str(path), dump, "--sentences", str(args.sentences)
+                )
+                results[engine].update(child("--child-load", engine, dump))
+            print(f"\n{label} ({size:.2f} MB), {args.sentences} sentences of <= {MAX_CHARS} chars")
+            print(f"{'':14} {'markovify':>10} {'aviary':>10} {'ratio':>8}  target")
+            for key in (
+                "build_s",
+                "generate_s",
+                "dump_s",
+                "load_s",
+                "model_mb",
+                "peak_rss_mb",
+                "failed",
+            ):
+                theirs, ours = results["markovify"][key], results["aviary"][key]
+                ratio = ours / theirs if theirs else float("inf") if ours else 1.0
+                if key == "failed":
+                    held = ours <= theirs
+                    target = "<= markovify"
+                elif key in TARGETS:
+                    held = ratio <= TARGETS[key]
+                    target = f"<= {TARGETS[key]}" + (
+                        f" ({1 / TARGETS[key]:.0f}x faster)" if key.endswith("_s") else ""
+                    )
+                else:
+                    held, target = True, ""
+                all_held &= held
+                mark = "" if held else "  MISSED"
+                print(f"{key:14} {theirs:10.3f} {ours:10.3f} {ratio:8.3f}  {target}{mark}")
+    print("\nAll targets held." if all_held else "\nSome targets were missed.")
+    return 0 if all_held else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
