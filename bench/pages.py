@@ -19,6 +19,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aviary_bench"
 )
 os.environ.setdefault("ENV_FILE", "var/bench.env")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")  # Django's test client
 
 import django
 
@@ -95,13 +96,21 @@ def seed(bots: int, tweets: int) -> None:
     print(f"Seeded in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def measure(client, url: str, runs: int) -> tuple[list[float], int]:
+def measure(client, url: str, runs: int) -> tuple[list[float], list[float]]:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(timed):
         client.get(url)
     timings = []
     for _ in range(runs):
@@ -109,7 +118,7 @@ def measure(client, url: str, runs: int) -> tuple[list[float], int]:
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    return timings, len(queries)
+    return timings, queries
 
 
 def main(argv=None) -> int:
@@ -117,6 +126,7 @@ def main(argv=None) -> int:
     parser.add_argument("--bots", type=int, default=1000)
     parser.add_argument("--tweets", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--verbose", action="store_true", help="show each page's slowest SQL")
     args = parser.parse_args(argv)
     ensure_database()
     django.setup()
@@ -146,6 +156,10 @@ def main(argv=None) -> int:
         if username:
             client.force_login(User.objects.get(username=username))
         timings, queries = measure(client, url, args.runs)
+        if args.verbose:
+            for spent, sql in sorted(queries, reverse=True)[:3]:
+                print(f"    {spent:7.1f} ms  {sql[:150]}")
+        queries = len(queries)
         median = statistics.median(timings)
         p90 = statistics.quantiles(timings, n=10)[-1]
         baseline = baseline or median

@@ -49,16 +49,15 @@ def counts_by_bot(bot_ids, now) -> dict[int, dict[str, int]]:
 
 
 def posts_per_day(bots, now) -> list[tuple[datetime.date, int]]:
-    """Posts per day over the last CHART_DAYS days, every day present (zero if none)."""
+    """Posts per day over the last CHART_DAYS days, every day present (zero if none);
+    `bots` None means every bot."""
     today = timezone.localdate(now)
     first = today - datetime.timedelta(days=CHART_DAYS - 1)
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    rows = (
-        Tweet.objects.filter(state=Tweet.State.POSTED, posted_at__gte=start, bot__in=bots)
-        .annotate(day=TruncDate("posted_at"))
-        .values("day")
-        .annotate(posts=Count("pk"))
-    )
+    posted = Tweet.objects.filter(state=Tweet.State.POSTED, posted_at__gte=start)
+    if bots is not None:
+        posted = posted.filter(bot__in=bots)
+    rows = posted.annotate(day=TruncDate("posted_at")).values("day").annotate(posts=Count("*"))
     by_day = {row["day"]: row["posts"] for row in rows}
     return [
         (day, by_day.get(day, 0))

@@ -30,7 +30,9 @@ def dashboard(request):
         bot.counts = counts.get(bot.pk, {"drafts": 0, "queued": 0, "failed": 0})
     context = {
         "page": page,
-        "chart": stats.chart_bars(stats.posts_per_day(bots, now)),
+        "chart": stats.chart_bars(
+            stats.posts_per_day(None if request.user.is_superuser else bots, now)
+        ),
         "health": read_health(),
     }
     return render(request, "bots/dashboard.html", context)

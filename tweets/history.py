@@ -49,7 +49,7 @@ def filtered(bot, filters: dict) -> QuerySet:
 
 def history_page(bot, filters: dict) -> dict:
     """One page of the bot's tweets, newest first, and the cursor of the next page."""
-    tweets = filtered(bot, filters).select_related("approved_by").order_by("-pk")
+    tweets = filtered(bot, filters).select_related("approved_by", "bot").order_by("-pk")
     if filters.get("before"):
         tweets = tweets.filter(pk__lt=filters["before"])
     rows = list(tweets[: HISTORY_PAGE_SIZE + 1])
