@@ -101,14 +101,14 @@ def bench_posting(count: int, bots: int) -> dict:
     from django.db import transaction
 
     from bots.models import Bot
-    from tests.integration.world import sandbox_credentials
     from tweets import services
     from tweets.models import Tweet
+    from xsandbox.accounts import credentials_of, ensure_account
 
     flock = []
     for n in range(bots):
         bot = Bot(name=f"Bench {n}", handle=f"bench_{n}", platform="sandbox", daily_post_cap=10_000)
-        bot.set_credentials(**sandbox_credentials(f"bench_{n}"))
+        bot.set_credentials(**credentials_of(ensure_account(f"bench_{n}")[0]))
         bot.save()
         flock.append(bot)
     with transaction.atomic():

@@ -73,7 +73,6 @@ class Tweet(models.Model):
                 fields=["posted_at"],
                 name="tweet_posted_at",
                 condition=models.Q(state="posted"),
-                include=["bot"],
             ),
         ]
 
