@@ -63,6 +63,7 @@ def measure(engine: str, corpus_path: str, dump_path: str, sentences: int) -> di
         import markovify
 
         random.seed(1)
+        baseline = _rss_mb()
         started = time.perf_counter()
         model = markovify.Text(text)
         built = time.perf_counter()
@@ -72,6 +73,7 @@ def measure(engine: str, corpus_path: str, dump_path: str, sentences: int) -> di
     else:
         from corpora.markov import MarkovModel
 
+        baseline = _rss_mb()
         started = time.perf_counter()
         model = MarkovModel.build(text)
         built = time.perf_counter()
@@ -89,8 +91,15 @@ def measure(engine: str, corpus_path: str, dump_path: str, sentences: int) -> di
         "dump_s": dumped - generated,
         "model_mb": len(data) / 1e6,
         "failed": sum(sentence is None for sentence in made),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": _rss_mb(),
+        # The same peak less the process as it stood before building (interpreter, engine
+        # module, corpus text): the memory the engine's own work takes.
+        "engine_rss_mb": _rss_mb() - baseline,
     }
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure_load(engine: str, dump_path: str) -> dict:
@@ -158,6 +167,7 @@ def main(argv=None) -> int:
                 "load_s",
                 "model_mb",
                 "peak_rss_mb",
+                "engine_rss_mb",
                 "failed",
             ):
                 theirs, ours = results["markovify"][key], results["aviary"][key]
