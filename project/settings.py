@@ -59,7 +59,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "project.security.content_security_policy",
 ]
+
+_CSP_BASE = (
+    "default-src 'self'; script-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+CONTENT_SECURITY_POLICY = _CSP_BASE + "; style-src 'self'"
+ADMIN_CONTENT_SECURITY_POLICY = _CSP_BASE + "; style-src 'self' 'unsafe-inline'"
+ADMIN_URL_PREFIX = "/admin/"
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"

@@ -72,6 +72,11 @@
     }
   });
 
+  // The bot filter applies as soon as a bot is chosen (a plain button does it without JS).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-submit-on-change]")) event.target.form.submit();
+  });
+
   document.addEventListener("click", function (event) {
     const card = event.target.closest(".queue .tweet-card");
     if (card) select(card, false);

@@ -35,3 +35,10 @@ def test_dashboard_lists_only_my_bots(client, owner, bot, credential_keys):
     html = client.get(reverse("dashboard")).content.decode()
     assert bot.name in html
     assert other.name not in html
+
+
+def test_pages_carry_a_strict_content_security_policy(client, owner):
+    client.force_login(owner)
+    policy = client.get(reverse("dashboard"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
