@@ -42,3 +42,16 @@ def test_pages_carry_a_strict_content_security_policy(client, owner):
     policy = client.get(reverse("dashboard"))["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+
+
+def test_repeated_failed_logins_are_locked_out_even_with_the_right_password(
+    client, owner, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": owner.username, "password": "wrong"})
+    locked = client.post(
+        reverse("login"), {"username": owner.username, "password": "pw-for-tests-1"}
+    )
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
