@@ -105,3 +105,19 @@ def test_the_matrix_covers_the_site_pages():
         "corpora:detail",
     ):
         assert expected in names
+
+
+def test_every_post_without_a_csrf_token_is_refused(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["users"]["owner_a"])
+    checked = 0
+    for name, route, params in PAGES:
+        url = fill(route, name, params, world)
+        response = client.post(url, {})
+        if response.status_code == 405:
+            continue  # the page takes no POST at all
+        checked += 1
+        assert response.status_code == 403, f"{url} accepted a POST without a CSRF token"
+    assert checked >= 15
