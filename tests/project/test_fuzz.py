@@ -1,0 +1,72 @@
+"""Bad input never becomes a 500: random strings in every form field of the site, random
+bytes as corpus files and X archives. Each answer is a page, a redirect or a clear refusal."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import make_bot, make_corpus, make_tweet
+
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+junk = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        ["", "0", "-1", "1e309", "nan", "2026-13-45T25:61", "9" * 40, "<script>", "\x00"]
+    ),
+)
+
+
+@pytest.fixture
+def site(client, owner, credential_keys):
+    bot = make_bot(owners=[owner])
+    corpus = make_corpus(text="The dog barks at night. The cat sleeps all day.", created_by=owner)
+    corpus.bots.add(bot)
+    client.force_login(owner)
+    return {"client": client, "bot": bot, "corpus": corpus, "tweet": make_tweet(bot=bot)}
+
+
+def forms(site):
+    bot, corpus, tweet = site["bot"], site["corpus"], site["tweet"]
+    return [
+        (reverse("tweets:edit", args=[tweet.pk]), ["text"]),
+        (reverse("tweets:approve_at", args=[tweet.pk]), ["at"]),
+        (reverse("tweets:bulk"), ["action", "tweets"]),
+        (reverse("tweets:count"), ["text"]),
+        (reverse("bots:generate", args=[bot.pk]), ["count", "seed"]),
+        (
+            reverse("bots:settings", args=[bot.pk]),
+            ["handle", "platform", "posting_mode", "daily_post_cap", "consumer_key"],
+        ),
+        (reverse("corpora:list"), ["name", "state_size"]),
+        (reverse("corpora:add_text", args=[corpus.pk]), ["name", "text"]),
+        (reverse("corpora:link_bot", args=[corpus.pk]), ["bot", "weight"]),
+        (reverse("login"), ["username", "password"]),
+    ]
+
+
+@FUZZ
+@given(values=st.lists(junk, min_size=5, max_size=5))
+def test_random_form_input_never_breaks_a_page(site, values):
+    client = site["client"]
+    for url, fields in forms(site):
+        response = client.post(url, dict(zip(fields, values, strict=False)))
+        assert response.status_code < 500, url
+    history = reverse("tweets:history", args=[site["bot"].pk])
+    response = client.get(
+        history, {"q": values[0], "state": values[1], "since": values[2], "before": values[3]}
+    )
+    assert response.status_code < 500
+
+
+@FUZZ
+@given(data=st.binary(max_size=4000), kind=st.sampled_from(["add_file", "add_x_archive"]))
+def test_random_bytes_as_corpora_are_refused_or_kept_never_a_500(site, data, kind):
+    url = reverse(f"corpora:{kind}", args=[site["corpus"].pk])
+    response = site["client"].post(url, {"file": SimpleUploadedFile("upload.txt", data)})
+    assert response.status_code < 500
