@@ -9,9 +9,7 @@ send-to-run latency: the ceiling that Celery and Redis alone allow. Prints both 
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,6 +27,17 @@ os.environ.update(DATABASE_URL=DATABASE_URL, CELERY_BROKER_URL=BROKER_URL, ENV_F
 import django  # noqa: E402
 from celery import shared_task  # noqa: E402
 
+from bench.processes import (  # noqa: E402
+    answers,
+    celery_worker,
+    free_port,
+    percentile,
+    reset_database,
+    stop,
+    wait_for,
+    web,
+)
+
 
 @shared_task(name="bench.pipeline.noop")
 def noop(sent_at: float) -> None:
@@ -36,46 +45,6 @@ def noop(sent_at: float) -> None:
     import redis
 
     redis.Redis.from_url(BROKER_URL).rpush(NOOP_KEY, f"{sent_at} {time.time()}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def reset_database() -> None:
-    import psycopg
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        args,
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.05)
-    raise SystemExit(f"Timed out waiting for {what}.")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def bench_noop(count: int) -> dict:
@@ -147,7 +116,7 @@ def main(argv=None) -> int:
     parser.add_argument("--noops", type=int, default=2000)
     args = parser.parse_args(argv)
 
-    reset_database()
+    reset_database(DATABASE_URL)
     port = free_port()
     env = {
         **os.environ,
@@ -162,58 +131,15 @@ def main(argv=None) -> int:
 
     call_command("migrate", verbosity=0)
     redis.Redis.from_url(BROKER_URL).flushdb()
-    logs = ROOT / "var" / "bench-logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    python = sys.executable
-    processes = [
-        start(
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "project.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                "4",
-                "--access-logfile",
-                "-",
-            ],
-            env,
-            logs / "web.log",
-        )
-    ]
-    for n in range(args.workers):
-        processes.append(
-            start(
-                [
-                    python,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "project",
-                    "worker",
-                    "--concurrency=1",
-                    f"--hostname=bench{n}@%h",
-                    "--include=bench.pipeline",
-                    "--loglevel=WARNING",
-                    "--without-gossip",
-                    "--without-mingle",
-                ],
-                env,
-                logs / f"worker{n}.log",
-            )
-        )
+    processes = [web(port, env, workers=4)]
+    processes += [celery_worker(n, env, "--include=bench.pipeline") for n in range(args.workers)]
     try:
-        wait_for(lambda: _answers(port), 30, "the web server")
+        wait_for(lambda: answers(port), 30, "the web server")
         time.sleep(3)  # workers connect to the broker
         baseline = bench_noop(args.noops)
         posting = bench_posting(args.tweets, args.bots)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        stop(processes)
 
     print(f"{args.tweets} tweets over {args.bots} sandbox bots, {args.workers} workers")
     print(f"{'':28} {'per second':>11} {'p50 ms':>9} {'p99 ms':>9}")
@@ -229,14 +155,6 @@ def main(argv=None) -> int:
     print(f"{'ratio (posting / no-op)':28} {ratios[0]:11.2f} {ratios[1]:9.1f} {ratios[2]:9.1f}")
     print(f"not posted: {posting['failed']}")
     return 0 if posting["failed"] == 0 else 1
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":
