@@ -32,7 +32,7 @@ _CASE_TRAPS = str.maketrans(
     {
         "\u017f": "\u0180",  # long s: Python folds it onto "s"
         "\u0131": "\u0180",  # dotless i
-        "\u0130": "\u0180",  # dotted capital I
+        "\u0130": "\u0180",  # dotted capital I: Python folds it onto "i"
         "\u212a": "\u2129",  # Kelvin sign: Python folds it onto "k"
         "\u212b": "\u2129",  # Angstrom sign: Python folds it onto "å"
         "\u2126": "\u2129",  # Ohm sign
@@ -91,8 +91,8 @@ _INVALID_CHARS = _compile(text_patterns.INVALID_CHARS)
 _EMOJI = _compile(text_patterns.EMOJI)
 
 # Every URL the expression finds has a "." right before its top-level domain, and every
-# top-level domain starts with a letter: text without such a dot ("Done. Next") skips the expensive
-# expression (twitter-text itself only skips text without any ".").
+# top-level domain starts with a letter: text without such a dot ("Done. Next") skips the
+# expensive expression (twitter-text itself only skips text without any ".").
 _MAY_HOLD_URL = re.compile("\\.[A-Za-z\u0080-\uffff]")
 # X's light ranges all weigh 1 (SCALE); _plain_weight counts on it.
 _LIGHT_UNITS = re.compile("|".join(f"[\\u{start:04x}-\\u{end:04x}]" for start, end, _ in RANGES))
@@ -106,8 +106,8 @@ def weighted_length(text: str) -> int:
 
 
 def is_valid(text: str) -> bool:
-    """True when X would accept `text` as a post: not empty, no invalid characters, at most
-    280 as X counts it."""
+    """True when X would accept `text` as a post: at least one character (whitespace will
+    do), none of U+FFFE, U+FEFF, U+FFFF, and at most 280 as X counts it."""
     return _parse(text)[1]
 
 

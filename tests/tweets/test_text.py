@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from tweets.text import is_valid, weighted_length
@@ -216,9 +216,9 @@ def test_it_counts_the_tricky_cases(twitter_text, text, length, valid):
     assert (weighted_length(text), is_valid(text)) == (length, valid)
 
 
-def test_it_agrees_on_twenty_thousand_random_mixes(twitter_text):
+def test_it_agrees_on_ten_thousand_random_mixes(twitter_text):
     rng = random.Random(20261123)
-    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
+    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30))) for _ in range(10_000)]
     mismatches = [
         (text, mine, theirs)
         for text, mine, theirs in zip(texts, ours(texts), twitter_text.parse(texts), strict=True)
@@ -230,7 +230,7 @@ def test_it_agrees_on_twenty_thousand_random_mixes(twitter_text):
 def test_it_agrees_near_the_limit(twitter_text):
     rng = random.Random(7)
     texts = []
-    for _ in range(2_000):
+    for _ in range(1_000):
         text = ""
         while len(text) < 270:
             text += rng.choice([*PIECES, "word ", "another ", "Watson. "])
@@ -256,18 +256,16 @@ SCRIPTS = st.one_of(
     block(0x1F300, 0x1FAFF),  # emoji blocks
     st.text(max_size=3),  # anything at all
 )
-EMOJI = st.tuples(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["👩", "👨", "👧", "👍", "🏳", "👁", "❤", "☺", "✌", "🧕", "💃"]),
-            st.sampled_from(["", "", "🏻", "🏽", "🏿"]),  # skin tones
-            st.sampled_from(["", "", "\ufe0f", "\ufe0e"]),  # variation selectors
-        ).map("".join),
-        min_size=1,
-        max_size=4,
-    ).map("\u200d".join),  # ZWJ sequences
-    st.sampled_from(["", "🇫🇷", "🇯🇵", "🇫", "1️⃣", "#⃣", "*️⃣", "🏴\U000e0067\U000e0062\U000e007f"]),
-).map("".join)
+EMOJI_ATOMS = [
+    base + tone + selector
+    for base in ["👩", "👨", "👧", "👍", "🏳", "👁", "❤", "☺", "✌", "🧕", "💃"]
+    for tone in ["", "🏻", "🏽", "🏿"]  # skin tones
+    for selector in ["", "\ufe0f", "\ufe0e"]  # variation selectors
+]
+EMOJI = st.one_of(
+    st.lists(st.sampled_from(EMOJI_ATOMS), min_size=1, max_size=4).map("\u200d".join),  # ZWJ
+    st.sampled_from(["🇫🇷", "🇯🇵", "🇫", "1️⃣", "#⃣", "*️⃣", "🏴\U000e0067\U000e0062\U000e007f"]),
+)
 URLS = st.tuples(
     st.sampled_from(["", "", "http://", "https://", "HTTP://", "ftp://"]),
     st.sampled_from(["", "", "www.", "sub.", "a-b.", "_x.", "テスト."]),
@@ -277,16 +275,27 @@ URLS = st.tuples(
     st.sampled_from(["", "", "?b=c", "?q=1&x=y", "#frag", ":8080"]),
 ).map("".join)
 GLUE = st.sampled_from(["", " ", ".", ",", "!", "(", ")", "'", "\u00a0", "\n", "@", "#", "$", "x"])
-TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), SCRIPTS, EMOJI, URLS, GLUE), max_size=60).map(
-    "".join
-)
+PIECE = st.one_of(st.sampled_from(PIECES), SCRIPTS, EMOJI, URLS, GLUE)
+SHORT = st.lists(PIECE, max_size=25)
+NEAR_THE_LIMIT = st.lists(PIECE, min_size=40, max_size=70)
+TEXTS = st.integers(0, 4).flatmap(lambda n: NEAR_THE_LIMIT if n == 0 else SHORT).map("".join)
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(st.lists(TEXTS, min_size=100, max_size=100))
-def test_it_agrees_on_any_text(twitter_text, texts):
-    assert ours(texts) == twitter_text.parse(texts)
+def test_it_agrees_on_fifteen_hundred_generated_texts(twitter_text):
+    # Hypothesis only generates here: texts go to node in one batch, as a round trip per
+    # example would cost more than the comparison. No shrinking, so mismatches are listed
+    # shortest first instead.
+    texts = []
+
+    @settings(max_examples=1_500, deadline=None, database=None, phases=[Phase.generate])
+    @given(TEXTS)
+    def collect(text):
+        texts.append(text)
+
+    collect()
+    mismatches = [
+        (text, mine, theirs)
+        for text, mine, theirs in zip(texts, ours(texts), twitter_text.parse(texts), strict=True)
+        if mine != theirs
+    ]
+    assert sorted(mismatches, key=lambda mismatch: len(mismatch[0])) == []
