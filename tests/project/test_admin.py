@@ -117,3 +117,16 @@ def test_staff_owner_sees_only_their_bots_in_admin(client, owner, bot, credentia
     assert bot.name in html
     assert other.name not in html
     assert client.get(reverse("admin:bots_bot_change", args=[other.pk])).status_code == 302
+
+
+def test_the_admin_is_closed_to_users_who_are_not_staff(client, owner, one_of_each):
+    client.force_login(owner)  # owns the bot, but is not staff
+    for model, instance in one_of_each.items():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        for url in (
+            reverse(f"{prefix}_changelist"),
+            reverse(f"{prefix}_add"),
+            reverse(f"{prefix}_change", args=[instance.pk]),
+        ):
+            response = client.get(url)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], url
