@@ -99,6 +99,9 @@ class TweetImage(models.Model):
     # PROTECT: a posted tweet's image stays for its history even if removed from the gallery.
     image = models.ForeignKey(BotImage, on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField(default=0)
+    # The media id X gave the uploaded image, reused by a retry until X lets it expire.
+    media_id = models.CharField(max_length=32, blank=True)
+    media_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]

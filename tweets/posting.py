@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 State = Tweet.State
 Outcome = PostAttempt.Outcome
 URL_RE = re.compile(r"https?://\S+")
+# X keeps an uploaded image for 24 hours; an hour's margin covers a slow post.
+MEDIA_ID_LIFETIME = timedelta(hours=23)
 
 
 # 1. Claiming ----------------------------------------------------------------------------
@@ -143,11 +145,17 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
 
 
 def upload_media(client, tweet: Tweet) -> list[str]:
-    """Upload the tweet's images (with alt text) and return their media ids, in order."""
-    return [
-        client.upload_image(link.image.image.path, link.image.alt_text)
-        for link in tweet.tweetimage_set.select_related("image").order_by("position")
-    ]
+    """The media ids of the tweet's images, in order: uploaded with their alt text, or
+    reused from an earlier attempt while X still holds them (rows written: TweetImage)."""
+    media_ids = []
+    now = timezone.now()
+    for link in tweet.tweetimage_set.select_related("image").order_by("position"):
+        if not (link.media_id and link.media_expires_at and link.media_expires_at > now):
+            link.media_id = client.upload_image(link.image.image.path, link.image.alt_text)
+            link.media_expires_at = now + MEDIA_ID_LIFETIME
+            link.save(update_fields=["media_id", "media_expires_at"])
+        media_ids.append(link.media_id)
+    return media_ids
 
 
 def _finish(attempt, began, outcome, status, error) -> None:
