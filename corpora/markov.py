@@ -26,6 +26,8 @@ from itertools import accumulate, compress, repeat
 from operator import and_, lshift, ne, or_, rshift
 
 DEFAULT_TRIES = 10
+# A person at the command line would rather wait a moment than get fewer sentences.
+CLI_TRIES = 100
 DEFAULT_MAX_OVERLAP_RATIO = 0.7
 DEFAULT_MAX_OVERLAP_TOTAL = 15
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
@@ -608,6 +610,9 @@ def main(argv=None) -> int:
     parser.add_argument("--count", type=_positive, default=1, metavar="N")
     parser.add_argument("--seed", metavar="WORD", help="a word every sentence contains")
     parser.add_argument("--max-length", type=_positive, default=280, metavar="N")
+    parser.add_argument(
+        "--tries", type=_positive, default=CLI_TRIES, metavar="N", help="walks per sentence"
+    )
     args = parser.parse_args(argv)
     try:
         with open(args.corpus, encoding="utf-8") as handle:
@@ -615,7 +620,7 @@ def main(argv=None) -> int:
         model = MarkovModel.build(text, state_size=args.state_size)
         made = 0
         for _ in range(args.count):
-            sentence = model.sentence(seed=args.seed, max_length=args.max_length)
+            sentence = model.sentence(seed=args.seed, max_length=args.max_length, tries=args.tries)
             if sentence is not None:
                 print(sentence)
                 made += 1
