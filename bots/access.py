@@ -22,3 +22,10 @@ def corpus_for_user(user, pk):
     from corpora.models import Corpus
 
     return get_object_or_404(Corpus.objects.visible_to(user), pk=pk)
+
+
+def gallery_image_for_user(user, bot_pk, image_pk):
+    from bots.models import BotImage
+
+    bot = bot_for_user(user, bot_pk)
+    return get_object_or_404(BotImage.objects.in_gallery().filter(bot=bot), pk=image_pk)

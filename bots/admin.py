@@ -3,8 +3,8 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from bots import services
-from bots.forms import BotAdminForm
+from bots import gallery, services
+from bots.forms import BotAdminForm, BotImageAdminForm
 from bots.models import Bot, BotImage
 
 STATUS_FIELDS = ["x_user_id", "verified_at", "attention_reason", "created_at", "updated_at"]
@@ -30,7 +30,10 @@ class BotAdmin(admin.ModelAdmin):
     readonly_fields = STATUS_FIELDS
     fieldsets = [
         (None, {"fields": ["name", "handle", "platform", "owners"]}),
-        ("Posting", {"fields": ["is_active", "posting_mode", "daily_post_cap"]}),
+        (
+            "Posting",
+            {"fields": ["is_active", "posting_mode", "daily_post_cap", "auto_image_percent"]},
+        ),
         (
             "X credentials (write-only)",
             {
@@ -107,12 +110,64 @@ class BotAdmin(admin.ModelAdmin):
 
 @admin.register(BotImage)
 class BotImageAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "bot", "width", "height", "has_alt_text", "created_at"]
+    form = BotImageAdminForm
+    list_display = [
+        "preview",
+        "__str__",
+        "bot",
+        "width",
+        "height",
+        "has_alt_text",
+        "used_count",
+        "removed_at",
+        "created_at",
+    ]
     list_filter = ["bot"]
     search_fields = ["alt_text", "sha256"]
     list_select_related = ["bot"]
-    readonly_fields = ["sha256", "format", "width", "height", "created_at"]
+    readonly_fields = ["preview", "sha256", "format", "width", "height", "created_at"]
+
+    def get_queryset(self, request):
+        images = super().get_queryset(request).with_used_count()
+        return images.filter(bot__in=Bot.objects.visible_to(request.user))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["bot", "upload", "alt_text"]
+        return ["bot", "preview", "alt_text", "sha256", "format", "width", "height", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (["bot"] if obj else [])
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bot":
+            kwargs["queryset"] = Bot.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if form.processed:
+            gallery.fill_files(obj, form.processed)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        gallery.remove_gallery_image(obj)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset:
+            gallery.remove_gallery_image(image)
+
+    @admin.display(description="Image")
+    def preview(self, image):
+        if not image.thumbnail:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" style="max-height:80px">', image.thumbnail.url, image.alt_text
+        )
 
     @admin.display(description="Alt text", boolean=True)
     def has_alt_text(self, image):
         return bool(image.alt_text)
+
+    @admin.display(description="Times used", ordering="used_count")
+    def used_count(self, image):
+        return getattr(image, "used_count", None)

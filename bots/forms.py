@@ -3,7 +3,9 @@
 from django import forms
 
 from bots.credentials import CREDENTIAL_NAMES
-from bots.models import Bot
+from bots.gallery import read_upload
+from bots.images import ImageRejected
+from bots.models import Bot, BotImage
 
 CREDENTIAL_LABELS = {
     "consumer_key": "API key (consumer key)",
@@ -46,7 +48,20 @@ class CredentialsFormMixin(forms.Form):
         return {name: self.cleaned_data.get(name, "") for name in CREDENTIAL_NAMES}
 
 
-class BotAdminForm(CredentialsFormMixin, forms.ModelForm):
+class AutoImageShareMixin:
+    """The share of drafts given an image may be left out of a form: the saved value stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "auto_image_percent" in self.fields:
+            self.fields["auto_image_percent"].required = False
+
+    def clean_auto_image_percent(self):
+        value = self.cleaned_data["auto_image_percent"]
+        return self.instance.auto_image_percent if value is None else value
+
+
+class BotAdminForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
     class Meta:
         model = Bot
         fields = [
@@ -67,12 +82,12 @@ class BotAdminForm(CredentialsFormMixin, forms.ModelForm):
         return super().save(commit=commit)
 
 
-class BotSettingsForm(CredentialsFormMixin, forms.ModelForm):
+class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
     """The bot page's settings: what an owner may change, credentials write-only."""
 
     class Meta:
         model = Bot
-        fields = ["handle", "platform", "posting_mode", "daily_post_cap"]
+        fields = ["handle", "platform", "posting_mode", "daily_post_cap", "auto_image_percent"]
 
     def clean_handle(self):
         return self.cleaned_data["handle"].lstrip("@")
@@ -80,3 +95,56 @@ class BotSettingsForm(CredentialsFormMixin, forms.ModelForm):
     def save(self, commit=True):
         self.instance.set_credentials(**self.credential_values())
         return super().save(commit=commit)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A list of files, each unchecked: bots.images decides, with its own messages, whether
+    each one (even an empty one) is an image."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = [upload for upload in (data or []) if upload is not None]
+        if not files:
+            raise forms.ValidationError("Choose at least one image.")
+        return files
+
+
+class GalleryUploadForm(forms.Form):
+    images = MultipleFileField(label="Images")
+
+
+class AltTextForm(forms.Form):
+    alt_text = forms.CharField(
+        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BotImageAdminForm(forms.ModelForm):
+    """Admin uploads go through the same checks as the gallery page (bots.images)."""
+
+    upload = forms.FileField(required=False, label="Image file")
+
+    class Meta:
+        model = BotImage
+        fields = ["bot", "alt_text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.processed = None
+        upload = cleaned.get("upload")
+        if self.instance.pk or not cleaned.get("bot"):
+            return cleaned
+        if not upload:
+            raise forms.ValidationError("Choose an image file.")
+        try:
+            self.processed = read_upload(upload)
+        except ImageRejected as error:
+            raise forms.ValidationError(str(error)) from None
+        if BotImage.objects.filter(bot=cleaned["bot"], sha256=self.processed.sha256).exists():
+            raise forms.ValidationError("That image is already in this bot's gallery.")
+        return cleaned

@@ -1,7 +1,7 @@
 """Bots: an X account Aviary speaks for, its encrypted credentials and its image gallery."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -46,6 +46,13 @@ class Bot(models.Model):
     posting_mode = models.CharField(max_length=10, choices=PostingMode, default=PostingMode.REVIEW)
     daily_post_cap = models.PositiveIntegerField(
         default=24, validators=[MinValueValidator(1)], help_text="Most posts in any 24 hours."
+    )
+    auto_image_percent = models.PositiveSmallIntegerField(
+        "images on generated drafts (%)",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="Share of generated drafts that get one gallery image, the least used first: "
+        "0 never, 100 always.",
     )
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -97,6 +104,20 @@ def gallery_path(image, filename):
     return f"gallery/{image.bot_id}/{image.sha256[:2]}/{image.sha256}.{image.format.lower()}"
 
 
+def thumbnail_path(image, filename):
+    extension = filename.rsplit(".", 1)[-1]
+    return f"gallery/{image.bot_id}/{image.sha256[:2]}/{image.sha256}.thumb.{extension}"
+
+
+class BotImageQuerySet(models.QuerySet):
+    def in_gallery(self):
+        """Images still shown in the gallery (removed ones stay only for posted tweets)."""
+        return self.filter(removed_at__isnull=True)
+
+    def with_used_count(self):
+        return self.annotate(used_count=models.Count("tweetimage"))
+
+
 class BotImage(models.Model):
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to=gallery_path, width_field="width", height_field="height")
@@ -105,7 +126,11 @@ class BotImage(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     alt_text = models.TextField(max_length=1000, blank=True)
+    thumbnail = models.ImageField(upload_to=thumbnail_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BotImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

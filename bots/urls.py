@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/verify/", views.verify, name="verify"),
     path("<int:pk>/generate/", views.generate, name="generate"),
     path("<int:pk>/generate/<int:job_pk>/", views.generation_job, name="generation_job"),
+    path("<int:pk>/gallery/", views.gallery, name="gallery"),
+    path("<int:pk>/gallery/upload/", views.gallery_upload, name="gallery_upload"),
+    path("<int:pk>/gallery/<int:image_pk>/alt/", views.image_alt_text, name="image_alt_text"),
+    path("<int:pk>/gallery/<int:image_pk>/remove/", views.image_remove, name="image_remove"),
 ]

@@ -9,8 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bots import dashboard as stats
 from bots import services
-from bots.access import bot_for_user
-from bots.forms import BotSettingsForm
+from bots.access import bot_for_user, gallery_image_for_user
+from bots.forms import AltTextForm, BotSettingsForm, GalleryUploadForm
+from bots.gallery import add_gallery_image, remove_gallery_image, set_alt_text
+from bots.images import ImageRejected
 from bots.models import Bot
 from corpora.models import BotCorpus
 from project.health import read_health
@@ -122,3 +124,62 @@ def _detail_context(bot, *, form=None, generate_form=None) -> dict:
         "jobs": bot.generation_jobs.order_by("-created_at")[:3],
         "recent": bot.tweets.order_by("-pk")[:10],
     }
+
+
+@login_required
+@require_GET
+def gallery(request, pk):
+    bot = bot_for_user(request.user, pk)
+    return render(request, "bots/botimage_list.html", _gallery_context(bot, GalleryUploadForm()))
+
+
+@login_required
+@require_POST
+def gallery_upload(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = GalleryUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "bots/botimage_list.html", _gallery_context(bot, form), status=400)
+    for upload in form.cleaned_data["images"]:
+        try:
+            added = add_gallery_image(bot, upload=upload)
+        except ImageRejected as error:
+            messages.error(request, str(error))
+        else:
+            level = messages.SUCCESS if added.created else messages.INFO
+            messages.add_message(request, level, f"{upload.name}: {added.message}")
+    return redirect("bots:gallery", bot.pk)
+
+
+@login_required
+@require_POST
+def image_alt_text(request, pk, image_pk):
+    image = gallery_image_for_user(request.user, pk, image_pk)
+    form = AltTextForm(request.POST)
+    if form.is_valid():
+        set_alt_text(image, text=form.cleaned_data["alt_text"])
+    image.used_count = image.tweetimage_set.count()
+    if request.htmx:
+        context = {"image": image, "bot": image.bot, "alt_form": form}
+        return render(request, "bots/includes/gallery_image.html", context)
+    if form.is_valid():
+        messages.success(request, "Alt text saved.")
+    else:
+        messages.error(request, " ".join(form.errors.get("alt_text", [])))
+    return redirect("bots:gallery", pk)
+
+
+@login_required
+@require_POST
+def image_remove(request, pk, image_pk):
+    image = gallery_image_for_user(request.user, pk, image_pk)
+    if remove_gallery_image(image):
+        messages.success(request, "Image deleted.")
+    else:
+        messages.success(request, "Image removed from the gallery; posted tweets keep it.")
+    return redirect("bots:gallery", pk)
+
+
+def _gallery_context(bot, form) -> dict:
+    images = bot.images.in_gallery().with_used_count().order_by("-created_at")
+    return {"bot": bot, "form": form, "images": images}

@@ -46,3 +46,25 @@ def make_corpus(*, text="", **fields):
 def make_tweet(*, bot, **fields):
     fields.setdefault("text", f"Tweet number {next(_serial)}")
     return Tweet.objects.create(bot=bot, **fields)
+
+
+def image_bytes(*, size=(64, 48), color=(200, 60, 30), format="PNG", **options) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format, **options)
+    return buffer.getvalue()
+
+
+def make_image(*, bot, color=(200, 60, 30), alt_text=""):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bots.gallery import add_gallery_image, set_alt_text
+
+    upload = SimpleUploadedFile("picture.png", image_bytes(color=color), "image/png")
+    image = add_gallery_image(bot, upload=upload).image
+    if alt_text:
+        set_alt_text(image, text=alt_text)
+    return image

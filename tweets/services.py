@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from bots.gallery import auto_attach_images
 from bots.models import Bot
 from corpora.models import BotCorpus, Corpus
 from tweets.generation import CannotGenerate, generate_texts
@@ -31,7 +32,8 @@ class InvalidText(ValueError):
 def generate_drafts(
     bot: Bot, *, count: int, seed: str = "", rng: random.Random | None = None
 ) -> list[Tweet]:
-    """Generate up to `count` drafts in the bot's voice (rows written: Tweet, state draft).
+    """Generate up to `count` drafts in the bot's voice (rows written: Tweet, state draft;
+    TweetImage for the share of drafts the bot's auto_image_percent gives an image).
 
     Raises tweets.generation.CannotGenerate when the bot has no ready corpus or the seed
     word is not in it.
@@ -39,10 +41,12 @@ def generate_drafts(
     generated = generate_texts(bot, count=count, seed=seed, rng=rng)
     corpus = _main_corpus(bot)
     with transaction.atomic():
-        return [
+        drafts = [
             Tweet.objects.create(bot=bot, text=text, corpus=corpus, seed_word=seed)
             for text in generated.texts
         ]
+        auto_attach_images(bot, drafts, rng=rng or random.Random())
+    return drafts
 
 
 def request_generation(bot: Bot, *, count: int, seed: str = "", by=None) -> GenerationJob:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/regenerate/", views.regenerate, name="regenerate"),
     path("<int:pk>/retry/", views.retry, name="retry"),
+    path("<int:pk>/images/", views.images, name="images"),
     path("bots/<int:bot_pk>/history/", views.bot_history, name="history"),
     path("bots/<int:bot_pk>/history.csv", views.bot_history_csv, name="history_csv"),
 ]

@@ -4,12 +4,13 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from bots.access import bot_for_user, tweet_for_user
+from bots.gallery import AttachRefused, attach_images
 from bots.models import Bot
 from tweets import history, services
 from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, TweetTextForm
@@ -167,6 +168,31 @@ def bot_history_csv(request, bot_pk):
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{bot.handle}-tweets.csv"'
     return response
+
+
+@login_required
+def images(request, pk):
+    """GET: the bot's gallery as a picker; POST: make the checked images the draft's."""
+    tweet = tweet_for_user(request.user, pk)
+    if request.method == "GET":
+        context = {
+            "tweet": tweet,
+            "images": tweet.bot.images.in_gallery().order_by("-created_at"),
+            "chosen": set(tweet.tweetimage_set.values_list("image_id", flat=True)),
+        }
+        return render(request, "tweets/includes/image_picker.html", context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    ids = [value for value in request.POST.getlist("images") if value.isdigit()]
+    chosen = {image.pk: image for image in tweet.bot.images.in_gallery().filter(pk__in=ids)}
+    ordered = [chosen[int(value)] for value in dict.fromkeys(ids) if int(value) in chosen]
+    try:
+        attach_images(tweet, images=ordered)
+    except AttachRefused as error:
+        return _card(request, tweet, error=str(error))
+    if not request.htmx:
+        messages.success(request, "Images saved on the draft.")
+    return _card(request, tweet)
 
 
 def _act(request, tweet, action):

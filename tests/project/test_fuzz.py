@@ -70,3 +70,23 @@ def test_random_bytes_as_corpora_are_refused_or_kept_never_a_500(site, data, kin
     url = reverse(f"corpora:{kind}", args=[site["corpus"].pk])
     response = site["client"].post(url, {"file": SimpleUploadedFile("upload.txt", data)})
     assert response.status_code < 500
+
+
+@FUZZ
+@given(
+    data=st.one_of(
+        st.binary(max_size=4000),
+        st.sampled_from(
+            [b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"RIFF\x00\x00WEBP"]
+        ).flatmap(lambda magic: st.binary(max_size=2000).map(lambda rest: magic + rest)),
+    ),
+    name=st.sampled_from(["photo.jpg", "pic.png", "anim.gif", "x.webp", "drawing.svg", "noext"]),
+)
+def test_random_bytes_as_images_are_refused_with_a_message_never_a_500(site, data, name):
+    from bots.models import BotImage
+
+    url = reverse("bots:gallery_upload", args=[site["bot"].pk])
+    before = BotImage.objects.count()
+    response = site["client"].post(url, {"images": [SimpleUploadedFile(name, data)]}, follow=True)
+    assert response.status_code < 500
+    assert BotImage.objects.count() == before  # random bytes are never a picture worth keeping

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import make_bot, make_corpus, make_tweet, make_user
+from tests.factories import make_bot, make_corpus, make_image, make_tweet, make_user
 
 # The admin guards itself (staff only, tested in test_admin); the sandbox is an API checked
 # by OAuth and a public demo page (tests/xsandbox).
@@ -31,6 +31,7 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
         "bot_pk": lambda: world["bot"].pk,
         "job_pk": lambda: world["job"].pk,
         "source_pk": lambda: world["source"].pk,
+        "image_pk": lambda: world["image"].pk,
     }
     url = "/" + route
     for param in params:
@@ -56,6 +57,7 @@ def world(db, credential_keys, settings):
         "bot": bot,
         "job": GenerationJob.objects.create(bot=bot, count=1),
         "source": corpus.sources.first(),
+        "image": make_image(bot=bot, alt_text="A picture only A may see"),
         "objects": {"bots": bot.pk, "tweets": tweet.pk, "corpora": corpus.pk},
     }
 

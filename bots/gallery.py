@@ -1,0 +1,166 @@
+"""The gallery's state changes: adding, describing and removing a bot's images, and putting
+them on drafts. Views, the admin and tests all go through these."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bots.images import ImageRejected, ProcessedImage, ingest_image
+from bots.models import Bot, BotImage
+
+MAX_ALT_TEXT = 1000  # X's limit for media alt text
+MAX_IMAGES_PER_TWEET = 4
+
+
+class AttachRefused(ValueError):
+    """The images cannot go on that tweet; the message says why."""
+
+
+@dataclass(frozen=True)
+class Added:
+    image: BotImage
+    created: bool
+
+    @property
+    def message(self) -> str:
+        if self.created:
+            return "Image added to the gallery."
+        return "That image is already in the gallery; kept the one there."
+
+
+def read_upload(upload, *, max_bytes: int | None = None) -> ProcessedImage:
+    """Check the size before reading anything into memory, then ingest the bytes."""
+    max_bytes = max_bytes or settings.GALLERY_MAX_UPLOAD_BYTES
+    name = upload.name or "upload"
+    if upload.size is not None and upload.size > max_bytes:
+        raise ImageRejected(
+            f"“{name}” is {upload.size / 1048576:.1f} MB; files up to "
+            f"{max_bytes / 1048576:.1f} MB are accepted."
+        )
+    upload.seek(0)
+    return ingest_image(upload.read(), name=name, max_bytes=max_bytes)
+
+
+def add_gallery_image(bot: Bot, *, upload) -> Added:
+    """Ingest an upload and store it (image and thumbnail files, one BotImage row).
+
+    The same picture twice in one bot's gallery is found by the hash of the processed file:
+    the existing row is returned (and brought back if it had been removed). Raises
+    ImageRejected, with nothing stored, for anything bots.images refuses.
+    """
+    processed = read_upload(upload)
+    return store_processed(bot, processed)
+
+
+def store_processed(bot: Bot, processed: ProcessedImage) -> Added:
+    existing = BotImage.objects.filter(bot=bot, sha256=processed.sha256).first()
+    if existing:
+        if existing.removed_at:
+            BotImage.objects.filter(pk=existing.pk).update(removed_at=None)
+            existing.removed_at = None
+        return Added(existing, created=False)
+    image = BotImage(bot=bot, format=processed.format, sha256=processed.sha256)
+    fill_files(image, processed)
+    try:
+        with transaction.atomic():
+            image.save()
+    except IntegrityError:  # the same picture uploaded twice at once: the other one won
+        _delete_files([image.image.name, image.thumbnail.name], image.image.storage)
+        existing = BotImage.objects.filter(bot=bot, sha256=processed.sha256).first()
+        if existing is None:
+            raise
+        return Added(existing, created=False)
+    return Added(image, created=True)
+
+
+def fill_files(image: BotImage, processed: ProcessedImage) -> None:
+    """Write the image and thumbnail files (under generated names) onto an unsaved row."""
+    image.format = processed.format
+    image.sha256 = processed.sha256
+    image.image.save(f"image.{processed.extension}", ContentFile(processed.content), save=False)
+    image.thumbnail.save(
+        f"thumb.{processed.thumbnail_format.lower()}",
+        ContentFile(processed.thumbnail),
+        save=False,
+    )
+    image.width, image.height = processed.width, processed.height
+
+
+def set_alt_text(image: BotImage, *, text: str) -> BotImage:
+    """Save the image's alt text (sent to X with every upload of it)."""
+    text = text.strip()
+    if len(text) > MAX_ALT_TEXT:
+        raise ValueError(f"Alt text is {len(text)} characters; X allows at most {MAX_ALT_TEXT}.")
+    BotImage.objects.filter(pk=image.pk).update(alt_text=text)
+    image.alt_text = text
+    return image
+
+
+def remove_gallery_image(image: BotImage) -> bool:
+    """Take an image out of the gallery. Returns True if it was deleted with its files.
+
+    Drafts (and rejected tweets) lose it. An image that any other tweet uses (queued, being
+    posted, posted, failed) is only marked removed: that tweet keeps it for its history.
+    """
+    from tweets.models import Tweet
+
+    with transaction.atomic():
+        links = image.tweetimage_set.all()
+        links.filter(tweet__state__in=[Tweet.State.DRAFT, Tweet.State.REJECTED]).delete()
+        if links.exists():
+            BotImage.objects.filter(pk=image.pk).update(removed_at=timezone.now())
+            image.removed_at = timezone.now()
+            return False
+        files = [image.image.name, image.thumbnail.name]
+        storage = image.image.storage
+        image.delete()
+        transaction.on_commit(lambda: _delete_files(files, storage))
+    return True
+
+
+def _delete_files(names, storage) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def attach_images(tweet, *, images) -> None:
+    """Make these (at most 4, in this order) the draft's images; an empty list detaches all."""
+    from tweets.models import Tweet, TweetImage
+
+    images = list(images)
+    if tweet.state != Tweet.State.DRAFT:
+        raise AttachRefused("Images can only be changed on a draft.")
+    if len(images) > MAX_IMAGES_PER_TWEET:
+        raise AttachRefused(f"A post carries at most {MAX_IMAGES_PER_TWEET} images.")
+    if any(image.bot_id != tweet.bot_id or image.removed_at for image in images):
+        raise AttachRefused("Only images from this bot's gallery can be attached.")
+    if len(images) > 1 and any(image.format == "GIF" for image in images):
+        raise AttachRefused("A GIF goes on a post alone, without other images.")
+    with transaction.atomic():
+        TweetImage.objects.filter(tweet=tweet).delete()
+        TweetImage.objects.bulk_create(
+            TweetImage(tweet=tweet, image=image, position=position)
+            for position, image in enumerate(images)
+        )
+
+
+def auto_attach_images(bot: Bot, tweets, *, rng) -> None:
+    """Give each new draft one gallery image with the bot's chance, least used first
+    (rows written: TweetImage)."""
+    from tweets.models import TweetImage
+
+    if not bot.auto_image_percent:
+        return
+    images = list(bot.images.in_gallery().with_used_count().order_by("used_count", "pk"))
+    if not images:
+        return
+    for tweet in tweets:
+        if rng.random() * 100 >= bot.auto_image_percent:
+            continue
+        image = min(images, key=lambda candidate: candidate.used_count)
+        TweetImage.objects.create(tweet=tweet, image=image, position=0)
+        image.used_count += 1
