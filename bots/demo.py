@@ -1,11 +1,15 @@
 """Demo data for `make run`: a small flock that works with no X account and no network."""
 
+import io
 from dataclasses import asdict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from bots.credentials import CredentialsUnreadable
+from bots.gallery import set_alt_text, store_processed
+from bots.images import ingest_image
 from bots.models import Bot
 from xsandbox.accounts import credentials_of, ensure_account
 
@@ -13,6 +17,17 @@ DEMO_BOTS = [
     {"name": "Lighthouse", "handle": "lighthouse_bot", "posting_mode": Bot.PostingMode.REVIEW},
     {"name": "Almanac", "handle": "almanac_bot", "posting_mode": Bot.PostingMode.AUTOPILOT},
 ]
+# Pictures drawn here rather than shipped: (sky, sea, accent colour, alt text).
+DEMO_PICTURES = {
+    "Lighthouse": [
+        ((24, 40, 80), (20, 70, 110), (250, 220, 120), "A lighthouse beam over a night sea."),
+        ((150, 190, 220), (40, 100, 140), (230, 60, 50), "A red lighthouse on a calm day."),
+    ],
+    "Almanac": [
+        ((235, 225, 200), (200, 185, 150), (120, 60, 30), "A yellowed almanac page."),
+        ((250, 240, 215), (180, 150, 110), (60, 90, 60), "A calendar leaf, green seal."),
+    ],
+}
 
 
 @transaction.atomic
@@ -36,8 +51,25 @@ def load_demo_data(*, owner) -> list[Bot]:
             bot.x_user_id = account.user_id
             bot.save()
         bot.owners.add(owner)
+        if not bot.images.exists():
+            _add_pictures(bot)
+            Bot.objects.filter(pk=bot.pk).update(auto_image_percent=50)
         bots.append(bot)
     return bots
+
+
+def _add_pictures(bot: Bot) -> None:
+    """Give the bot a small gallery, through the same checks as an upload."""
+    for sky, sea, accent, alt_text in DEMO_PICTURES.get(bot.name, []):
+        picture = Image.new("RGB", (1200, 675), sky)
+        draw = ImageDraw.Draw(picture)
+        draw.rectangle((0, 430, 1200, 675), fill=sea)
+        draw.rectangle((560, 170, 640, 430), fill=accent)
+        draw.polygon([(540, 170), (660, 170), (600, 110)], fill=accent)
+        buffer = io.BytesIO()
+        picture.save(buffer, "PNG")
+        added = store_processed(bot, ingest_image(buffer.getvalue(), name=f"{bot.handle}.png"))
+        set_alt_text(added.image, text=alt_text)
 
 
 def _stored_credentials(bot: Bot) -> dict[str, str] | None:
