@@ -8,7 +8,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from bots.models import Schedule
 from tweets.models import Tweet
+from tweets.schedule import next_slot
 
 CHART_DAYS = 30
 BOTS_PER_PAGE = 100
@@ -19,14 +21,25 @@ def bot_rows(bots):
     posted = Tweet.objects.filter(bot=OuterRef("pk"), state=Tweet.State.POSTED).order_by(
         "-posted_at"
     )
-    queued = Tweet.objects.filter(bot=OuterRef("pk"), state=Tweet.State.APPROVED).order_by(
-        "next_attempt_at"
-    )
+    queued = Tweet.objects.filter(
+        bot=OuterRef("pk"), state=Tweet.State.APPROVED, awaits_slot=False
+    ).order_by("next_attempt_at")
     return bots.annotate(
         last_posted_at=Subquery(posted.values("posted_at")[:1]),
         last_post_id=Subquery(posted.values("x_post_id")[:1]),
         next_post_at=Subquery(queued.values("next_attempt_at")[:1]),
     ).order_by("name")
+
+
+def next_slots_by_bot(bots, now) -> dict[int, datetime.datetime]:
+    """The next scheduled slot of each active bot with a schedule (one query)."""
+    schedules = Schedule.objects.filter(bot__in=bots, enabled=True, bot__is_active=True)
+    slots = {}
+    for schedule in schedules.select_related("bot"):
+        slot = next_slot(schedule, now)
+        if slot is not None:
+            slots[schedule.bot_id] = slot
+    return slots
 
 
 def counts_by_bot(bot_ids, now) -> dict[int, dict[str, int]]:

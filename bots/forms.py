@@ -1,11 +1,15 @@
 """Forms for bots. Credentials are write-only: a blank field keeps the saved value."""
 
+import calendar
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django import forms
 
 from bots.credentials import CREDENTIAL_NAMES
 from bots.gallery import read_upload
 from bots.images import ImageRejected
-from bots.models import Bot, BotImage
+from bots.models import Bot, BotImage, Listener, Schedule
 
 CREDENTIAL_LABELS = {
     "consumer_key": "API key (consumer key)",
@@ -148,3 +152,164 @@ class BotImageAdminForm(forms.ModelForm):
         if BotImage.objects.filter(bot=cleaned["bot"], sha256=self.processed.sha256).exists():
             raise forms.ValidationError("That image is already in this bot's gallery.")
         return cleaned
+
+
+WEEKDAY_CHOICES = [(n, name) for n, name in enumerate(calendar.day_abbr)]
+
+
+class ScheduleForm(forms.Form):
+    """A bot's schedule as the bot page edits it; tweets.schedule.save_schedule applies it."""
+
+    UNITS = {"minutes": 1, "hours": 60}
+
+    enabled = forms.BooleanField(required=False, label="Post on a schedule")
+    kind = forms.ChoiceField(choices=Schedule.Kind.choices, label="When")
+    every = forms.IntegerField(min_value=1, max_value=10080, initial=4, label="Every")
+    unit = forms.ChoiceField(choices=[("minutes", "minutes"), ("hours", "hours")], initial="hours")
+    times_of_day = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Times of day",
+        help_text="Comma-separated, 24-hour clock: 09:00, 13:30, 19:45.",
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="On",
+    )
+    time_zone = forms.CharField(max_length=64, initial="UTC", help_text="E.g. Europe/Paris.")
+    jitter_minutes = forms.IntegerField(
+        min_value=0, max_value=720, initial=0, label="Jitter (minutes)"
+    )
+    quiet_start = forms.TimeField(required=False, label="Quiet from")
+    quiet_end = forms.TimeField(required=False, label="Quiet until")
+
+    @classmethod
+    def for_schedule(cls, schedule: Schedule | None) -> "ScheduleForm":
+        if schedule is None:
+            return cls(initial={"weekdays": list(range(7)), "enabled": True})
+        minutes = schedule.every_minutes
+        in_hours = minutes % 60 == 0
+        return cls(
+            initial={
+                "enabled": schedule.enabled,
+                "kind": schedule.kind,
+                "every": minutes // 60 if in_hours else minutes,
+                "unit": "hours" if in_hours else "minutes",
+                "times_of_day": ", ".join(schedule.times_of_day),
+                "weekdays": schedule.weekdays,
+                "time_zone": schedule.time_zone,
+                "jitter_minutes": schedule.jitter_minutes,
+                "quiet_start": schedule.quiet_start,
+                "quiet_end": schedule.quiet_end,
+            }
+        )
+
+    def clean_time_zone(self):
+        name = self.cleaned_data["time_zone"].strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise forms.ValidationError(
+                f"“{name}” is not a time zone name; use one like Europe/Paris or UTC."
+            ) from None
+        return name
+
+    def clean_times_of_day(self):
+        from tweets.schedule import parse_time_of_day
+
+        values = [value for value in self.cleaned_data["times_of_day"].split(",") if value.strip()]
+        try:
+            times = sorted({parse_time_of_day(value) for value in values})
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return [f"{moment:%H:%M}" for moment in times]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == Schedule.Kind.TIMES:
+            if not cleaned.get("times_of_day") and "times_of_day" not in self.errors:
+                self.add_error("times_of_day", "Give at least one time of day.")
+            if not cleaned.get("weekdays"):
+                self.add_error("weekdays", "Choose at least one day of the week.")
+        every, unit = cleaned.get("every"), cleaned.get("unit")
+        if every and unit:
+            cleaned["every_minutes"] = every * self.UNITS[unit]
+            if cleaned["every_minutes"] > 10080:
+                self.add_error("every", "At most once a week (10080 minutes).")
+        jitter = cleaned.get("jitter_minutes") or 0
+        if kind == Schedule.Kind.INTERVAL and every and unit and jitter >= cleaned["every_minutes"]:
+            self.add_error("jitter_minutes", "Jitter must be shorter than the interval.")
+        if bool(cleaned.get("quiet_start")) != bool(cleaned.get("quiet_end")):
+            self.add_error("quiet_end", "Give both ends of the quiet hours, or neither.")
+        return cleaned
+
+    def schedule_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "enabled": data["enabled"],
+            "kind": data["kind"],
+            "every_minutes": data["every_minutes"],
+            "times_of_day": data["times_of_day"],
+            "weekdays": sorted(data["weekdays"]) or list(range(7)),
+            "time_zone": data["time_zone"],
+            "jitter_minutes": data["jitter_minutes"],
+            "quiet_start": data["quiet_start"],
+            "quiet_end": data["quiet_end"],
+        }
+
+
+class ListenerForm(forms.ModelForm):
+    """What a bot listens for and the limits on its replies."""
+
+    keywords = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Comma-separated words; a mention containing one gets a reply seeded with it.",
+    )
+    cooldown_minutes = forms.FloatField(
+        min_value=0,
+        max_value=7 * 24 * 60,
+        initial=15,
+        label="Cooldown per account (minutes)",
+        help_text="At most one reply to the same account in this time.",
+    )
+
+    class Meta:
+        model = Listener
+        fields = ["enabled", "reply_mode", "max_replies_per_conversation", "max_replies_per_hour"]
+        labels = {"enabled": "Listen to mentions", "reply_mode": "Replies"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["keywords"] = ", ".join(self.instance.keywords)
+            self.initial["cooldown_minutes"] = self.instance.cooldown.total_seconds() / 60
+
+    def clean_keywords(self):
+        from tweets.listening import parse_keywords
+
+        keywords = parse_keywords(self.cleaned_data["keywords"])
+        if any(" " in keyword for keyword in keywords):
+            raise forms.ValidationError("Keywords are single words; separate them with commas.")
+        return keywords
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("enabled") and not cleaned.get("keywords"):
+            self.add_error("keywords", "Give at least one keyword to listen for.")
+        return cleaned
+
+    def listener_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "enabled": data["enabled"],
+            "keywords": data["keywords"],
+            "reply_mode": data["reply_mode"],
+            "max_replies_per_conversation": data["max_replies_per_conversation"],
+            "max_replies_per_hour": data["max_replies_per_hour"],
+            "cooldown": timedelta(minutes=data["cooldown_minutes"]),
+        }

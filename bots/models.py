@@ -1,5 +1,7 @@
 """Bots: an X account Aviary speaks for, its encrypted credentials and its image gallery."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -98,6 +100,88 @@ class Bot(models.Model):
 
     def needs_attention(self) -> bool:
         return bool(self.attention_reason)
+
+
+def default_weekdays():
+    return list(range(7))
+
+
+class Schedule(models.Model):
+    """When a bot posts on its own: every N minutes, or at times of day on chosen weekdays,
+    in the bot's time zone, with jitter and quiet hours. tweets.schedule keeps the bot's
+    django-celery-beat periodic tasks in step with this row; nobody edits those by hand."""
+
+    class Kind(models.TextChoices):
+        INTERVAL = "interval", "Every N minutes"
+        TIMES = "times", "At times of day"
+
+    bot = models.OneToOneField(Bot, on_delete=models.CASCADE, related_name="schedule")
+    enabled = models.BooleanField(default=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.INTERVAL)
+    every_minutes = models.PositiveIntegerField(
+        default=240, validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)]
+    )
+    # "HH:MM" strings in the bot's time zone, sorted.
+    times_of_day = models.JSONField(default=list, blank=True)
+    # Monday is 0, as in Python's datetime.weekday().
+    weekdays = models.JSONField(default=default_weekdays, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    jitter_minutes = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(720)],
+        help_text="Each slot happens up to this many minutes late, at random.",
+    )
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+    # When beat last opened a slot, and when the opened slot runs (after its jitter).
+    opened_at = models.DateTimeField(null=True, blank=True)
+    pending_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["pending_at"],
+                name="schedule_pending",
+                condition=models.Q(pending_at__isnull=False),
+            )
+        ]
+
+    def __str__(self):
+        return f"Schedule of {self.bot.name}"
+
+
+class Listener(models.Model):
+    """What a bot listens for in its mentions, and the limits that keep its replies from
+    ever looping with another bot (tweets.listening applies them)."""
+
+    bot = models.OneToOneField(Bot, on_delete=models.CASCADE, related_name="listener")
+    enabled = models.BooleanField(default=True)
+    # Lower-case words; a mention containing one gets a reply seeded with it.
+    keywords = models.JSONField(default=list)
+    reply_mode = models.CharField(
+        max_length=10, choices=Bot.PostingMode, default=Bot.PostingMode.REVIEW
+    )
+    max_replies_per_conversation = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    cooldown = models.DurationField(
+        default=timedelta(minutes=15),
+        help_text="At most one reply to the same account within this time.",
+    )
+    max_replies_per_hour = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    # The newest mention read, so the next read asks X only for newer ones.
+    since_id = models.CharField(max_length=32, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # A 429 from X: no reading before this time.
+    paused_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"Listener of {self.bot.name}"
 
 
 def gallery_path(image, filename):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, CredentialsUnreadable
-from bots.models import Bot
+from bots.models import Bot, Schedule
 
 
 @dataclass(frozen=True)
@@ -17,14 +17,25 @@ class Verification:
 
 
 def pause_bot(bot: Bot) -> None:
-    """Stop the bot posting: queued tweets wait, schedules stop generating."""
-    Bot.objects.filter(pk=bot.pk).update(is_active=False)
-    bot.is_active = False
+    """Stop the bot posting: queued tweets wait, its schedule's periodic tasks are disabled."""
+    _set_active(bot, False)
 
 
 def resume_bot(bot: Bot) -> None:
-    Bot.objects.filter(pk=bot.pk).update(is_active=True)
-    bot.is_active = True
+    """Let the bot post again, its schedule's periodic tasks enabled."""
+    _set_active(bot, True)
+
+
+def _set_active(bot: Bot, active: bool) -> None:
+    from tweets.schedule import sync_periodic_tasks
+
+    with transaction.atomic():
+        Bot.objects.filter(pk=bot.pk).update(is_active=active)
+        bot.is_active = active
+        schedule = Schedule.objects.filter(bot=bot).first()
+        if schedule is not None:
+            schedule.bot = bot
+            sync_periodic_tasks(schedule)
 
 
 def rotate_credentials() -> int:

@@ -10,14 +10,22 @@ from django.views.decorators.http import require_GET, require_POST
 from bots import dashboard as stats
 from bots import services
 from bots.access import bot_for_user, gallery_image_for_user
-from bots.forms import AltTextForm, BotSettingsForm, GalleryUploadForm
+from bots.forms import (
+    AltTextForm,
+    BotSettingsForm,
+    GalleryUploadForm,
+    ListenerForm,
+    ScheduleForm,
+)
 from bots.gallery import add_gallery_image, remove_gallery_image, set_alt_text
 from bots.images import ImageRejected
-from bots.models import Bot
+from bots.models import Bot, Listener, Schedule
 from corpora.models import BotCorpus
 from project.health import read_health
 from tweets.forms import GenerateForm
+from tweets.listening import save_listener
 from tweets.models import GenerationJob
+from tweets.schedule import describe, next_slot, save_schedule
 from tweets.services import request_generation
 
 
@@ -28,8 +36,10 @@ def dashboard(request):
     bots = Bot.objects.visible_to(request.user)
     page = Paginator(stats.bot_rows(bots), stats.BOTS_PER_PAGE).get_page(request.GET.get("page"))
     counts = stats.counts_by_bot([bot.pk for bot in page], now)
+    slots = stats.next_slots_by_bot(list(page), now)
     for bot in page:
         bot.counts = counts.get(bot.pk, {"drafts": 0, "queued": 0, "failed": 0})
+        bot.next_slot = slots.get(bot.pk)
     context = {
         "page": page,
         "chart": stats.chart_bars(
@@ -114,11 +124,48 @@ def generation_job(request, pk, job_pk):
     return render(request, "bots/includes/generation_job.html", context)
 
 
-def _detail_context(bot, *, form=None, generate_form=None) -> dict:
+@login_required
+@require_POST
+def schedule(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(bot, schedule_form=form)
+        return render(request, "bots/bot_detail.html", context, status=400)
+    saved = save_schedule(bot, by=request.user, **form.schedule_fields())
+    messages.success(request, f"Schedule saved: {describe(saved)}.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def listener(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = ListenerForm(request.POST, instance=Listener.objects.filter(bot=bot).first())
+    if not form.is_valid():
+        context = _detail_context(bot, listener_form=form)
+        return render(request, "bots/bot_detail.html", context, status=400)
+    save_listener(bot, by=request.user, **form.listener_fields())
+    messages.success(request, "Listening settings saved.")
+    return redirect("bots:detail", bot.pk)
+
+
+def _detail_context(
+    bot, *, form=None, generate_form=None, schedule_form=None, listener_form=None
+) -> dict:
     links = BotCorpus.objects.filter(bot=bot).select_related("corpus").order_by("-weight")
+    bot_schedule = Schedule.objects.filter(bot=bot).first()
+    bot_listener = Listener.objects.filter(bot=bot).first()
     return {
         "bot": bot,
         "form": form or BotSettingsForm(instance=bot),
+        "schedule": bot_schedule,
+        "schedule_summary": describe(bot_schedule) if bot_schedule else "",
+        "next_slot": next_slot(bot_schedule, timezone.now()) if bot_schedule else None,
+        "schedule_form": schedule_form or ScheduleForm.for_schedule(bot_schedule),
+        "listener": bot_listener,
+        "listener_form": listener_form or ListenerForm(instance=bot_listener),
+        "mentions": bot.mentions.select_related("reply")[:10],
         "generate_form": generate_form or GenerateForm(),
         "corpus_links": links,
         "jobs": bot.generation_jobs.order_by("-created_at")[:3],

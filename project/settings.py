@@ -225,6 +225,13 @@ TWEET_BACKOFF_BASE_SECONDS = env.int("TWEET_BACKOFF_BASE_SECONDS", default=30)
 TWEET_BACKOFF_MAX_SECONDS = env.int("TWEET_BACKOFF_MAX_SECONDS", default=3600)
 TWEET_RECONCILE_GRACE_SECONDS = env.int("TWEET_RECONCILE_GRACE_SECONDS", default=120)
 SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
+# Schedules and listening (tweets.schedule, tweets.listening).
+LISTEN_INTERVAL_SECONDS = env.float("LISTEN_INTERVAL_SECONDS", default=60.0)
+SCHEDULE_MAX_WAITING_DRAFTS = env.int("SCHEDULE_MAX_WAITING_DRAFTS", default=20)
 CELERY_BEAT_SCHEDULE = {
     "sweep-tweets": {"task": "tweets.tasks.sweep_tweets", "schedule": SWEEP_INTERVAL_SECONDS},
+    "listen-for-mentions": {
+        "task": "tweets.tasks.listen_for_mentions",
+        "schedule": LISTEN_INTERVAL_SECONDS,
+    },
 }

@@ -44,6 +44,8 @@ class Tweet(models.Model):
     scheduled_for = models.DateTimeField(
         null=True, blank=True, help_text="Not posted before this time."
     )
+    # Approved for a review-first schedule: posted at the bot's next free slot, oldest first.
+    awaits_slot = models.BooleanField(default=False)
     # When the pipeline may next try (scheduled time, rate-limit reset or backoff).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -173,3 +175,41 @@ class GenerationJob(models.Model):
 
     def is_finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
+
+
+class Mention(models.Model):
+    """A post that mentioned a listening bot, and what the bot did about it: each mention is
+    decided once (the unique constraint), whatever reads it twice."""
+
+    class Decision(models.TextChoices):
+        REPLIED = "replied", "Replied"
+        SKIPPED = "skipped", "Skipped"
+
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="mentions")
+    post_id = models.CharField(max_length=32)
+    author_id = models.CharField(max_length=32)
+    author_username = models.CharField(max_length=50, blank=True)
+    conversation_id = models.CharField(max_length=32, blank=True)
+    text = models.TextField()
+    keyword = models.CharField(max_length=100, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision)
+    reason = models.TextField(blank=True)
+    reply = models.OneToOneField(
+        Tweet, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["bot", "post_id"], name="unique_mention_per_bot")
+        ]
+        indexes = [
+            models.Index(
+                fields=["bot", "decision", "conversation_id"], name="mention_conversation"
+            ),
+            models.Index(fields=["bot", "decision", "received_at"], name="mention_recent"),
+        ]
+
+    def __str__(self):
+        return f"Mention {self.post_id} of {self.bot.name}: {self.get_decision_display()}"

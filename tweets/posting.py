@@ -38,7 +38,7 @@ MEDIA_ID_LIFETIME = timedelta(hours=23)
 def due_tweets(bot_id: int, now):
     """The bot's approved tweets whose time has come, in posting order."""
     return (
-        Tweet.objects.filter(bot_id=bot_id, state=State.APPROVED)
+        Tweet.objects.filter(bot_id=bot_id, state=State.APPROVED, awaits_slot=False)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by(Coalesce("scheduled_for", "approved_at", "created_at"), "pk")
     )
@@ -338,7 +338,9 @@ def sweep(now=None) -> dict:
         )
     )
     bots_due = list(
-        Tweet.objects.filter(state=State.APPROVED, bot__is_active=True, bot__attention_reason="")
+        Tweet.objects.filter(
+            state=State.APPROVED, awaits_slot=False, bot__is_active=True, bot__attention_reason=""
+        )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .values_list("bot_id", flat=True)
         .distinct()

@@ -122,12 +122,17 @@ def edit_tweet(tweet: Tweet, *, text: str, by=None) -> Tweet:
 
 
 def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None) -> Tweet:
-    """Queue a draft for posting now, or at `at` (rows written: Tweet; task queued:
-    tweets.tasks.post_tweet once the transaction commits)."""
+    """Queue a draft for posting now, or at `at`, or (a review-first bot with a schedule)
+    at its next free slot (rows written: Tweet; task queued: tweets.tasks.post_tweet once
+    the transaction commits, unless it waits for a time or a slot)."""
+    from tweets.schedule import awaits_slot
+
     validate_text(tweet.text)
     now = timezone.now()
     if at is not None and at < now - timezone.timedelta(minutes=1):
         raise InvalidTransition("That time has passed: choose a time in the future.")
+    # Replies answer a mention now; only the bot's own posts wait for its slots.
+    waits = at is None and not tweet.in_reply_to_post_id and awaits_slot(tweet.bot)
     _transition(
         tweet,
         {State.DRAFT},
@@ -137,6 +142,7 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None) -> Tweet:
         approved_at=now,
         scheduled_for=at,
         next_attempt_at=at or now,
+        awaits_slot=waits,
         last_error="",
     )
     _enqueue_if_due(tweet)
@@ -155,7 +161,12 @@ def schedule_tweet(tweet: Tweet, *, at: datetime, by) -> Tweet:
     """Move a draft or queued tweet to a given time."""
     if at < timezone.now() - timezone.timedelta(minutes=1):
         raise InvalidTransition("That time has passed: choose a time in the future.")
-    fields = {"state": State.APPROVED, "scheduled_for": at, "next_attempt_at": at}
+    fields = {
+        "state": State.APPROVED,
+        "scheduled_for": at,
+        "next_attempt_at": at,
+        "awaits_slot": False,
+    }
     if tweet.state == State.DRAFT:
         fields.update(approved_by=by, approved_at=timezone.now())
     _transition(tweet, {State.DRAFT, State.APPROVED}, "scheduled", **fields)
@@ -166,7 +177,12 @@ def post_now(tweet: Tweet, *, by) -> Tweet:
     """Queue a draft or scheduled tweet for immediate posting."""
     validate_text(tweet.text)
     now = timezone.now()
-    fields = {"state": State.APPROVED, "scheduled_for": None, "next_attempt_at": now}
+    fields = {
+        "state": State.APPROVED,
+        "scheduled_for": None,
+        "next_attempt_at": now,
+        "awaits_slot": False,
+    }
     if tweet.state == State.DRAFT:
         fields.update(approved_by=by, approved_at=now)
     _transition(tweet, {State.DRAFT, State.APPROVED}, "queued", **fields)
@@ -205,5 +221,7 @@ def _transition(tweet: Tweet, allowed: set, verb: str, **fields) -> None:
 def _enqueue_if_due(tweet: Tweet) -> None:
     from tweets.tasks import post_tweet
 
+    if tweet.awaits_slot:
+        return
     if tweet.next_attempt_at is None or tweet.next_attempt_at <= timezone.now():
         post_tweet.delay_on_commit(tweet.pk)
