@@ -1,13 +1,21 @@
 """Admin for bots and their galleries; credentials are write-only here as everywhere."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
 
 from bots import gallery, services
 from bots.forms import BotAdminForm, BotImageAdminForm
-from bots.models import Bot, BotImage
+from bots.models import Bot, BotImage, Listener, Schedule
 
-STATUS_FIELDS = ["x_user_id", "verified_at", "attention_reason", "created_at", "updated_at"]
+STATUS_FIELDS = [
+    "x_user_id",
+    "verified_at",
+    "attention_reason",
+    "schedule_and_listening",
+    "created_at",
+    "updated_at",
+]
 
 
 @admin.register(Bot)
@@ -53,6 +61,7 @@ class BotAdmin(admin.ModelAdmin):
                     "x_user_id",
                     "verified_at",
                     "attention_reason",
+                    "schedule_and_listening",
                     "created_at",
                     "updated_at",
                 ]
@@ -63,6 +72,21 @@ class BotAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description="Schedule and listening")
+    def schedule_and_listening(self, bot):
+        # Edited on the bot's page, whose services keep beat's periodic tasks in step.
+        from tweets.schedule import describe
+
+        schedule = Schedule.objects.filter(bot=bot).first()
+        listener = Listener.objects.filter(bot=bot).first()
+        listening = ", ".join(listener.keywords) if listener and listener.enabled else "nothing"
+        return format_html(
+            'Posts {}; listens for {}. <a href="{}#schedule">Change on the bot page</a>',
+            describe(schedule) if schedule else "only what people approve",
+            listening,
+            reverse("bots:detail", args=[bot.pk]) if bot.pk else "",
+        )
 
     @admin.display(description="Credentials", boolean=True)
     def credentials_saved(self, bot):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bots.demo import demo_owner, load_demo_data
 from corpora.demo import load_demo_corpora
+from tweets.demo import load_demo_autonomy
 
 
 class Command(BaseCommand):
@@ -15,4 +16,5 @@ class Command(BaseCommand):
             raise CommandError("Create an admin first: python manage.py ensure_admin")
         bots = load_demo_data(owner=owner)
         load_demo_corpora(bots, owner=owner)
+        load_demo_autonomy(bots, owner=owner)
         self.stdout.write(f"Demo data ready: {', '.join(bot.name for bot in bots)}.")
