@@ -2,14 +2,23 @@
 sandbox over HTTP through XClient."""
 
 import random
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from bots.models import Activity, Bot, Listener
 from bots.x_api import Post, XClient
 from tests.integration.world import ready_corpus_for, sandbox_bot
-from tweets.listening import History, check_mentions, decide, matched_keyword, save_listener
+from tweets.listening import (
+    History,
+    check_mentions,
+    decide,
+    listening_bots,
+    matched_keyword,
+    save_listener,
+)
 from tweets.models import Mention, Tweet
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -150,3 +159,29 @@ def test_replies_in_review_mode_wait_as_drafts(speakers, owner):
     (decided,) = check_mentions(first, rng=random.Random(2))
 
     assert decided.reply.state == Tweet.State.DRAFT
+
+
+def test_a_rate_limited_read_waits_for_xs_reset_and_loses_no_mention(speakers, owner):
+    from xsandbox.limits import WINDOW_SECONDS
+    from xsandbox.models import Account, RateWindow
+
+    first, second = speakers
+    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
+    XClient(second).post("@first_bot the door, please")
+    start = int(time.time()) // WINDOW_SECONDS * WINDOW_SECONDS
+    RateWindow.objects.create(
+        account=Account.objects.get(handle="first_bot"),
+        endpoint="mentions",
+        window_start=start,
+        count=300,
+    )
+
+    assert check_mentions(first) == []
+
+    listener = Listener.objects.get(bot=first)
+    assert listener.paused_until == datetime.fromtimestamp(start + WINDOW_SECONDS, tz=UTC)
+    assert first.pk not in listening_bots(timezone.now())
+    assert first.pk in listening_bots(listener.paused_until)
+    RateWindow.objects.all().delete()
+    (decided,) = check_mentions(first, rng=random.Random(3))
+    assert decided.decision == Mention.Decision.REPLIED
