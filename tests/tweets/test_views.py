@@ -62,6 +62,20 @@ def test_approving_with_htmx_returns_the_card_queued_and_polling(
     assert draft.state == State.APPROVED
 
 
+def test_approving_a_draft_of_a_scheduled_review_bot_says_it_waits_for_the_slot(
+    logged_in, draft, bot, django_capture_on_commit_callbacks
+):
+    from tweets.schedule import save_schedule
+
+    save_schedule(bot, every_minutes=60)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = logged_in.post(reverse("tweets:approve", args=[draft.pk]), **HTMX)
+    html = response.content.decode()
+    assert f"Queued for {bot.name}'s next scheduled slot." in html
+    assert "hx-trigger" not in html
+    assert callbacks == []
+
+
 def test_approving_without_javascript_redirects_with_a_message(logged_in, draft):
     response = logged_in.post(reverse("tweets:approve", args=[draft.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("tweets:review")
