@@ -225,6 +225,11 @@ TWEET_BACKOFF_BASE_SECONDS = env.int("TWEET_BACKOFF_BASE_SECONDS", default=30)
 TWEET_BACKOFF_MAX_SECONDS = env.int("TWEET_BACKOFF_MAX_SECONDS", default=3600)
 TWEET_RECONCILE_GRACE_SECONDS = env.int("TWEET_RECONCILE_GRACE_SECONDS", default=120)
 SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
+# Novelty (tweets.novelty): a draft this similar (Jaccard of word pairs, 0-1) to one of the
+# bot's posts of the last NOVELTY_LOOKBACK_DAYS, or to a waiting draft, is thrown away.
+NOVELTY_THRESHOLD = env.float("NOVELTY_THRESHOLD", default=0.7)
+NOVELTY_LOOKBACK_DAYS = env.int("NOVELTY_LOOKBACK_DAYS", default=30)
+NOVELTY_MAX_TEXTS = env.int("NOVELTY_MAX_TEXTS", default=3000)
 # Schedules and listening (tweets.schedule, tweets.listening).
 LISTEN_INTERVAL_SECONDS = env.float("LISTEN_INTERVAL_SECONDS", default=60.0)
 SCHEDULE_MAX_WAITING_DRAFTS = env.int("SCHEDULE_MAX_WAITING_DRAFTS", default=20)

@@ -5,11 +5,14 @@ from dataclasses import dataclass
 
 from corpora.markov import UnknownWord
 from corpora.model_cache import NoModel, bot_model
+from tweets.novelty import index_for
 from tweets.text import weighted_length
 
 MAX_WEIGHTED_LENGTH = 280
 MIN_WORDS = 3
 TRIES_PER_SENTENCE = 50
+# Sentences tried per draft asked for, repeats included.
+ATTEMPTS_PER_TEXT = 5
 
 
 class CannotGenerate(Exception):
@@ -20,6 +23,8 @@ class CannotGenerate(Exception):
 class Generated:
     texts: list[str]
     asked: int
+    # Sentences thrown away because they repeated the bot's posts, drafts or each other.
+    repeats: int = 0
 
     @property
     def shortfall(self) -> int:
@@ -27,15 +32,18 @@ class Generated:
 
 
 def generate_texts(bot, *, count: int, seed: str = "", rng: random.Random | None = None):
-    """Up to `count` distinct sentences for the bot (none saved). Raises CannotGenerate."""
+    """Up to `count` new sentences for the bot (none saved): each one unlike the bot's recent
+    posts, its waiting drafts and queued tweets, and the others (tweets.novelty).
+    Raises CannotGenerate."""
     rng = rng or random.Random()
     try:
         model = bot_model(bot)
     except NoModel as error:
         raise CannotGenerate(str(error)) from None
-    texts: list[str] = []
-    for _ in range(count * 3):
-        if len(texts) == count:
+    novelty = index_for(bot)
+    generated = Generated(texts=[], asked=count)
+    for _ in range(count * ATTEMPTS_PER_TEXT):
+        if len(generated.texts) == count:
             break
         try:
             sentence = model.sentence(
@@ -48,6 +56,10 @@ def generate_texts(bot, *, count: int, seed: str = "", rng: random.Random | None
             )
         except UnknownWord as error:
             raise CannotGenerate(str(error)) from None
-        if sentence and sentence not in texts:
-            texts.append(sentence)
-    return Generated(texts=texts, asked=count)
+        if sentence is None:
+            continue
+        if novelty.admit(sentence):
+            generated.texts.append(sentence)
+        else:
+            generated.repeats += 1
+    return generated

@@ -77,7 +77,8 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
         if len(drafts) < job.count:
             fields["error"] = (
                 f"Only {len(drafts)} of {job.count} drafts could be written: the corpus gave "
-                "too few distinct sentences that fit X's length."
+                "too few new sentences that fit X's length (a sentence that repeats one of "
+                "the bot's posts or waiting drafts is thrown away)."
             )
     fields["finished_at"] = timezone.now()
     GenerationJob.objects.filter(pk=job.pk).update(**fields)

@@ -1,0 +1,65 @@
+"""Novelty: drafts that repeat or nearly repeat the bot's posts, its waiting drafts or each
+other are thrown away before they reach the review queue."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_tweet
+from tests.integration.world import ready_corpus_for
+from tweets.generation import generate_texts
+from tweets.novelty import NoveltyIndex, index_for, shingles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_compares_texts_as_normalised_word_pairs():
+    assert shingles("The  Door, at LAST!") == {"the door", "door at", "at last"}
+    assert shingles("Hello.") == {"hello"}
+    assert shingles("see https://a.example/x now") == shingles("see https://b.example/y now")
+
+
+def test_it_refuses_a_repeat_and_a_near_repeat_but_not_a_new_sentence():
+    index = NoveltyIndex(["The night was dark and the wind howled."], threshold=0.7)
+
+    assert not index.admit("The night was dark and the wind howled!")
+    assert not index.admit("the night was dark and the wind howled outside.")
+    assert index.admit("The door opened and Holmes walked in.")
+
+
+def test_a_batch_cannot_repeat_itself():
+    index = NoveltyIndex([], threshold=0.7)
+
+    assert index.admit("A brand new sentence about the sea.")
+    assert not index.admit("A brand new sentence about the sea.")
+
+
+def test_it_reads_recent_posts_and_waiting_tweets_but_not_old_or_rejected_ones(bot):
+    long_ago = timezone.now() - timedelta(days=90)
+    make_tweet(bot=bot, text="Posted yesterday.", state="posted", posted_at=timezone.now())
+    make_tweet(bot=bot, text="Posted long ago here.", state="posted", posted_at=long_ago)
+    make_tweet(bot=bot, text="A draft waiting here.", state="draft")
+    make_tweet(bot=bot, text="Rejected text right here.", state="rejected")
+
+    index = index_for(bot)
+
+    assert index.similarity("Posted yesterday.") == 1.0
+    assert index.similarity("A draft waiting here.") == 1.0
+    assert index.similarity("Posted long ago here.") == 0.0
+    assert index.similarity("Rejected text right here.") == 0.0
+
+
+def test_generation_discards_what_the_bot_already_said(bot):
+    ready_corpus_for(bot)
+    first = generate_texts(bot, count=3, rng=random.Random(1))
+    for text in first.texts:
+        make_tweet(bot=bot, text=text, state="posted", posted_at=timezone.now())
+
+    # The same random stream proposes the same three sentences first: all thrown away.
+    again = generate_texts(bot, count=3, rng=random.Random(1))
+
+    assert len(first.texts) == len(again.texts) == 3
+    assert not set(first.texts) & set(again.texts)
+    assert again.repeats >= 3

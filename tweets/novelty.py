@@ -1,0 +1,81 @@
+"""Novelty: a new draft must not repeat, or nearly repeat, what the bot already posted or has
+waiting, because X refuses duplicate content and followers notice repeats.
+
+Texts are compared as sets of word pairs (after the same normalisation reconciling uses), by
+Jaccard similarity; an inverted index over the pairs finds the candidates that share any pair
+in one pass, so a bot with thousands of posts costs one query and a dictionary lookup per pair.
+"""
+
+from collections import Counter
+from datetime import timedelta
+from itertools import pairwise
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from tweets.models import Tweet
+from tweets.posting import normalised
+
+
+def shingles(text: str) -> frozenset[str]:
+    """The text's consecutive word pairs (its single word when it has one)."""
+    words = [word.strip(".,;:!?\"'()") for word in normalised(text).split()]
+    words = [word for word in words if word]
+    if len(words) < 2:
+        return frozenset(words)
+    return frozenset(f"{a} {b}" for a, b in pairwise(words))
+
+
+class NoveltyIndex:
+    """The texts a new draft is compared with; `admit` accepts or refuses one and, when it
+    accepts, remembers it so a batch cannot repeat itself either."""
+
+    def __init__(self, texts, *, threshold: float):
+        self.threshold = threshold
+        self._sets: list[frozenset[str]] = []
+        self._by_shingle: dict[str, list[int]] = {}
+        for text in texts:
+            self._add(shingles(text))
+
+    def similarity(self, text: str) -> float:
+        """The highest Jaccard similarity of the text to any remembered text."""
+        mine = shingles(text)
+        if not mine:
+            return 0.0
+        shared = Counter(i for s in mine for i in self._by_shingle.get(s, ()))
+        return max((count / len(mine | self._sets[i]) for i, count in shared.items()), default=0.0)
+
+    def admit(self, text: str) -> bool:
+        if self.similarity(text) >= self.threshold:
+            return False
+        self._add(shingles(text))
+        return True
+
+    def _add(self, found: frozenset[str]) -> None:
+        index = len(self._sets)
+        self._sets.append(found)
+        for shingle in found:
+            self._by_shingle.setdefault(shingle, []).append(index)
+
+
+def index_for(bot) -> NoveltyIndex:
+    """The bot's recent posts and every draft or queued tweet, in one query."""
+    since = timezone.now() - timedelta(days=settings.NOVELTY_LOOKBACK_DAYS)
+    texts = (
+        Tweet.objects.filter(bot=bot)
+        .filter(
+            Q(state=Tweet.State.POSTED, posted_at__gte=since)
+            | Q(
+                state__in=[
+                    Tweet.State.DRAFT,
+                    Tweet.State.APPROVED,
+                    Tweet.State.POSTING,
+                    Tweet.State.UNKNOWN,
+                ]
+            )
+        )
+        .order_by("-pk")
+        .values_list("text", flat=True)[: settings.NOVELTY_MAX_TEXTS]
+    )
+    return NoveltyIndex(texts, threshold=settings.NOVELTY_THRESHOLD)
