@@ -7,7 +7,20 @@ from bots import gallery, services
 from bots.forms import BotAdminForm, BotImageAdminForm
 from bots.models import Bot, BotImage
 
-STATUS_FIELDS = ["x_user_id", "verified_at", "attention_reason", "created_at", "updated_at"]
+STATUS_FIELDS = [
+    "x_user_id",
+    "verified_at",
+    "attention_reason",
+    "credentials_checked_at",
+    "credentials_error",
+    "out_of_credit_reason",
+    "budget_hold",
+    "x_daily_limit",
+    "x_daily_remaining",
+    "x_daily_reset_at",
+    "created_at",
+    "updated_at",
+]
 
 
 @admin.register(Bot)
@@ -32,7 +45,16 @@ class BotAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "handle", "platform", "owners"]}),
         (
             "Posting",
-            {"fields": ["is_active", "posting_mode", "daily_post_cap", "auto_image_percent"]},
+            {
+                "fields": [
+                    "is_active",
+                    "posting_mode",
+                    "daily_post_cap",
+                    "monthly_budget_usd",
+                    "draft_max_age_hours",
+                    "auto_image_percent",
+                ]
+            },
         ),
         (
             "X credentials (write-only)",
@@ -46,18 +68,7 @@ class BotAdmin(admin.ModelAdmin):
                 "description": "Saved credentials are encrypted and never shown again.",
             },
         ),
-        (
-            "Status",
-            {
-                "fields": [
-                    "x_user_id",
-                    "verified_at",
-                    "attention_reason",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        ("Status", {"fields": STATUS_FIELDS}),
     ]
     actions = ["verify", "generate_drafts", "pause", "resume"]
 
@@ -77,7 +88,7 @@ class BotAdmin(admin.ModelAdmin):
     @admin.action(description="Verify credentials with X")
     def verify(self, request, queryset):
         for bot in queryset:
-            outcome = services.verify_bot(bot)
+            outcome = services.verify_bot(bot, by=request.user)
             self.message_user(
                 request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR
             )

@@ -4,7 +4,7 @@ only; a lost message is found again by sweep_tweets, a duplicate one finds nothi
 from celery import shared_task
 from django.utils import timezone
 
-from tweets import posting, services
+from tweets import expiry, posting, services
 from tweets.models import GenerationJob, Tweet
 
 
@@ -54,6 +54,13 @@ def sweep_tweets() -> dict:
     for bot_id in found["bots"]:
         _queue_next(bot_id)
     return {key: len(value) if isinstance(value, list) else value for key, value in found.items()}
+
+
+@shared_task
+def expire_tweets() -> dict:
+    """Every EXPIRY_INTERVAL_SECONDS (beat): expire tweets that missed their slot and drafts
+    past their bot's max age (tweets.expiry)."""
+    return expiry.expire_tweets(now=timezone.now())
 
 
 def _queue_next(bot_id: int) -> None:
