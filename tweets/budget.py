@@ -148,9 +148,10 @@ def estimated_monthly_cost(bot: Bot, *, posts_per_month: int, now: datetime.date
 
 
 def dollars(amount: Decimal | None) -> str:
-    """$1.50, or $0.015 for an amount below a cent."""
+    """$1.50, or $0.215 when the amount has parts of a cent (prices per post do)."""
     if amount is None:
         return ""
-    if amount and abs(amount) < CENT:
-        return f"${amount.normalize():f}"
-    return f"${amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if cents == amount:
+        return f"${cents:,}"
+    return f"${amount.quantize(Decimal('0.0001')).normalize():,f}"
