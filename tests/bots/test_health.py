@@ -170,7 +170,12 @@ def test_saving_settings_without_credentials_leaves_reconnect_in_place(logged_in
     bot.save()
     logged_in.post(
         reverse("bots:settings", args=[bot.pk]),
-        {"handle": bot.handle, "platform": "sandbox", "posting_mode": "review", "daily_post_cap": 3},
+        {
+            "handle": bot.handle,
+            "platform": "sandbox",
+            "posting_mode": "review",
+            "daily_post_cap": 3,
+        },
     )
     bot.refresh_from_db()
     assert bot.attention_reason and bot.daily_post_cap == 3
