@@ -192,3 +192,13 @@ def test_the_settings_form_takes_a_budget_and_refuses_a_negative_one(logged_in, 
     assert response.status_code == 302
     bot.refresh_from_db()
     assert bot.monthly_budget_usd == Decimal("12.50")
+
+
+def test_the_csv_export_carries_each_posts_cost(logged_in, bot):
+    import csv
+    import io
+
+    posted(bot, at=timezone.now(), cost="0.2", text="Linked: example.com")
+    export = logged_in.get(reverse("tweets:history_csv", args=[bot.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0][-1] == "cost_usd" and rows[1][-1] == "0.2000"
