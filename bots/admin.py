@@ -13,6 +13,13 @@ STATUS_FIELDS = [
     "verified_at",
     "attention_reason",
     "schedule_and_listening",
+    "credentials_checked_at",
+    "credentials_error",
+    "out_of_credit_reason",
+    "budget_hold",
+    "x_daily_limit",
+    "x_daily_remaining",
+    "x_daily_reset_at",
     "created_at",
     "updated_at",
 ]
@@ -40,7 +47,16 @@ class BotAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "handle", "platform", "owners"]}),
         (
             "Posting",
-            {"fields": ["is_active", "posting_mode", "daily_post_cap", "auto_image_percent"]},
+            {
+                "fields": [
+                    "is_active",
+                    "posting_mode",
+                    "daily_post_cap",
+                    "monthly_budget_usd",
+                    "draft_max_age_hours",
+                    "auto_image_percent",
+                ]
+            },
         ),
         (
             "X credentials (write-only)",
@@ -54,19 +70,7 @@ class BotAdmin(admin.ModelAdmin):
                 "description": "Saved credentials are encrypted and never shown again.",
             },
         ),
-        (
-            "Status",
-            {
-                "fields": [
-                    "x_user_id",
-                    "verified_at",
-                    "attention_reason",
-                    "schedule_and_listening",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        ("Status", {"fields": STATUS_FIELDS}),
     ]
     actions = ["verify", "generate_drafts", "pause", "resume"]
 
@@ -101,7 +105,7 @@ class BotAdmin(admin.ModelAdmin):
     @admin.action(description="Verify credentials with X")
     def verify(self, request, queryset):
         for bot in queryset:
-            outcome = services.verify_bot(bot)
+            outcome = services.verify_bot(bot, by=request.user)
             self.message_user(
                 request, outcome.message, messages.SUCCESS if outcome.ok else messages.ERROR
             )

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from bots.models import Schedule
+from tweets import budget as budgets
 from tweets.models import Tweet
 from tweets.schedule import next_slot
 
@@ -59,6 +60,28 @@ def counts_by_bot(bot_ids, now) -> dict[int, dict[str, int]]:
         )
     )
     return {row.pop("bot_id"): row for row in rows}
+
+
+def budget_figures(bots, now) -> dict[int, dict]:
+    """Per bot id, the posting figures as shown: posts in 24 h against the cap, spent this
+    month against the budget, the monthly estimate, and why the queue is held if it is
+    (one grouped query, tweets.budget)."""
+    figures = {}
+    schedules = {s.bot_id: s for s in Schedule.objects.filter(bot__in=bots).select_related("bot")}
+    for bot_id, budget in budgets.budgets_by_bot(bots, now).items():
+        posts_per_month = budgets.planned_posts_per_month(budget, schedules.get(bot_id))
+        figures[bot_id] = {
+            "posts_today": budget.posts_today,
+            "daily_cap": budget.daily_cap,
+            "spent": budgets.dollars(budget.spent),
+            "monthly_budget": budgets.dollars(budget.monthly_budget),
+            "posts_per_month": posts_per_month,
+            "estimate": budgets.dollars(
+                budget.estimated_monthly_cost(posts_per_month=posts_per_month)
+            ),
+            "held": budget.refusal(),
+        }
+    return figures
 
 
 def posts_per_day(bots, now) -> list[tuple[datetime.date, int]]:

@@ -51,6 +51,12 @@ class CredentialsFormMixin(forms.Form):
     def credential_values(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name, "") for name in CREDENTIAL_NAMES}
 
+    def credential_fields(self) -> list:
+        return [self[name] for name in CREDENTIAL_NAMES]
+
+    def other_fields(self) -> list:
+        return [field for field in self if field.name not in CREDENTIAL_NAMES]
+
 
 class AutoImageShareMixin:
     """The share of drafts given an image may be left out of a form: the saved value stays."""
@@ -75,6 +81,8 @@ class BotAdminForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
             "is_active",
             "posting_mode",
             "daily_post_cap",
+            "monthly_budget_usd",
+            "draft_max_age_hours",
             "owners",
         ]
 
@@ -91,14 +99,18 @@ class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm
 
     class Meta:
         model = Bot
-        fields = ["handle", "platform", "posting_mode", "daily_post_cap", "auto_image_percent"]
+        fields = [
+            "handle",
+            "platform",
+            "posting_mode",
+            "daily_post_cap",
+            "monthly_budget_usd",
+            "draft_max_age_hours",
+            "auto_image_percent",
+        ]
 
     def clean_handle(self):
         return self.cleaned_data["handle"].lstrip("@")
-
-    def save(self, commit=True):
-        self.instance.set_credentials(**self.credential_values())
-        return super().save(commit=commit)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,6 +1,7 @@
 """Bots: an X account Aviary speaks for, its encrypted credentials and its image gallery."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -46,6 +47,35 @@ class Bot(models.Model):
     attention_reason = models.TextField(
         blank=True, help_text="Why this bot needs a person (e.g. credentials refused)."
     )
+    # Credential health (bots.services.verify_bot): the last check and what it last said,
+    # a temporary error included; only a refusal sets attention_reason.
+    credentials_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    credentials_error = models.TextField(blank=True, editable=False)
+    # X answered 402 (credit depleted): posting waits until a person resumes it.
+    out_of_credit_reason = models.TextField(blank=True, editable=False)
+    # Why the claim last held the queue (daily cap or monthly budget), so the hold is
+    # recorded in the activity log once, not on every sweep.
+    budget_hold = models.TextField(blank=True, editable=False)
+    monthly_budget_usd = models.DecimalField(
+        "monthly budget (USD)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Most to spend on posts in a calendar month; blank for no budget.",
+    )
+    draft_max_age_hours = models.PositiveIntegerField(
+        "draft max age (hours)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Drafts not approved within this many hours expire; blank to keep them.",
+    )
+    # What X last reported in the x-user-limit-24hour-* headers of a post.
+    x_daily_limit = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    x_daily_remaining = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    x_daily_reset_at = models.DateTimeField(null=True, blank=True, editable=False)
     posting_mode = models.CharField(max_length=10, choices=PostingMode, default=PostingMode.REVIEW)
     daily_post_cap = models.PositiveIntegerField(
         default=24, validators=[MinValueValidator(1)], help_text="Most posts in any 24 hours."
@@ -100,6 +130,10 @@ class Bot(models.Model):
 
     def needs_attention(self) -> bool:
         return bool(self.attention_reason)
+
+    def can_post(self) -> bool:
+        """Active, credentials not refused, credit not exhausted."""
+        return self.is_active and not self.attention_reason and not self.out_of_credit_reason
 
 
 def default_weekdays():

@@ -1,11 +1,14 @@
-"""State changes of bots: pausing, resuming, verifying and re-keying their credentials."""
+"""State changes of bots: pausing, resuming, settings, verifying and re-keying their
+credentials, and resuming posting after X's credit ran out."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from bots import credentials as crypto
+from bots.activity import record_activity
 from bots.credentials import CREDENTIAL_NAMES, CredentialsUnreadable
 from bots.models import Bot, Schedule
 
@@ -60,35 +63,140 @@ def rotate_credentials() -> int:
     return rotated
 
 
-def verify_bot(bot: Bot) -> Verification:
-    """Ask X who the credentials belong to (one call to /2/users/me). On success the X user
-    id, handle and time are stored and any attention flag is cleared; on failure the reason
-    is stored as the bot's attention flag when the credentials themselves are at fault."""
+def save_bot_settings(bot: Bot, *, credentials: dict[str, str], by) -> bool:
+    """Save the settings a validated form put on `bot`, and any re-entered credentials.
+
+    Re-entered credentials clear a "reconnect" flag at once and queue a check of the new
+    ones (rows written: Bot, Activity bot.credentials_replaced; task queued:
+    bots.tasks.check_credentials once the transaction commits). Returns whether any
+    credential was replaced. The secrets themselves never reach the log.
+    """
+    replaced = sorted(name for name, value in credentials.items() if value)
+    with transaction.atomic():
+        bot.set_credentials(**credentials)
+        if replaced:
+            bot.attention_reason = ""
+            bot.credentials_error = ""
+            bot.verified_at = None
+            record_activity(
+                "bot.credentials_replaced",
+                message=f"Re-entered credentials ({', '.join(replaced)}); checking them now.",
+                by=by,
+                bot=bot,
+            )
+        bot.save()
+        if replaced:
+            from bots.tasks import check_credentials
+
+            check_credentials.delay_on_commit(bot.pk)
+    return bool(replaced)
+
+
+def resume_posting(bot: Bot, *, by) -> None:
+    """Clear the out-of-credit pause after someone topped up X credit (rows written: Bot,
+    Activity bot.posting_resumed; task queued: tweets.tasks.post_tweet for the bot's next
+    due tweet once the transaction commits)."""
+    from tweets.posting import due_tweets
+    from tweets.tasks import post_tweet
+
+    with transaction.atomic():
+        if (
+            not Bot.objects.filter(pk=bot.pk)
+            .exclude(out_of_credit_reason="")
+            .update(out_of_credit_reason="")
+        ):
+            bot.out_of_credit_reason = ""
+            return
+        record_activity(
+            "bot.posting_resumed",
+            message="Resumed posting after X credit was topped up.",
+            by=by,
+            bot=bot,
+        )
+        next_id = due_tweets(bot.pk, timezone.now()).values_list("pk", flat=True).first()
+        if next_id is not None:
+            post_tweet.delay_on_commit(next_id)
+    bot.out_of_credit_reason = ""
+
+
+def verify_bot(
+    bot: Bot,
+    *,
+    by=None,
+    actor: str = "system",
+    now: datetime | None = None,
+    clears_flag: bool = True,
+) -> Verification:
+    """Ask X who the credentials belong to (one call to /2/users/me) and keep the outcome
+    (rows written: Bot; Activity bot.credentials_ok / bot.credentials_failed on a change).
+
+    On success the X user id, handle and time are stored. A refusal (401, 403, a token that
+    does not decrypt) sets the bot's "reconnect" flag; a temporary error (5xx, timeout, rate
+    limit) is only recorded as the last error and never marks the credentials dead. A
+    person's verification (`clears_flag`) clears the flag on success; an automatic check
+    does not, because /2/users/me answering is no proof that posting works (a read-only
+    token reads it fine), so only a person ends a posting refusal.
+    """
     from bots import x_api
 
+    now = now or timezone.now()
+    who = {"by": by} if by is not None else {"actor": actor}
     if not bot.has_credentials():
         return Verification(False, "Enter all four credentials before verifying them.")
     try:
         account = x_api.XClient(bot).me()
     except CredentialsUnreadable as error:
-        return _refused(bot, str(error))
+        return _refused(bot, str(error), now=now, who=who)
     except (x_api.Unauthorized, x_api.Forbidden) as error:
-        return _refused(bot, error.reason)
+        return _refused(bot, error.reason, now=now, who=who)
     except x_api.XApiError as error:
+        error_text = f"Temporary error, not a refusal: {error.reason}"
+        Bot.objects.filter(pk=bot.pk).update(
+            credentials_checked_at=now, credentials_error=error_text
+        )
+        bot.credentials_checked_at, bot.credentials_error = now, error_text
         return Verification(False, f"Could not verify {bot.name} just now: {error.reason}")
+    news = bot.verified_at is None or bool(bot.credentials_error)
     fields = {
         "x_user_id": account.id,
         "handle": account.username[:15],
-        "verified_at": timezone.now(),
-        "attention_reason": "",
+        "verified_at": now,
+        "credentials_checked_at": now,
+        "credentials_error": "",
     }
-    Bot.objects.filter(pk=bot.pk).update(**fields)
+    if clears_flag:
+        news = news or bool(bot.attention_reason)
+        fields["attention_reason"] = ""
+    with transaction.atomic():
+        Bot.objects.filter(pk=bot.pk).update(**fields)
+        if news:
+            record_activity(
+                "bot.credentials_ok",
+                message=f"Credentials verified: they post as @{account.username}.",
+                bot=bot,
+                **who,
+            )
     for name, value in fields.items():
         setattr(bot, name, value)
     return Verification(True, f"Verified: these credentials post as @{account.username}.")
 
 
-def _refused(bot: Bot, reason: str) -> Verification:
-    Bot.objects.filter(pk=bot.pk).update(attention_reason=reason, verified_at=None)
-    bot.attention_reason = reason
+def _refused(bot: Bot, reason: str, *, now: datetime, who: dict) -> Verification:
+    with transaction.atomic():
+        changed = Bot.objects.filter(pk=bot.pk).exclude(attention_reason=reason).exists()
+        Bot.objects.filter(pk=bot.pk).update(
+            attention_reason=reason,
+            verified_at=None,
+            credentials_checked_at=now,
+            credentials_error=reason,
+        )
+        if changed:
+            record_activity(
+                "bot.credentials_failed",
+                message=f"Credentials failed a check: {reason} Reconnect the bot.",
+                bot=bot,
+                **who,
+            )
+    bot.attention_reason, bot.verified_at = reason, None
+    bot.credentials_checked_at, bot.credentials_error = now, reason
     return Verification(False, f"{bot.name} could not be verified: {reason}")

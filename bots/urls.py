@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/pause/", views.pause, name="pause"),
     path("<int:pk>/resume/", views.resume, name="resume"),
     path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/resume-posting/", views.resume_posting, name="resume_posting"),
     path("<int:pk>/generate/", views.generate, name="generate"),
     path("<int:pk>/generate/<int:job_pk>/", views.generation_job, name="generation_job"),
     path("<int:pk>/gallery/", views.gallery, name="gallery"),

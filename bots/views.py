@@ -37,11 +37,14 @@ def dashboard(request):
     page = Paginator(stats.bot_rows(bots), stats.BOTS_PER_PAGE).get_page(request.GET.get("page"))
     counts = stats.counts_by_bot([bot.pk for bot in page], now)
     slots = stats.next_slots_by_bot(list(page), now)
+    figures = stats.budget_figures(page.object_list, now)
     for bot in page:
         bot.counts = counts.get(bot.pk, {"drafts": 0, "queued": 0, "failed": 0})
         bot.next_slot = slots.get(bot.pk)
+        bot.figures = figures[bot.pk]
     context = {
         "page": page,
+        "out_of_credit": [bot for bot in page if bot.out_of_credit_reason],
         "chart": stats.chart_bars(
             stats.posts_per_day(None if request.user.is_superuser else bots, now)
         ),
@@ -63,9 +66,15 @@ def bot_settings(request, pk):
     bot = bot_for_user(request.user, pk)
     form = BotSettingsForm(request.POST, instance=bot)
     if not form.is_valid():
+        bot.refresh_from_db()
         return render(request, "bots/bot_detail.html", _detail_context(bot, form=form), status=400)
-    form.save()
-    messages.success(request, "Settings saved.")
+    replaced = services.save_bot_settings(
+        bot, credentials=form.credential_values(), by=request.user
+    )
+    if replaced:
+        messages.success(request, "Settings saved. Checking the new credentials with X now.")
+    else:
+        messages.success(request, "Settings saved.")
     return redirect("bots:detail", bot.pk)
 
 
@@ -89,9 +98,18 @@ def resume(request, pk):
 
 @login_required
 @require_POST
+def resume_posting(request, pk):
+    bot = bot_for_user(request.user, pk)
+    services.resume_posting(bot, by=request.user)
+    messages.success(request, f"{bot.name} posts again; queued tweets go out in order.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
 def verify(request, pk):
     bot = bot_for_user(request.user, pk)
-    outcome = services.verify_bot(bot)
+    outcome = services.verify_bot(bot, by=request.user)
     level = messages.SUCCESS if outcome.ok else messages.ERROR
     messages.add_message(request, level, outcome.message)
     return redirect("bots:detail", bot.pk)
@@ -158,6 +176,7 @@ def _detail_context(
     bot_listener = Listener.objects.filter(bot=bot).first()
     return {
         "bot": bot,
+        "figures": stats.budget_figures([bot], timezone.now())[bot.pk],
         "form": form or BotSettingsForm(instance=bot),
         "schedule": bot_schedule,
         "schedule_summary": describe(bot_schedule) if bot_schedule else "",

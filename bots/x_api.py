@@ -93,9 +93,15 @@ class Account:
 
 @dataclass(frozen=True)
 class Limits:
+    """The 15-minute rate window of the last answer, and, on posting, the user's 24-hour
+    posting limit (x-user-limit-24hour-*)."""
+
     limit: int | None
     remaining: int | None
     reset_at: datetime | None
+    daily_limit: int | None = None
+    daily_remaining: int | None = None
+    daily_reset_at: datetime | None = None
 
 
 def base_url_for(bot) -> str:
@@ -320,6 +326,9 @@ def _limits(headers) -> Limits:
         limit=number("x-rate-limit-limit"),
         remaining=number("x-rate-limit-remaining"),
         reset_at=_epoch(headers.get("x-rate-limit-reset")),
+        daily_limit=number("x-user-limit-24hour-limit"),
+        daily_remaining=number("x-user-limit-24hour-remaining"),
+        daily_reset_at=_epoch(headers.get("x-user-limit-24hour-reset")),
     )
 
 

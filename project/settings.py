@@ -233,10 +233,32 @@ NOVELTY_MAX_TEXTS = env.int("NOVELTY_MAX_TEXTS", default=3000)
 # Schedules and listening (tweets.schedule, tweets.listening).
 LISTEN_INTERVAL_SECONDS = env.float("LISTEN_INTERVAL_SECONDS", default=60.0)
 SCHEDULE_MAX_WAITING_DRAFTS = env.int("SCHEDULE_MAX_WAITING_DRAFTS", default=20)
+# Posting budgets (tweets.budget): X's pay-per-use prices per post created, and per post
+# with a link; the sandbox charges X's prices unless told otherwise, so the demo shows
+# real figures.
+X_PRICE_PER_POST_USD = env.float("X_PRICE_PER_POST_USD", default=0.015)
+X_PRICE_PER_POST_WITH_LINK_USD = env.float("X_PRICE_PER_POST_WITH_LINK_USD", default=0.20)
+SANDBOX_PRICE_PER_POST_USD = env.float("SANDBOX_PRICE_PER_POST_USD", default=X_PRICE_PER_POST_USD)
+SANDBOX_PRICE_PER_POST_WITH_LINK_USD = env.float(
+    "SANDBOX_PRICE_PER_POST_WITH_LINK_USD", default=X_PRICE_PER_POST_WITH_LINK_USD
+)
+# Expiry (tweets.expiry): a tweet approved for a slot expires when it has not gone out this
+# long after the slot; the sweep for expired tweets and drafts runs this often.
+TWEET_SLOT_GRACE_MINUTES = env.int("TWEET_SLOT_GRACE_MINUTES", default=15)
+EXPIRY_INTERVAL_SECONDS = env.float("EXPIRY_INTERVAL_SECONDS", default=300.0)
+# Credential health (bots.health): every bot's credentials are checked this often, spread
+# over the period by a beat task that runs every CREDENTIAL_CHECK_TICK_SECONDS.
+CREDENTIAL_CHECK_HOURS = env.float("CREDENTIAL_CHECK_HOURS", default=6.0)
+CREDENTIAL_CHECK_TICK_SECONDS = env.float("CREDENTIAL_CHECK_TICK_SECONDS", default=600.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-tweets": {"task": "tweets.tasks.sweep_tweets", "schedule": SWEEP_INTERVAL_SECONDS},
     "listen-for-mentions": {
         "task": "tweets.tasks.listen_for_mentions",
         "schedule": LISTEN_INTERVAL_SECONDS,
+    },
+    "expire-tweets": {"task": "tweets.tasks.expire_tweets", "schedule": EXPIRY_INTERVAL_SECONDS},
+    "check-credentials": {
+        "task": "bots.tasks.check_due_credentials",
+        "schedule": CREDENTIAL_CHECK_TICK_SECONDS,
     },
 }

@@ -42,6 +42,7 @@ class TweetAdmin(admin.ModelAdmin):
         "attempt_count",
         "x_post_id",
         "posted_at",
+        "cost_usd",
         "last_error",
         "created_at",
         "updated_at",

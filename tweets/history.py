@@ -21,6 +21,7 @@ CSV_COLUMNS = [
     "x_post_id",
     "attempts",
     "last_error",
+    "cost_usd",
 ]
 
 
@@ -76,6 +77,7 @@ def csv_rows(bot, filters: dict):
             "x_post_id",
             "attempt_count",
             "last_error",
+            "cost_usd",
         )
     )
     for row in tweets.iterator(chunk_size=2000):

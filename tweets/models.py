@@ -25,6 +25,8 @@ class Tweet(models.Model):
         REJECTED = "rejected", "Rejected"
         # The API may have accepted it: reconcile with the bot's timeline before any retry.
         UNKNOWN = "unknown", "Unknown"
+        # Missed its slot, or waited for approval past the bot's draft max age.
+        EXPIRED = "expired", "Expired"
 
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="tweets")
     text = models.TextField()
@@ -53,6 +55,10 @@ class Tweet(models.Model):
     x_post_id = models.CharField("X post id", max_length=32, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # What the post cost at X's pay-per-use price, stored when posted (tweets.budget).
+    cost_usd = models.DecimalField(
+        "cost (USD)", max_digits=8, decimal_places=4, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,7 +99,7 @@ class Tweet(models.Model):
         return f"https://x.com/{self.bot.handle}/status/{self.x_post_id}"
 
     def is_editable(self) -> bool:
-        return self.state in {self.State.DRAFT, self.State.FAILED}
+        return self.state in {self.State.DRAFT, self.State.FAILED, self.State.EXPIRED}
 
 
 class TweetImage(models.Model):

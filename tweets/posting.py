@@ -20,8 +20,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bots import x_api
+from bots.activity import record_activity
 from bots.credentials import CredentialsUnreadable
 from bots.models import Bot
+from tweets import budget, expiry
 from tweets.models import PostAttempt, Tweet
 
 log = logging.getLogger(__name__)
@@ -44,16 +46,19 @@ def due_tweets(bot_id: int, now):
     )
 
 
-def claim_next(bot_id: int) -> Tweet | None:
+def claim_next(bot_id: int, *, now=None) -> Tweet | None:
     """Claim the bot's next due tweet: approved -> posting with a lease, or None.
 
     The bot row is locked for the claim, so one bot has one tweet in flight, in order,
-    within its daily cap, whichever worker asks.
+    within its daily cap and monthly budget, whichever worker asks. Tweets that missed their
+    slot expire here rather than go out late (tweets.expiry); a tweet over the cap or the
+    budget stays queued, and the hold is recorded once (rows written: Bot.budget_hold,
+    Activity bot.posting_held / bot.posting_released).
     """
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         bot = Bot.objects.select_for_update().filter(pk=bot_id).first()
-        if bot is None or not bot.is_active or bot.attention_reason:
+        if bot is None or not bot.can_post():
             return None
         # An unknown tweet being reconciled holds the queue too: it may be on X already.
         in_flight = Tweet.objects.filter(bot_id=bot_id).filter(
@@ -61,10 +66,13 @@ def claim_next(bot_id: int) -> Tweet | None:
         )
         if in_flight.exists():
             return None
+        expiry.expire_missed_slots(now, bot_id=bot_id)
         tweet = due_tweets(bot_id, now).first()
         if tweet is None:
             return None
-        if cap_reached(bot, now):
+        refusal = budget.budget_for(bot, now).refusal(budget.post_cost(bot, tweet.text))
+        _set_budget_hold(bot, refusal)
+        if refusal:
             return None
         lease = now + timedelta(seconds=settings.TWEET_LEASE_SECONDS)
         claimed = Tweet.objects.filter(pk=tweet.pk, state=State.APPROVED).update(
@@ -79,10 +87,27 @@ def claim_next(bot_id: int) -> Tweet | None:
     return tweet
 
 
-def cap_reached(bot: Bot, now) -> bool:
-    since = now - timedelta(hours=24)
-    posted = Tweet.objects.filter(bot=bot, state=State.POSTED, posted_at__gte=since).count()
-    return posted >= bot.daily_post_cap
+def _set_budget_hold(bot: Bot, refusal: str) -> None:
+    """Record a change of hold in the bot's log: once when the cap or budget starts holding
+    the queue, once when it lets go (the bot row is locked by the claim)."""
+    if refusal == bot.budget_hold:
+        return
+    Bot.objects.filter(pk=bot.pk).update(budget_hold=refusal)
+    if refusal:
+        record_activity(
+            "bot.posting_held",
+            message=f"Holding the queue. {refusal}",
+            actor="worker",
+            bot=bot,
+        )
+    else:
+        record_activity(
+            "bot.posting_released",
+            message="Posting again: the next tweet fits the daily cap and monthly budget.",
+            actor="worker",
+            bot=bot,
+        )
+    bot.budget_hold = refusal
 
 
 # 2. Posting -----------------------------------------------------------------------------
@@ -95,6 +120,7 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
         tweet=tweet, number=tweet.attempt_count, started_at=timezone.now()
     )
     began = time.monotonic()
+    client = None
     try:
         client = client_factory(tweet.bot)
         media_ids = upload_media(client, tweet)
@@ -113,14 +139,15 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
         _finish(attempt, began, outcome, error.status, error.reason)
         _flag_bot(tweet.bot, error.reason)
         _fail(tweet, error.reason)
+        _check_credentials_soon(tweet.bot)
     except x_api.RateLimited as error:
         _finish(attempt, began, Outcome.RATE_LIMITED, error.status, error.reason)
         wait = max(error.reset_at - timezone.now(), timedelta(seconds=1))
         _requeue(tweet, delay=wait, error=error.reason)
     except x_api.OutOfCredit as error:
         _finish(attempt, began, Outcome.OUT_OF_CREDIT, error.status, error.reason)
-        _flag_bot(tweet.bot, error.reason)
         _requeue(tweet, delay=timedelta(0), error=error.reason)
+        pause_for_credit(tweet.bot, reason=error.reason)
     except x_api.BadRequest as error:
         _finish(attempt, began, Outcome.ERROR, error.status, error.reason)
         _fail(tweet, error.reason)
@@ -140,8 +167,38 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
     else:
         _finish(attempt, began, Outcome.POSTED, 201, "")
         _mark_posted(tweet, post_id)
+    if client is not None:
+        record_daily_limits(tweet.bot, client.last_limits)
     tweet.refresh_from_db()
     return tweet
+
+
+def record_daily_limits(bot: Bot, limits: x_api.Limits) -> None:
+    """Keep what X last reported of the bot's 24-hour posting limit (rows written: Bot)."""
+    if limits.daily_limit is None:
+        return
+    Bot.objects.filter(pk=bot.pk).update(
+        x_daily_limit=limits.daily_limit,
+        x_daily_remaining=limits.daily_remaining,
+        x_daily_reset_at=limits.daily_reset_at,
+    )
+
+
+def pause_for_credit(bot: Bot, *, reason: str) -> None:
+    """X answered 402: hold the bot's posting until a person tops up and resumes it
+    (rows written: Bot.out_of_credit_reason, Activity bot.out_of_credit, once)."""
+    with transaction.atomic():
+        if Bot.objects.filter(pk=bot.pk, out_of_credit_reason="").update(
+            out_of_credit_reason=reason
+        ):
+            record_activity(
+                "bot.out_of_credit",
+                message="Paused posting: the X account ran out of API credit (402). Top up "
+                "X credit, then resume posting; queued tweets wait.",
+                actor="worker",
+                bot=bot,
+            )
+    bot.out_of_credit_reason = reason
 
 
 def upload_media(client, tweet: Tweet) -> list[str]:
@@ -175,13 +232,16 @@ def _leave_posting(tweet: Tweet, **fields) -> bool:
 
 
 def _mark_posted(tweet: Tweet, post_id: str) -> None:
-    if not _leave_posting(
-        tweet, state=State.POSTED, x_post_id=post_id, posted_at=timezone.now(), last_error=""
-    ):
+    fields = {
+        "state": State.POSTED,
+        "x_post_id": post_id,
+        "posted_at": timezone.now(),
+        "last_error": "",
+        "cost_usd": budget.post_cost(tweet.bot, tweet.text),
+    }
+    if not _leave_posting(tweet, **fields):
         # Our lease was reclaimed meanwhile: record the truth whatever state it moved to.
-        Tweet.objects.filter(pk=tweet.pk).exclude(state=State.POSTED).update(
-            state=State.POSTED, x_post_id=post_id, posted_at=timezone.now(), last_error=""
-        )
+        Tweet.objects.filter(pk=tweet.pk).exclude(state=State.POSTED).update(**fields)
 
 
 def _fail(tweet: Tweet, reason: str) -> None:
@@ -239,7 +299,28 @@ def _after_duplicate(tweet: Tweet, error) -> None:
 
 
 def _flag_bot(bot: Bot, reason: str) -> None:
-    Bot.objects.filter(pk=bot.pk).update(attention_reason=reason)
+    """The credentials were refused: hold the bot's queue for a person (rows written: Bot,
+    Activity bot.credentials_failed when newly refused)."""
+    with transaction.atomic():
+        if (
+            Bot.objects.filter(pk=bot.pk)
+            .exclude(attention_reason=reason)
+            .update(attention_reason=reason)
+        ):
+            record_activity(
+                "bot.credentials_failed",
+                message=f"Credentials failed while posting: {reason} Reconnect the bot.",
+                actor="worker",
+                bot=bot,
+            )
+    bot.attention_reason = reason
+
+
+def _check_credentials_soon(bot: Bot) -> None:
+    """A 401/403 while posting: have a worker check the credentials themselves."""
+    from bots.tasks import check_credentials
+
+    check_credentials.delay_on_commit(bot.pk)
 
 
 # 3. Reconciling -------------------------------------------------------------------------
@@ -293,7 +374,11 @@ def reconcile(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
             error=f"Found on the timeline as {found}.",
         )
         Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
-            state=State.POSTED, x_post_id=found, posted_at=timezone.now(), last_error=""
+            state=State.POSTED,
+            x_post_id=found,
+            posted_at=timezone.now(),
+            last_error="",
+            cost_usd=budget.post_cost(tweet.bot, tweet.text),
         )
     elif _grace_passed(tweet):
         Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
@@ -339,7 +424,11 @@ def sweep(now=None) -> dict:
     )
     bots_due = list(
         Tweet.objects.filter(
-            state=State.APPROVED, awaits_slot=False, bot__is_active=True, bot__attention_reason=""
+            state=State.APPROVED,
+            awaits_slot=False,
+            bot__is_active=True,
+            bot__attention_reason="",
+            bot__out_of_credit_reason="",
         )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .values_list("bot_id", flat=True)

@@ -21,6 +21,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 from bots.activity import record_activity
 from bots.models import Bot, Schedule
+from tweets.budget import budget_for
 from tweets.generation import CannotGenerate
 from tweets.models import Tweet
 
@@ -299,6 +300,8 @@ def run_slot(bot_id: int, *, now: datetime | None = None, rng=None) -> SlotOutco
         return SlotOutcome(False, "Quiet hours.")
     if slot_cap_reached(bot, now):
         return _skip(bot, f"daily cap reached ({bot.daily_post_cap} posts in 24 hours)")
+    if budget_for(bot, now).budget_reached():
+        return _skip(bot, "the monthly budget is spent")
     if bot.posting_mode == Bot.PostingMode.REVIEW:
         released = release_waiting_tweet(bot, now=now)
         if Tweet.objects.filter(bot=bot, state=Tweet.State.DRAFT).count() >= (

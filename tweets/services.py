@@ -116,9 +116,9 @@ def validate_text(text: str) -> str:
 
 
 def edit_tweet(tweet: Tweet, *, text: str, by=None) -> Tweet:
-    """Replace a draft's (or failed tweet's) text, re-validated by X's rules."""
+    """Replace a draft's (or failed or expired tweet's) text, re-validated by X's rules."""
     text = validate_text(text)
-    _transition(tweet, {State.DRAFT, State.FAILED}, "edited", text=text)
+    _transition(tweet, {State.DRAFT, State.FAILED, State.EXPIRED}, "edited", text=text)
     return tweet
 
 
@@ -192,13 +192,15 @@ def post_now(tweet: Tweet, *, by) -> Tweet:
 
 
 def retry_tweet(tweet: Tweet, *, by) -> Tweet:
-    """Queue a failed tweet again, with a fresh count of attempts."""
+    """Queue a failed or expired tweet again for now (its missed slot forgotten), with a
+    fresh count of attempts."""
     validate_text(tweet.text)
     _transition(
         tweet,
-        {State.FAILED},
+        {State.FAILED, State.EXPIRED},
         "retried",
         state=State.APPROVED,
+        scheduled_for=None,
         next_attempt_at=timezone.now(),
         attempt_count=0,
         last_error="",

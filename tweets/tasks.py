@@ -5,7 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from bots.models import Bot
-from tweets import listening, posting, schedule, services
+from tweets import expiry, listening, posting, schedule, services
 from tweets.models import GenerationJob, Tweet
 
 
@@ -58,6 +58,13 @@ def sweep_tweets() -> dict:
     for bot_id in found["slots"]:
         run_bot_slot.delay(bot_id)
     return {key: len(value) if isinstance(value, list) else value for key, value in found.items()}
+
+
+@shared_task
+def expire_tweets() -> dict:
+    """Every EXPIRY_INTERVAL_SECONDS (beat): expire tweets that missed their slot and drafts
+    past their bot's max age (tweets.expiry)."""
+    return expiry.expire_tweets(now=timezone.now())
 
 
 def _queue_next(bot_id: int) -> None:

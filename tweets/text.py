@@ -111,6 +111,12 @@ def is_valid(text: str) -> bool:
     return _parse(text)[1]
 
 
+def has_url(text: str) -> bool:
+    """True when X would see a link in `text` (the same URL extraction as the length)."""
+    units = _utf16_units(unicodedata.normalize("NFC", text))
+    return next(_extract_urls(units), None) is not None
+
+
 def _parse(text: str) -> tuple[int, bool]:
     units = _utf16_units(unicodedata.normalize("NFC", text))
     urls = {start: len(url) for start, url in _extract_urls(units)}

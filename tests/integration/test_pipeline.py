@@ -39,8 +39,8 @@ def processes(live_server, settings, credential_keys, tmp_path):
             started.append(process)
             return process
 
-        def beat(self):
-            process = start_beat(tmp_path / "beat.log", tmp_path, **FAST)
+        def beat(self, **env):
+            process = start_beat(tmp_path / "beat.log", tmp_path, **{**FAST, **env})
             started.append(process)
             return process
 

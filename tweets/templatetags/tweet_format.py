@@ -12,6 +12,7 @@ STATE_BADGES = {
     "failed": "bad",
     "rejected": "",
     "unknown": "warn",
+    "expired": "warn",
 }
 
 

@@ -1,0 +1,158 @@
+"""Posting budgets: what a post costs at X's pay-per-use prices, what each bot posted in the
+last 24 hours and spent this month, what it will cost a month, and whether the next post
+still fits the bot's daily cap and monthly budget."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from bots.models import Bot
+from tweets.models import Tweet
+from tweets.text import has_url
+
+CENT = Decimal("0.01")
+ESTIMATE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Prices:
+    per_post: Decimal
+    per_post_with_link: Decimal
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One bot's posting figures at a moment; `refusal` says why the next post must wait."""
+
+    posts_today: int
+    daily_cap: int
+    spent: Decimal
+    monthly_budget: Decimal | None
+    posts_last_30_days: int
+    link_share: float
+    prices: Prices
+
+    @property
+    def cap_reached(self) -> bool:
+        return self.posts_today >= self.daily_cap
+
+    def budget_reached(self, next_cost: Decimal | None = None) -> bool:
+        if self.monthly_budget is None:
+            return False
+        return self.spent + (next_cost or self.prices.per_post) > self.monthly_budget
+
+    def refusal(self, next_cost: Decimal | None = None) -> str:
+        """Why the next post (costing `next_cost`) must wait, or "" when it may go."""
+        if self.cap_reached:
+            return (
+                f"Daily cap reached: {self.posts_today} of {self.daily_cap} posts in the last "
+                "24 hours. Queued tweets wait until older posts leave the 24-hour window."
+            )
+        if self.budget_reached(next_cost):
+            return (
+                f"Budget reached: {dollars(self.spent)} of {dollars(self.monthly_budget)} this "
+                "month. Queued tweets wait for next month, or raise the budget."
+            )
+        return ""
+
+    def estimated_monthly_cost(self, *, posts_per_month: int) -> Decimal:
+        """`posts_per_month` posts at this bot's recent share of posts with links."""
+        per_post = self.prices.per_post + Decimal(str(self.link_share)) * (
+            self.prices.per_post_with_link - self.prices.per_post
+        )
+        return (per_post * posts_per_month).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def prices_for(platform: str) -> Prices:
+    """The price per post, and per post with a link, on X or on the sandbox (whose prices
+    default to X's so the demo shows real figures)."""
+    prefix = "SANDBOX" if platform == Bot.Platform.SANDBOX else "X"
+    return Prices(
+        per_post=Decimal(str(getattr(settings, f"{prefix}_PRICE_PER_POST_USD"))),
+        per_post_with_link=Decimal(
+            str(getattr(settings, f"{prefix}_PRICE_PER_POST_WITH_LINK_USD"))
+        ),
+    )
+
+
+def post_cost(bot: Bot, text: str) -> Decimal:
+    """What posting `text` costs the bot: the link price when X would see a URL in it."""
+    prices = prices_for(bot.platform)
+    return prices.per_post_with_link if has_url(text) else prices.per_post
+
+
+def month_start(now: datetime.datetime) -> datetime.datetime:
+    """Midnight on the first of `now`'s month, in the site's time zone."""
+    first = timezone.localdate(now).replace(day=1)
+    return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+
+
+def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
+    """Each bot's Budget, from one grouped query over its posts of the last 31 days."""
+    bots = list(bots)
+    day_ago = now - datetime.timedelta(hours=24)
+    month = month_start(now)
+    window = now - datetime.timedelta(days=ESTIMATE_DAYS)
+    with_link = Q()
+    for platform in Bot.Platform.values:
+        with_link |= Q(bot__platform=platform, cost_usd__gt=prices_for(platform).per_post)
+    rows = (
+        Tweet.objects.filter(
+            bot__in=bots, state=Tweet.State.POSTED, posted_at__gte=min(month, window)
+        )
+        .values("bot_id")
+        .annotate(
+            today=Count("pk", filter=Q(posted_at__gte=day_ago)),
+            spent=Sum("cost_usd", filter=Q(posted_at__gte=month)),
+            recent=Count("pk", filter=Q(posted_at__gte=window)),
+            recent_links=Count("pk", filter=Q(posted_at__gte=window) & with_link),
+        )
+    )
+    found = {row["bot_id"]: row for row in rows}
+    budgets = {}
+    for bot in bots:
+        row = found.get(bot.pk, {})
+        recent = row.get("recent", 0)
+        budgets[bot.pk] = Budget(
+            posts_today=row.get("today", 0),
+            daily_cap=bot.daily_post_cap,
+            spent=row.get("spent") or Decimal("0"),
+            monthly_budget=bot.monthly_budget_usd,
+            posts_last_30_days=recent,
+            link_share=row.get("recent_links", 0) / recent if recent else 0.0,
+            prices=prices_for(bot.platform),
+        )
+    return budgets
+
+
+def budget_for(bot: Bot, now: datetime.datetime) -> Budget:
+    return budgets_by_bot([bot], now)[bot.pk]
+
+
+def planned_posts_per_month(budget: Budget, schedule=None) -> int:
+    """How many posts a month the bot is expected to make: its schedule's slots when it has
+    one that is on (tweets.schedule.expected_posts_per_month), else the last 30 days' pace."""
+    from tweets.schedule import expected_posts_per_month
+
+    if schedule is not None and schedule.enabled:
+        return round(expected_posts_per_month(schedule))
+    return budget.posts_last_30_days
+
+
+def estimated_monthly_cost(bot: Bot, *, posts_per_month: int, now: datetime.datetime) -> Decimal:
+    """What `posts_per_month` posts cost the bot a month, at its recent share of links."""
+    return budget_for(bot, now).estimated_monthly_cost(posts_per_month=posts_per_month)
+
+
+def dollars(amount: Decimal | None) -> str:
+    """$1.50, or $0.215 when the amount has parts of a cent (prices per post do)."""
+    if amount is None:
+        return ""
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if cents == amount:
+        return f"${cents:,}"
+    return f"${amount.quantize(Decimal('0.0001')).normalize():,f}"
