@@ -126,13 +126,13 @@ class BotAdmin(admin.ModelAdmin):
     @admin.action(description="Pause selected bots")
     def pause(self, request, queryset):
         for bot in queryset:
-            services.pause_bot(bot)
+            services.pause_bot(bot, by=request.user)
         self.message_user(request, f"Paused {len(queryset)} bot(s).", messages.SUCCESS)
 
     @admin.action(description="Resume selected bots")
     def resume(self, request, queryset):
         for bot in queryset:
-            services.resume_bot(bot)
+            services.resume_bot(bot, by=request.user)
         self.message_user(request, f"Resumed {len(queryset)} bot(s).", messages.SUCCESS)
 
 
@@ -178,11 +178,11 @@ class BotImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        gallery.remove_gallery_image(obj)
+        gallery.remove_gallery_image(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for image in queryset:
-            gallery.remove_gallery_image(image)
+            gallery.remove_gallery_image(image, by=request.user)
 
     @admin.display(description="Image")
     def preview(self, image):

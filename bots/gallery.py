@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bots.activity import record_activity
 from bots.images import ImageRejected, ProcessedImage, ingest_image
 from bots.models import Bot, BotImage
 
@@ -44,7 +45,7 @@ def read_upload(upload, *, max_bytes: int | None = None) -> ProcessedImage:
     return ingest_image(upload.read(), name=name, max_bytes=max_bytes)
 
 
-def add_gallery_image(bot: Bot, *, upload) -> Added:
+def add_gallery_image(bot: Bot, *, upload, by=None) -> Added:
     """Ingest an upload and store it (image and thumbnail files, one BotImage row).
 
     The same picture twice in one bot's gallery is found by the hash of the processed file:
@@ -52,7 +53,16 @@ def add_gallery_image(bot: Bot, *, upload) -> Added:
     ImageRejected, with nothing stored, for anything bots.images refuses.
     """
     processed = read_upload(upload)
-    return store_processed(bot, processed)
+    added = store_processed(bot, processed)
+    if added.created:
+        record_activity(
+            "image.added",
+            message=f"Added {upload.name or 'an image'} to the gallery "
+            f"({added.image.width} by {added.image.height} px).",
+            by=by,
+            image=added.image,
+        )
+    return added
 
 
 def store_processed(bot: Bot, processed: ProcessedImage) -> Added:
@@ -89,17 +99,28 @@ def fill_files(image: BotImage, processed: ProcessedImage) -> None:
     image.width, image.height = processed.width, processed.height
 
 
-def set_alt_text(image: BotImage, *, text: str) -> BotImage:
-    """Save the image's alt text (sent to X with every upload of it)."""
+def set_alt_text(image: BotImage, *, text: str, by=None) -> BotImage:
+    """Save the image's alt text (sent to X with every upload of it; rows written:
+    BotImage, Activity when it changed)."""
     text = text.strip()
     if len(text) > MAX_ALT_TEXT:
         raise ValueError(f"Alt text is {len(text)} characters; X allows at most {MAX_ALT_TEXT}.")
-    BotImage.objects.filter(pk=image.pk).update(alt_text=text)
+    if text == image.alt_text:
+        return image
+    with transaction.atomic():
+        BotImage.objects.filter(pk=image.pk).update(alt_text=text)
+        record_activity(
+            "image.alt_text",
+            message="Changed an image's alt text." if text else "Cleared an image's alt text.",
+            by=by,
+            image=image,
+            before=image.alt_text,
+        )
     image.alt_text = text
     return image
 
 
-def remove_gallery_image(image: BotImage) -> bool:
+def remove_gallery_image(image: BotImage, *, by=None) -> bool:
     """Take an image out of the gallery. Returns True if it was deleted with its files.
 
     Drafts (and rejected tweets) lose it. An image that any other tweet uses (queued, being
@@ -113,9 +134,18 @@ def remove_gallery_image(image: BotImage) -> bool:
         if links.exists():
             BotImage.objects.filter(pk=image.pk).update(removed_at=timezone.now())
             image.removed_at = timezone.now()
+            record_activity(
+                "image.removed",
+                message="Removed an image from the gallery; tweets that used it keep it.",
+                by=by,
+                image=image,
+            )
             return False
         files = [image.image.name, image.thumbnail.name]
         storage = image.image.storage
+        record_activity(
+            "image.deleted", message="Deleted an image from the gallery.", by=by, bot=image.bot
+        )
         image.delete()
         transaction.on_commit(lambda: _delete_files(files, storage))
     return True

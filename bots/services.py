@@ -19,21 +19,30 @@ class Verification:
     message: str
 
 
-def pause_bot(bot: Bot) -> None:
-    """Stop the bot posting: queued tweets wait, its schedule's periodic tasks are disabled."""
-    _set_active(bot, False)
+def pause_bot(bot: Bot, *, by=None) -> None:
+    """Stop the bot posting: queued tweets wait, its schedule's periodic tasks are disabled
+    (rows written: Bot, PeriodicTask, Activity)."""
+    _set_active(bot, False, by=by)
 
 
-def resume_bot(bot: Bot) -> None:
+def resume_bot(bot: Bot, *, by=None) -> None:
     """Let the bot post again, its schedule's periodic tasks enabled."""
-    _set_active(bot, True)
+    _set_active(bot, True, by=by)
 
 
-def _set_active(bot: Bot, active: bool) -> None:
+def _set_active(bot: Bot, active: bool, *, by) -> None:
     from tweets.schedule import sync_periodic_tasks
 
     with transaction.atomic():
         Bot.objects.filter(pk=bot.pk).update(is_active=active)
+        record_activity(
+            "bot.resumed" if active else "bot.paused",
+            message="Resumed the bot."
+            if active
+            else "Paused the bot: nothing posts until resumed.",
+            by=by,
+            bot=bot,
+        )
         bot.is_active = active
         schedule = Schedule.objects.filter(bot=bot).first()
         if schedule is not None:
@@ -73,6 +82,16 @@ def save_bot_settings(bot: Bot, *, credentials: dict[str, str], by) -> bool:
     """
     replaced = sorted(name for name, value in credentials.items() if value)
     with transaction.atomic():
+        changes = _setting_changes(Bot.objects.get(pk=bot.pk), bot)
+        if changes:
+            record_activity(
+                "bot.settings_changed",
+                message="Changed settings: "
+                + "; ".join(f"{label} {before} → {after}" for label, before, after in changes)
+                + ".",
+                by=by,
+                bot=bot,
+            )
         bot.set_credentials(**credentials)
         if replaced:
             bot.attention_reason = ""
@@ -90,6 +109,21 @@ def save_bot_settings(bot: Bot, *, credentials: dict[str, str], by) -> bool:
 
             check_credentials.delay_on_commit(bot.pk)
     return bool(replaced)
+
+
+def _setting_changes(before: Bot, after: Bot) -> list[tuple[str, str, str]]:
+    """(label, old, new) for each setting that differs; credentials are never compared."""
+    changes = []
+    for field in Bot._meta.concrete_fields:
+        if not field.editable or field.name.startswith("encrypted_") or field.primary_key:
+            continue
+        old, new = getattr(before, field.attname), getattr(after, field.attname)
+        if old != new:
+            show = before._get_FIELD_display if field.choices else None
+            old_text = show(field) if show else ("—" if old in (None, "") else old)
+            new_text = after._get_FIELD_display(field) if field.choices else new
+            changes.append((str(field.verbose_name), str(old_text), str(new_text or "—")))
+    return changes
 
 
 def resume_posting(bot: Bot, *, by) -> None:

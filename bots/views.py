@@ -82,7 +82,7 @@ def bot_settings(request, pk):
 @require_POST
 def pause(request, pk):
     bot = bot_for_user(request.user, pk)
-    services.pause_bot(bot)
+    services.pause_bot(bot, by=request.user)
     messages.success(request, f"{bot.name} is paused: nothing is posted until you resume it.")
     return redirect("bots:detail", bot.pk)
 
@@ -91,7 +91,7 @@ def pause(request, pk):
 @require_POST
 def resume(request, pk):
     bot = bot_for_user(request.user, pk)
-    services.resume_bot(bot)
+    services.resume_bot(bot, by=request.user)
     messages.success(request, f"{bot.name} is active again.")
     return redirect("bots:detail", bot.pk)
 
@@ -208,7 +208,7 @@ def gallery_upload(request, pk):
         return render(request, "bots/botimage_list.html", _gallery_context(bot, form), status=400)
     for upload in form.cleaned_data["images"]:
         try:
-            added = add_gallery_image(bot, upload=upload)
+            added = add_gallery_image(bot, upload=upload, by=request.user)
         except ImageRejected as error:
             messages.error(request, str(error))
         else:
@@ -223,7 +223,7 @@ def image_alt_text(request, pk, image_pk):
     image = gallery_image_for_user(request.user, pk, image_pk)
     form = AltTextForm(request.POST)
     if form.is_valid():
-        set_alt_text(image, text=form.cleaned_data["alt_text"])
+        set_alt_text(image, text=form.cleaned_data["alt_text"], by=request.user)
     image.used_count = image.tweetimage_set.count()
     if request.htmx:
         context = {"image": image, "bot": image.bot, "alt_form": form}
@@ -239,7 +239,7 @@ def image_alt_text(request, pk, image_pk):
 @require_POST
 def image_remove(request, pk, image_pk):
     image = gallery_image_for_user(request.user, pk, image_pk)
-    if remove_gallery_image(image):
+    if remove_gallery_image(image, by=request.user):
         messages.success(request, "Image deleted.")
     else:
         messages.success(request, "Image removed from the gallery; posted tweets keep it.")

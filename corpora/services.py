@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from bots.activity import record_activity
 from corpora import sources
 from corpora.markov import CorpusTooSmall, MarkovModel
 from corpora.models import BotCorpus, Corpus, CorpusSource
@@ -19,39 +20,56 @@ from corpora.models import BotCorpus, Corpus, CorpusSource
 log = logging.getLogger(__name__)
 
 
-def add_text_source(corpus: Corpus, *, text: str, name: str = "") -> CorpusSource:
+def add_text_source(corpus: Corpus, *, text: str, name: str = "", by=None) -> CorpusSource:
     """Add pasted text (rows written: CorpusSource; task queued: build_corpus)."""
     text = sources.normalise_text(text)
     if not text.strip():
         raise sources.SourceRejected("The text is empty.")
-    return _add_source(corpus, kind=CorpusSource.Kind.TEXT, name=name or "Pasted text", text=text)
+    return _add_source(
+        corpus, kind=CorpusSource.Kind.TEXT, name=name or "Pasted text", text=text, by=by
+    )
 
 
-def add_file_source(corpus: Corpus, *, data: bytes, name: str) -> CorpusSource:
+def add_file_source(corpus: Corpus, *, data: bytes, name: str, by=None) -> CorpusSource:
     """Add an uploaded text file, decoded to UTF-8 (raises SourceRejected with the reason)."""
     text = sources.decode_text(data, name=name or "The file")
-    return _add_source(corpus, kind=CorpusSource.Kind.FILE, name=name, text=text)
+    return _add_source(corpus, kind=CorpusSource.Kind.FILE, name=name, text=text, by=by)
 
 
 def add_x_archive_source(
-    corpus: Corpus, *, data: bytes, strip_links: bool = True, strip_mentions: bool = True
+    corpus: Corpus,
+    *,
+    data: bytes,
+    strip_links: bool = True,
+    strip_mentions: bool = True,
+    by=None,
 ) -> CorpusSource:
     """Add the account's own posts from an X archive's tweets.js."""
     text = sources.read_x_archive(data, strip_links=strip_links, strip_mentions=strip_mentions)
-    return _add_source(corpus, kind=CorpusSource.Kind.X_ARCHIVE, name="X archive", text=text)
+    return _add_source(corpus, kind=CorpusSource.Kind.X_ARCHIVE, name="X archive", text=text, by=by)
 
 
-def remove_source(source: CorpusSource) -> None:
+def remove_source(source: CorpusSource, *, by=None) -> None:
     corpus = source.corpus
     with transaction.atomic():
+        record_activity(
+            "corpus.source_removed", message=f"Removed the source “{source}”.", by=by, corpus=corpus
+        )
         source.delete()
         request_build(corpus)
 
 
-def _add_source(corpus, *, kind, name, text) -> CorpusSource:
+def _add_source(corpus, *, kind, name, text, by) -> CorpusSource:
     with transaction.atomic():
         source = CorpusSource.objects.create(
             corpus=corpus, kind=kind, name=name[:200], text=text, size=len(text.encode())
+        )
+        record_activity(
+            "corpus.source_added",
+            message=f"Added {source.get_kind_display().lower()} “{source}” "
+            f"({len(text.split()):,} words).",
+            by=by,
+            corpus=corpus,
         )
         request_build(corpus)
     return source
@@ -136,8 +154,24 @@ def _record(corpus: Corpus, signature: list, **fields) -> None:
             log.info("Corpus %s changed during its build; the newer build records.", corpus.pk)
             return
         Corpus.objects.filter(pk=corpus.pk).update(updated_at=timezone.now(), **fields)
+        status = fields.get("status")
+        if status == Corpus.Status.READY:
+            message = f"Built the model: {fields['sentence_count']:,} sentences."
+        elif status == Corpus.Status.FAILED:
+            message = f"The build failed: {fields['status_detail']}"
+        else:
+            return
+        record_activity(f"corpus.{status}", message=message, actor="worker", corpus=corpus)
 
 
-def link_corpus(corpus: Corpus, *, bot, weight: float) -> None:
+def link_corpus(corpus: Corpus, *, bot, weight: float, by=None) -> None:
     """Let the bot speak from this corpus with the given weight (0 mutes it)."""
-    BotCorpus.objects.update_or_create(bot=bot, corpus=corpus, defaults={"weight": weight})
+    with transaction.atomic():
+        BotCorpus.objects.update_or_create(bot=bot, corpus=corpus, defaults={"weight": weight})
+        record_activity(
+            "corpus.linked",
+            message=f"{bot.name} speaks from “{corpus}” with weight {weight:g}.",
+            by=by,
+            bot=bot,
+            corpus=corpus,
+        )

@@ -71,7 +71,7 @@ def _add_source(request, pk, kind, limit):
         form.add_error(None, f"The file is larger than the {size} limit.")
     elif form.is_valid():
         try:
-            _call_source_service(corpus, kind, form.cleaned_data)
+            _call_source_service(corpus, kind, form.cleaned_data, request.user)
         except SourceRejected as error:
             form.add_error(None, str(error))
         else:
@@ -81,17 +81,18 @@ def _add_source(request, pk, kind, limit):
     return render(request, "corpora/corpus_detail.html", context, status=400)
 
 
-def _call_source_service(corpus, kind, data):
+def _call_source_service(corpus, kind, data, by):
     if kind == "text":
-        return services.add_text_source(corpus, text=data["text"], name=data["name"])
+        return services.add_text_source(corpus, text=data["text"], name=data["name"], by=by)
     upload = data["file"]
     if kind == "file":
-        return services.add_file_source(corpus, data=upload.read(), name=upload.name)
+        return services.add_file_source(corpus, data=upload.read(), name=upload.name, by=by)
     return services.add_x_archive_source(
         corpus,
         data=upload.read(),
         strip_links=data["strip_links"],
         strip_mentions=data["strip_mentions"],
+        by=by,
     )
 
 
@@ -99,7 +100,7 @@ def _call_source_service(corpus, kind, data):
 @require_POST
 def remove_source(request, pk, source_pk):
     corpus = corpus_for_user(request.user, pk)
-    services.remove_source(get_object_or_404(corpus.sources, pk=source_pk))
+    services.remove_source(get_object_or_404(corpus.sources, pk=source_pk), by=request.user)
     messages.success(request, "Source removed. The model is being rebuilt.")
     return redirect("corpora:detail", pk=corpus.pk)
 
@@ -111,7 +112,10 @@ def link_bot(request, pk):
     form = forms.BotLinkForm(request.POST, user=request.user)
     if form.is_valid():
         services.link_corpus(
-            corpus, bot=form.cleaned_data["bot"], weight=form.cleaned_data["weight"]
+            corpus,
+            bot=form.cleaned_data["bot"],
+            weight=form.cleaned_data["weight"],
+            by=request.user,
         )
         messages.success(request, f"{form.cleaned_data['bot'].name} now speaks from this corpus.")
     else:

@@ -215,7 +215,7 @@ def _write_reply(bot, listener, mention, keyword, *, rng) -> Tweet:
         bot=bot, text=texts[0], seed_word=keyword, in_reply_to_post_id=mention.id
     )
     if listener.reply_mode == Bot.PostingMode.AUTOPILOT:
-        approve_tweet(reply, by=None)
+        approve_tweet(reply, by=None, actor="listener")
     return reply
 
 

@@ -239,13 +239,28 @@ def _mark_posted(tweet: Tweet, post_id: str) -> None:
         "last_error": "",
         "cost_usd": budget.post_cost(tweet.bot, tweet.text),
     }
-    if not _leave_posting(tweet, **fields):
-        # Our lease was reclaimed meanwhile: record the truth whatever state it moved to.
-        Tweet.objects.filter(pk=tweet.pk).exclude(state=State.POSTED).update(**fields)
+    with transaction.atomic():
+        # Our lease may have been reclaimed meanwhile: record the truth whatever state it is in.
+        settled = _leave_posting(tweet, **fields) or (
+            Tweet.objects.filter(pk=tweet.pk).exclude(state=State.POSTED).update(**fields)
+        )
+        if not settled:
+            return
+        record_activity(
+            "tweet.posted",
+            message=f"Posted on X as {post_id}.",
+            actor="worker",
+            tweet=tweet,
+            post_id=post_id,
+        )
 
 
 def _fail(tweet: Tweet, reason: str) -> None:
-    _leave_posting(tweet, state=State.FAILED, last_error=reason, next_attempt_at=None)
+    with transaction.atomic():
+        if _leave_posting(tweet, state=State.FAILED, last_error=reason, next_attempt_at=None):
+            record_activity(
+                "tweet.failed", message=f"Posting failed: {reason}", actor="worker", tweet=tweet
+            )
 
 
 def _requeue(tweet: Tweet, *, delay: timedelta, error: str) -> None:
@@ -258,12 +273,16 @@ def _requeue(tweet: Tweet, *, delay: timedelta, error: str) -> None:
 
 
 def _mark_unknown(tweet: Tweet, reason: str) -> None:
-    _leave_posting(
-        tweet,
-        state=State.UNKNOWN,
-        last_error=f"{reason} It may have been posted; checking the timeline before retrying.",
-        next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
-    )
+    note = f"{reason} It may have been posted; checking the timeline before retrying."
+    with transaction.atomic():
+        left = _leave_posting(
+            tweet,
+            state=State.UNKNOWN,
+            last_error=note,
+            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
+        )
+        if left:
+            record_activity("tweet.unknown", message=note, actor="worker", tweet=tweet)
 
 
 def _after_transient(tweet: Tweet, reason: str) -> None:
@@ -373,13 +392,21 @@ def reconcile(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
             outcome=Outcome.RECONCILED,
             error=f"Found on the timeline as {found}.",
         )
-        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
+        settled = Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
             state=State.POSTED,
             x_post_id=found,
             posted_at=timezone.now(),
             last_error="",
             cost_usd=budget.post_cost(tweet.bot, tweet.text),
         )
+        if settled:
+            record_activity(
+                "tweet.reconciled",
+                message=f"Found on the bot's timeline as {found}: it was posted.",
+                actor="worker",
+                tweet=tweet,
+                post_id=found,
+            )
     elif _grace_passed(tweet):
         Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
             state=State.APPROVED,

@@ -309,21 +309,16 @@ def run_slot(bot_id: int, *, now: datetime | None = None, rng=None) -> SlotOutco
         ):
             return SlotOutcome(bool(released), "Enough drafts are waiting for review.", released)
     try:
-        drafts = services.generate_drafts(bot, count=1, rng=rng)
+        drafts = services.generate_drafts(bot, count=1, rng=rng, actor="schedule")
     except CannotGenerate as error:
         return _skip(bot, str(error))
     if not drafts:
         return _skip(bot, "the corpus gave no new sentence that fits")
     draft = drafts[0]
     if bot.posting_mode == Bot.PostingMode.AUTOPILOT:
-        services.approve_tweet(draft, by=None)
-        verb = "Wrote and queued a post"
-    else:
-        verb = "Wrote a draft for review"
-    record_activity(
-        "tweet.generated", message=f"{verb} on schedule.", actor="schedule", tweet=draft
-    )
-    return SlotOutcome(True, verb, draft)
+        services.approve_tweet(draft, by=None, actor="schedule")
+        return SlotOutcome(True, "Wrote and queued a post.", draft)
+    return SlotOutcome(True, "Wrote a draft for review.", draft)
 
 
 def slot_cap_reached(bot: Bot, now: datetime) -> bool:

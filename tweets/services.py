@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from bots.activity import record_activity
 from bots.gallery import auto_attach_images
 from bots.models import Bot
 from corpora.models import BotCorpus, Corpus
@@ -30,10 +31,17 @@ class InvalidText(ValueError):
 
 
 def generate_drafts(
-    bot: Bot, *, count: int, seed: str = "", rng: random.Random | None = None
+    bot: Bot,
+    *,
+    count: int,
+    seed: str = "",
+    rng: random.Random | None = None,
+    by=None,
+    actor: str = "worker",
 ) -> list[Tweet]:
     """Generate up to `count` drafts in the bot's voice (rows written: Tweet, state draft;
-    TweetImage for the share of drafts the bot's auto_image_percent gives an image).
+    TweetImage for the share of drafts the bot's auto_image_percent gives an image; one
+    Activity for the batch, by `by` or else `actor`).
 
     Raises tweets.generation.CannotGenerate when the bot has no ready corpus or the seed
     word is not in it.
@@ -46,7 +54,27 @@ def generate_drafts(
             for text in generated.texts
         ]
         auto_attach_images(bot, drafts, rng=rng or random.Random())
+        if drafts or generated.repeats:
+            record_activity(
+                "tweet.generated",
+                message=_generated_message(len(drafts), seed, generated.repeats),
+                by=by,
+                actor=actor,
+                bot=bot,
+                tweet=drafts[0] if len(drafts) == 1 else None,
+                count=len(drafts),
+                repeats=generated.repeats,
+            )
     return drafts
+
+
+def _generated_message(count: int, seed: str, repeats: int) -> str:
+    message = f"Wrote {count} draft{'s' if count != 1 else ''}"
+    if seed:
+        message += f" around “{seed}”"
+    if repeats:
+        message += f"; threw away {repeats} that repeated the bot's posts or drafts"
+    return message + "."
 
 
 def request_generation(bot: Bot, *, count: int, seed: str = "", by=None) -> GenerationJob:
@@ -69,7 +97,7 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
         return job
     fields = {"state": GenerationJob.State.DONE, "finished_at": timezone.now()}
     try:
-        drafts = generate_drafts(job.bot, count=job.count, seed=job.seed_word)
+        drafts = generate_drafts(job.bot, count=job.count, seed=job.seed_word, by=job.requested_by)
     except CannotGenerate as error:
         fields.update(state=GenerationJob.State.FAILED, error=str(error))
     else:
@@ -91,7 +119,15 @@ def regenerate_tweet(tweet: Tweet, *, by=None) -> Tweet:
     generated = generate_texts(tweet.bot, count=1, seed=tweet.seed_word)
     if not generated.texts:
         raise CannotGenerate("No new sentence came out this time; try again.")
-    _transition(tweet, {State.DRAFT}, "regenerated", text=generated.texts[0])
+    _transition(
+        tweet,
+        {State.DRAFT},
+        "regenerated",
+        note="Replaced a draft's text with a new sentence.",
+        by=by,
+        details={"before": tweet.text},
+        text=generated.texts[0],
+    )
     return tweet
 
 
@@ -118,11 +154,19 @@ def validate_text(text: str) -> str:
 def edit_tweet(tweet: Tweet, *, text: str, by=None) -> Tweet:
     """Replace a draft's (or failed or expired tweet's) text, re-validated by X's rules."""
     text = validate_text(text)
-    _transition(tweet, {State.DRAFT, State.FAILED, State.EXPIRED}, "edited", text=text)
+    _transition(
+        tweet,
+        {State.DRAFT, State.FAILED, State.EXPIRED},
+        "edited",
+        note="Edited the text.",
+        by=by,
+        details={"before": tweet.text},
+        text=text,
+    )
     return tweet
 
 
-def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None) -> Tweet:
+def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = "system") -> Tweet:
     """Queue a draft for posting now, or at `at`, or (a review-first bot with a schedule)
     at its next free slot (rows written: Tweet; task queued: tweets.tasks.post_tweet once
     the transaction commits, unless it waits for a time or a slot)."""
@@ -134,10 +178,19 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None) -> Tweet:
         raise InvalidTransition("That time has passed: choose a time in the future.")
     # Replies answer a mention now; only the bot's own posts wait for its slots.
     waits = at is None and not tweet.in_reply_to_post_id and awaits_slot(tweet.bot)
+    if at is not None:
+        note = f"Approved for {timezone.localtime(at):%a %d %b, %H:%M}."
+    elif waits:
+        note = "Approved; it goes out at the bot's next scheduled slot."
+    else:
+        note = "Approved to post now."
     _transition(
         tweet,
         {State.DRAFT},
         "approved",
+        note=note,
+        by=by,
+        actor=actor,
         state=State.APPROVED,
         approved_by=by,
         approved_at=now,
@@ -153,7 +206,13 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None) -> Tweet:
 def reject_tweet(tweet: Tweet, *, by=None) -> Tweet:
     """Reject a draft; a queued one can be rejected too until posting starts."""
     _transition(
-        tweet, {State.DRAFT, State.APPROVED}, "rejected", state=State.REJECTED, next_attempt_at=None
+        tweet,
+        {State.DRAFT, State.APPROVED},
+        "rejected",
+        note="Rejected a queued tweet." if tweet.state == State.APPROVED else "Rejected a draft.",
+        by=by,
+        state=State.REJECTED,
+        next_attempt_at=None,
     )
     return tweet
 
@@ -170,7 +229,14 @@ def schedule_tweet(tweet: Tweet, *, at: datetime, by) -> Tweet:
     }
     if tweet.state == State.DRAFT:
         fields.update(approved_by=by, approved_at=timezone.now())
-    _transition(tweet, {State.DRAFT, State.APPROVED}, "scheduled", **fields)
+    _transition(
+        tweet,
+        {State.DRAFT, State.APPROVED},
+        "scheduled",
+        note=f"Scheduled for {timezone.localtime(at):%a %d %b, %H:%M}.",
+        by=by,
+        **fields,
+    )
     return tweet
 
 
@@ -186,7 +252,9 @@ def post_now(tweet: Tweet, *, by) -> Tweet:
     }
     if tweet.state == State.DRAFT:
         fields.update(approved_by=by, approved_at=now)
-    _transition(tweet, {State.DRAFT, State.APPROVED}, "queued", **fields)
+    _transition(
+        tweet, {State.DRAFT, State.APPROVED}, "queued", note="Queued to post now.", by=by, **fields
+    )
     _enqueue_if_due(tweet)
     return tweet
 
@@ -199,6 +267,8 @@ def retry_tweet(tweet: Tweet, *, by) -> Tweet:
         tweet,
         {State.FAILED, State.EXPIRED},
         "retried",
+        note=f"Queued a{'n' if tweet.state == State.EXPIRED else ''} {tweet.state} tweet again.",
+        by=by,
         state=State.APPROVED,
         scheduled_for=None,
         next_attempt_at=timezone.now(),
@@ -209,10 +279,26 @@ def retry_tweet(tweet: Tweet, *, by) -> Tweet:
     return tweet
 
 
-def _transition(tweet: Tweet, allowed: set, verb: str, **fields) -> None:
-    """Apply `fields` if the tweet is still in an allowed state, else InvalidTransition."""
+def _transition(
+    tweet: Tweet,
+    allowed: set,
+    verb: str,
+    *,
+    note: str,
+    by=None,
+    actor: str = "system",
+    details: dict | None = None,
+    **fields,
+) -> None:
+    """Apply `fields` if the tweet is still in an allowed state, else InvalidTransition;
+    the change and its activity entry (`note`, by `by` or else `actor`) commit together."""
     fields["updated_at"] = timezone.now()
-    changed = Tweet.objects.filter(pk=tweet.pk, state__in=allowed).update(**fields)
+    with transaction.atomic():
+        changed = Tweet.objects.filter(pk=tweet.pk, state__in=allowed).update(**fields)
+        if changed:
+            record_activity(
+                f"tweet.{verb}", message=note, by=by, actor=actor, tweet=tweet, **(details or {})
+            )
     if not changed:
         current = Tweet.objects.filter(pk=tweet.pk).values_list("state", flat=True).first()
         label = State(current).label.lower() if current else "deleted"
