@@ -75,6 +75,9 @@ class BotAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def save_model(self, request, obj, form, change):
+        services.save_bot_settings(obj, credentials=form.credential_values(), by=request.user)
+
     @admin.display(description="Credentials", boolean=True)
     def credentials_saved(self, bot):
         return bot.has_credentials()

@@ -66,7 +66,7 @@ def claim_next(bot_id: int, *, now=None) -> Tweet | None:
         )
         if in_flight.exists():
             return None
-        expiry.expire_missed_slots(now, bot_id=bot_id)
+        expiry.expire_missed_slots(now, bot_id=bot_id, actor="worker")
         tweet = due_tweets(bot_id, now).first()
         if tweet is None:
             return None
