@@ -92,6 +92,9 @@ class BotAdmin(admin.ModelAdmin):
             reverse("bots:detail", args=[bot.pk]) if bot.pk else "",
         )
 
+    def save_model(self, request, obj, form, change):
+        services.save_bot_settings(obj, credentials=form.credential_values(), by=request.user)
+
     @admin.display(description="Credentials", boolean=True)
     def credentials_saved(self, bot):
         return bot.has_credentials()

@@ -89,10 +89,6 @@ class BotAdminForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
     def clean_handle(self):
         return self.cleaned_data["handle"].lstrip("@")
 
-    def save(self, commit=True):
-        self.instance.set_credentials(**self.credential_values())
-        return super().save(commit=commit)
-
 
 class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
     """The bot page's settings: what an owner may change, credentials write-only."""

@@ -82,7 +82,8 @@ def save_bot_settings(bot: Bot, *, credentials: dict[str, str], by) -> bool:
     """
     replaced = sorted(name for name, value in credentials.items() if value)
     with transaction.atomic():
-        changes = _setting_changes(Bot.objects.get(pk=bot.pk), bot)
+        before = Bot.objects.filter(pk=bot.pk).first() if bot.pk else None
+        changes = _setting_changes(before, bot) if before else []
         if changes:
             record_activity(
                 "bot.settings_changed",
@@ -97,16 +98,16 @@ def save_bot_settings(bot: Bot, *, credentials: dict[str, str], by) -> bool:
             bot.attention_reason = ""
             bot.credentials_error = ""
             bot.verified_at = None
+        bot.save()
+        if replaced:
+            from bots.tasks import check_credentials
+
             record_activity(
                 "bot.credentials_replaced",
                 message=f"Re-entered credentials ({', '.join(replaced)}); checking them now.",
                 by=by,
                 bot=bot,
             )
-        bot.save()
-        if replaced:
-            from bots.tasks import check_credentials
-
             check_credentials.delay_on_commit(bot.pk)
     return bool(replaced)
 
@@ -198,18 +199,19 @@ def verify_bot(
         "credentials_checked_at": now,
         "credentials_error": "",
     }
+    message = f"Credentials verified: they post as @{account.username}."
     if clears_flag:
         news = news or bool(bot.attention_reason)
         fields["attention_reason"] = ""
+    elif bot.attention_reason:
+        message = (
+            f"Credentials answered a check as @{account.username}; the refusal seen while "
+            "posting stays until someone verifies or re-enters them."
+        )
     with transaction.atomic():
         Bot.objects.filter(pk=bot.pk).update(**fields)
         if news:
-            record_activity(
-                "bot.credentials_ok",
-                message=f"Credentials verified: they post as @{account.username}.",
-                bot=bot,
-                **who,
-            )
+            record_activity("bot.credentials_ok", message=message, bot=bot, **who)
     for name, value in fields.items():
         setattr(bot, name, value)
     return Verification(True, f"Verified: these credentials post as @{account.username}.")

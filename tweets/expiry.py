@@ -44,7 +44,9 @@ def is_past_slot(tweet: Tweet, now: datetime.datetime) -> bool:
     )
 
 
-def expire_missed_slots(now: datetime.datetime, *, bot_id: int | None = None) -> int:
+def expire_missed_slots(
+    now: datetime.datetime, *, bot_id: int | None = None, actor: str = "schedule"
+) -> int:
     """Expire approved tweets that missed their slot (rows written: Tweet, Activity)."""
     tweets = missed_slots(now)
     if bot_id is not None:
@@ -56,7 +58,9 @@ def expire_missed_slots(now: datetime.datetime, *, bot_id: int | None = None) ->
             f"Missed its slot: approved for {slot} but not posted within "
             f"{settings.TWEET_SLOT_GRACE_MINUTES} minutes, so it was not sent late."
         )
-        expired += expire_tweet(tweet, reason=reason, now=now, from_state=State.APPROVED)
+        expired += expire_tweet(
+            tweet, reason=reason, now=now, from_state=State.APPROVED, actor=actor
+        )
     return expired
 
 
@@ -77,7 +81,14 @@ def expire_old_drafts(now: datetime.datetime) -> int:
     return expired
 
 
-def expire_tweet(tweet: Tweet, *, reason: str, now: datetime.datetime, from_state: str) -> bool:
+def expire_tweet(
+    tweet: Tweet,
+    *,
+    reason: str,
+    now: datetime.datetime,
+    from_state: str,
+    actor: str = "schedule",
+) -> bool:
     """Move one tweet to expired if it is still in `from_state` (and, when approved, still
     unsent); records tweet.expired. Returns whether it moved."""
     with transaction.atomic():
@@ -91,7 +102,7 @@ def expire_tweet(tweet: Tweet, *, reason: str, now: datetime.datetime, from_stat
             record_activity(
                 "tweet.expired",
                 message=f"Expired a tweet. {reason}",
-                actor="schedule",
+                actor=actor,
                 tweet=tweet,
                 reason=reason,
             )

@@ -66,7 +66,7 @@ def claim_next(bot_id: int, *, now=None) -> Tweet | None:
         )
         if in_flight.exists():
             return None
-        expiry.expire_missed_slots(now, bot_id=bot_id)
+        expiry.expire_missed_slots(now, bot_id=bot_id, actor="worker")
         tweet = due_tweets(bot_id, now).first()
         if tweet is None:
             return None
@@ -146,8 +146,9 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
         _requeue(tweet, delay=wait, error=error.reason)
     except x_api.OutOfCredit as error:
         _finish(attempt, began, Outcome.OUT_OF_CREDIT, error.status, error.reason)
-        _requeue(tweet, delay=timedelta(0), error=error.reason)
+        # Paused first, so no other worker claims the requeued tweet in between.
         pause_for_credit(tweet.bot, reason=error.reason)
+        _requeue(tweet, delay=timedelta(0), error=error.reason)
     except x_api.BadRequest as error:
         _finish(attempt, began, Outcome.ERROR, error.status, error.reason)
         _fail(tweet, error.reason)

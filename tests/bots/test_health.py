@@ -179,3 +179,35 @@ def test_saving_settings_without_credentials_leaves_reconnect_in_place(logged_in
     )
     bot.refresh_from_db()
     assert bot.attention_reason and bot.daily_post_cap == 3
+
+
+def test_re_entering_credentials_in_the_admin_clears_reconnect_too(client, superuser, bot):
+    bot.attention_reason = "X refused the bot's credentials (401 Unauthorized)."
+    bot.save()
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:bots_bot_change", args=[bot.pk]),
+        {
+            "name": bot.name,
+            "handle": bot.handle,
+            "platform": "sandbox",
+            "is_active": "on",
+            "posting_mode": "review",
+            "daily_post_cap": "10",
+            "consumer_secret": "a-fresh-secret",
+        },
+    )
+    assert response.status_code == 302
+    bot.refresh_from_db()
+    assert bot.attention_reason == ""
+    assert bot.credentials().consumer_secret == "a-fresh-secret"
+    assert Activity.objects.filter(bot=bot, action="bot.credentials_replaced").exists()
+
+
+def test_an_automatic_ok_after_a_refusal_says_the_refusal_stands(sandbox_bot):
+    sandbox_bot.attention_reason = "X forbids this for the account (403)."
+    sandbox_bot.credentials_error = "X forbids this for the account (403)."
+    sandbox_bot.save()
+    check_credentials(sandbox_bot.pk)
+    logged = Activity.objects.get(bot=sandbox_bot, action="bot.credentials_ok")
+    assert "stays until someone verifies or re-enters them" in logged.message
