@@ -29,3 +29,9 @@ def gallery_image_for_user(user, bot_pk, image_pk):
 
     bot = bot_for_user(user, bot_pk)
     return get_object_or_404(BotImage.objects.in_gallery().filter(bot=bot), pk=image_pk)
+
+
+def group_for_user(user, pk):
+    from bots.models import BotGroup
+
+    return get_object_or_404(BotGroup.objects.visible_to(user), pk=pk)

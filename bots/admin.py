@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from bots import gallery, services
 from bots.forms import BotAdminForm, BotImageAdminForm
-from bots.models import Bot, BotImage, Listener, Schedule
+from bots.models import Activity, Bot, BotGroup, BotImage, Listener, Schedule
 
 STATUS_FIELDS = [
     "x_user_id",
@@ -202,3 +202,33 @@ class BotImageAdmin(admin.ModelAdmin):
     @admin.display(description="Times used", ordering="used_count")
     def used_count(self, image):
         return getattr(image, "used_count", None)
+
+
+@admin.register(BotGroup)
+class BotGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_by", "created_at"]
+    filter_horizontal = ["bots"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """The activity log is written by the services; the admin reads it."""
+
+    list_display = ["created_at", "actor_name", "bot", "action", "message"]
+    list_filter = ["action", "bot"]
+    search_fields = ["message", "actor_name"]
+    list_select_related = ["bot"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -9,7 +9,7 @@ from django import forms
 from bots.credentials import CREDENTIAL_NAMES
 from bots.gallery import read_upload
 from bots.images import ImageRejected
-from bots.models import Bot, BotImage, Listener, Schedule
+from bots.models import Bot, BotGroup, BotImage, Listener, Schedule
 
 CREDENTIAL_LABELS = {
     "consumer_key": "API key (consumer key)",
@@ -321,3 +321,64 @@ class ListenerForm(forms.ModelForm):
             "max_replies_per_hour": data["max_replies_per_hour"],
             "cooldown": timedelta(minutes=data["cooldown_minutes"]),
         }
+
+
+class BotGroupForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    bots = forms.ModelMultipleChoiceField(
+        queryset=Bot.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.group = user, group
+        self.fields["bots"].queryset = Bot.objects.visible_to(user).order_by("name")
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        mine = BotGroup.objects.filter(created_by=self.user, name__iexact=name)
+        if self.group is not None:
+            mine = mine.exclude(pk=self.group.pk)
+        if mine.exists():
+            raise forms.ValidationError(f"You already have a group named “{name}”.")
+        return name
+
+
+class GroupGenerateForm(forms.Form):
+    count = forms.IntegerField(min_value=1, max_value=20, initial=3, label="Drafts per bot")
+    seed = forms.CharField(max_length=100, required=False, label="Seed word")
+
+
+class ActivityFilterForm(forms.Form):
+    bot = forms.ModelChoiceField(queryset=Bot.objects.none(), required=False, empty_label="Any bot")
+    group = forms.ModelChoiceField(
+        queryset=BotGroup.objects.none(), required=False, empty_label="Any group"
+    )
+    subject = forms.ChoiceField(required=False, label="About")
+    person = forms.CharField(
+        required=False, max_length=150, label="Who", help_text="A username, or schedule, worker…"
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tweet = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    corpus = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        from bots.activity import SUBJECTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["bot"].queryset = Bot.objects.visible_to(user).order_by("name")
+        self.fields["group"].queryset = BotGroup.objects.visible_to(user)
+        self.fields["subject"].choices = [("", "Anything"), *SUBJECTS]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The start date is after the end date.")
+        return cleaned

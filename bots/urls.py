@@ -7,6 +7,18 @@ from bots import views
 app_name = "bots"
 
 urlpatterns = [
+    path("activity/", views.activity, name="activity"),
+    path("groups/", views.group_list, name="groups"),
+    path("groups/<int:pk>/", views.group_detail, name="group"),
+    path("groups/<int:pk>/pause/", views.group_action, {"action": "pause"}, name="group_pause"),
+    path("groups/<int:pk>/resume/", views.group_action, {"action": "resume"}, name="group_resume"),
+    path(
+        "groups/<int:pk>/generate/",
+        views.group_action,
+        {"action": "generate"},
+        name="group_generate",
+    ),
+    path("groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
     path("<int:pk>/", views.bot_detail, name="detail"),
     path("<int:pk>/settings/", views.bot_settings, name="settings"),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),

@@ -3,26 +3,32 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bots import dashboard as stats
-from bots import services
-from bots.access import bot_for_user, gallery_image_for_user
+from bots import groups, services
+from bots.access import bot_for_user, gallery_image_for_user, group_for_user
+from bots.activity import activity_page
 from bots.forms import (
+    ActivityFilterForm,
     AltTextForm,
+    BotGroupForm,
     BotSettingsForm,
     GalleryUploadForm,
+    GroupGenerateForm,
     ListenerForm,
     ScheduleForm,
 )
 from bots.gallery import add_gallery_image, remove_gallery_image, set_alt_text
 from bots.images import ImageRejected
-from bots.models import Bot, Listener, Schedule
+from bots.models import Bot, BotGroup, Listener, Schedule
 from corpora.models import BotCorpus
 from project.health import read_health
 from tweets.forms import GenerateForm
+from tweets.history import query_without_cursor
 from tweets.listening import save_listener
 from tweets.models import GenerationJob
 from tweets.schedule import describe, next_slot, save_schedule
@@ -33,7 +39,9 @@ from tweets.services import request_generation
 @require_GET
 def dashboard(request):
     now = timezone.now()
-    bots = Bot.objects.visible_to(request.user)
+    bots, group = groups.filter_by_group(
+        Bot.objects.visible_to(request.user), request.user, request.GET.get("group")
+    )
     page = Paginator(stats.bot_rows(bots), stats.BOTS_PER_PAGE).get_page(request.GET.get("page"))
     counts = stats.counts_by_bot([bot.pk for bot in page], now)
     slots = stats.next_slots_by_bot(list(page), now)
@@ -44,9 +52,11 @@ def dashboard(request):
         bot.figures = figures[bot.pk]
     context = {
         "page": page,
+        "group": group,
+        "groups": BotGroup.objects.visible_to(request.user),
         "out_of_credit": [bot for bot in page if bot.out_of_credit_reason],
         "chart": stats.chart_bars(
-            stats.posts_per_day(None if request.user.is_superuser else bots, now)
+            stats.posts_per_day(None if request.user.is_superuser and not group else bots, now)
         ),
         "health": read_health(),
     }
@@ -185,6 +195,7 @@ def _detail_context(
         "listener": bot_listener,
         "listener_form": listener_form or ListenerForm(instance=bot_listener),
         "mentions": bot.mentions.select_related("reply")[:10],
+        "activity": {"entries": bot.activity.select_related("bot", "tweet", "corpus")[:10]},
         "generate_form": generate_form or GenerateForm(),
         "corpus_links": links,
         "jobs": bot.generation_jobs.order_by("-created_at")[:3],
@@ -249,3 +260,82 @@ def image_remove(request, pk, image_pk):
 def _gallery_context(bot, form) -> dict:
     images = bot.images.in_gallery().with_used_count().order_by("-created_at")
     return {"bot": bot, "form": form, "images": images}
+
+
+@login_required
+@require_GET
+def activity(request):
+    form = ActivityFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    context = {
+        "form": form,
+        "page": activity_page(request.user, filters),
+        "query": query_without_cursor(request.GET),
+    }
+    if request.htmx:
+        return render(request, "bots/includes/activity_rows.html", context)
+    return render(request, "bots/activity_list.html", context)
+
+
+@login_required
+def group_list(request):
+    form = BotGroupForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        group = groups.save_group(BotGroup(), by=request.user, **form.cleaned_data)
+        messages.success(request, f"Group {group.name} created.")
+        return redirect("bots:group", group.pk)
+    context = {
+        "form": form,
+        "groups": BotGroup.objects.visible_to(request.user).annotate(size=Count("bots")),
+    }
+    return render(request, "bots/botgroup_list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def group_detail(request, pk):
+    group = group_for_user(request.user, pk)
+    form = BotGroupForm(request.POST or None, user=request.user, group=group)
+    if request.method == "POST" and form.is_valid():
+        groups.save_group(group, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Group {group.name} saved.")
+        return redirect("bots:group", group.pk)
+    if request.method == "GET":
+        form = BotGroupForm(
+            initial={"name": group.name, "bots": list(group.bots.all())},
+            user=request.user,
+            group=group,
+        )
+    context = {
+        "group": group,
+        "form": form,
+        "members": groups.members_for(group, request.user),
+        "generate_form": GroupGenerateForm(),
+    }
+    return render(request, "bots/botgroup_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def group_action(request, pk, action):
+    group = group_for_user(request.user, pk)
+    if action == "generate":
+        form = GroupGenerateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Ask for 1 to 20 drafts per bot.")
+            return redirect("bots:group", group.pk)
+        outcome = groups.generate_for_group(group, by=request.user, **form.cleaned_data)
+    elif action == "pause":
+        outcome = groups.pause_group(group, by=request.user)
+    else:
+        outcome = groups.resume_group(group, by=request.user)
+    messages.success(request, outcome.message)
+    return redirect("bots:group", group.pk)
+
+
+@login_required
+@require_POST
+def group_delete(request, pk):
+    group = group_for_user(request.user, pk)
+    groups.delete_group(group)
+    messages.success(request, f"Group {group.name} deleted; its bots are untouched.")
+    return redirect("bots:groups")

@@ -52,3 +52,8 @@ class BotLinkForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bot"].queryset = Bot.objects.visible_to(user)
+
+
+class PreviewForm(forms.Form):
+    count = forms.IntegerField(min_value=1, max_value=20, initial=5, label="Sentences")
+    seed = forms.CharField(max_length=100, required=False, label="Seed word")

@@ -6,6 +6,7 @@ the transaction commits; the build writes the compiled model to storage, named b
 
 import hashlib
 import logging
+import random
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -175,3 +176,30 @@ def link_corpus(corpus: Corpus, *, bot, weight: float, by=None) -> None:
             bot=bot,
             corpus=corpus,
         )
+
+
+def preview_sentences(corpus: Corpus, *, count: int, seed: str = "", rng=None) -> list[str]:
+    """Up to `count` sample sentences from the corpus's current model, as X counts length,
+    before any bot uses it (nothing saved). Raises NoModel when the corpus is not ready and
+    UnknownWord when the seed word is not in it."""
+    from corpora.model_cache import corpus_model
+    from tweets.generation import MAX_WEIGHTED_LENGTH, MIN_WORDS, TRIES_PER_SENTENCE
+    from tweets.text import weighted_length
+
+    model = corpus_model(corpus)
+    rng = rng or random.Random()
+    sentences: list[str] = []
+    for _ in range(count * 3):
+        if len(sentences) == count:
+            break
+        sentence = model.sentence(
+            seed=seed or None,
+            max_length=MAX_WEIGHTED_LENGTH,
+            min_words=MIN_WORDS,
+            tries=TRIES_PER_SENTENCE,
+            length=weighted_length,
+            rng=rng,
+        )
+        if sentence and sentence not in sentences:
+            sentences.append(sentence)
+    return sentences

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/sources/<int:source_pk>/remove/", views.remove_source, name="remove_source"),
     path("<int:pk>/bots/", views.link_bot, name="link_bot"),
     path("<int:pk>/rebuild/", views.rebuild, name="rebuild"),
+    path("<int:pk>/preview/", views.preview, name="preview"),
 ]

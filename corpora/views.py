@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bots.access import corpus_for_user
 from corpora import forms, services
+from corpora.markov import UnknownWord
+from corpora.model_cache import NoModel
 from corpora.models import BotCorpus, Corpus
 from corpora.sources import SourceRejected
 from corpora.uploads import limit_uploads
@@ -44,6 +46,8 @@ def _detail_context(request, corpus, **forms_with_errors):
         "archive_form": forms_with_errors.get("x_archive") or forms.XArchiveForm(),
         "link_form": forms.BotLinkForm(user=request.user),
         "max_upload": settings.CORPUS_MAX_UPLOAD_BYTES,
+        "preview_form": forms.PreviewForm(),
+        "activity": {"entries": corpus.activity.select_related("bot", "tweet", "corpus")[:10]},
     }
 
 
@@ -130,3 +134,23 @@ def rebuild(request, pk):
     services.request_build(corpus)
     messages.success(request, "Rebuilding the model.")
     return redirect("corpora:detail", pk=corpus.pk)
+
+
+@login_required
+@require_GET
+def preview(request, pk):
+    corpus = corpus_for_user(request.user, pk)
+    form = forms.PreviewForm(request.GET)
+    context = {"corpus": corpus, "preview_form": form, "sentences": None, "problem": ""}
+    if form.is_valid():
+        try:
+            context["sentences"] = services.preview_sentences(corpus, **form.cleaned_data)
+        except (NoModel, UnknownWord) as error:
+            context["problem"] = str(error)
+    else:
+        context["problem"] = "Ask for 1 to 20 sentences."
+    if request.htmx:
+        return render(request, "corpora/includes/preview.html", context)
+    return render(
+        request, "corpora/corpus_detail.html", {**_detail_context(request, corpus), **context}
+    )

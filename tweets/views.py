@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bots.access import bot_for_user, tweet_for_user
 from bots.gallery import AttachRefused, attach_images
-from bots.models import Bot
+from bots.groups import filter_by_group
+from bots.models import Bot, BotGroup
 from tweets import history, services
 from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, TweetTextForm
 from tweets.generation import CannotGenerate
@@ -25,7 +26,11 @@ REVIEW_PAGE_SIZE = 50
 @login_required
 @require_GET
 def review(request):
-    bots = Bot.objects.visible_to(request.user).order_by("name")
+    bots, group = filter_by_group(
+        Bot.objects.visible_to(request.user).order_by("name"),
+        request.user,
+        request.GET.get("group"),
+    )
     drafts = history.review_queue(
         bots, bot_id=request.GET.get("bot"), after=request.GET.get("after")
     )
@@ -33,6 +38,8 @@ def review(request):
     context = {
         "bots": bots,
         "bot_id": request.GET.get("bot", ""),
+        "group": group,
+        "groups": BotGroup.objects.visible_to(request.user),
         "drafts": page[:REVIEW_PAGE_SIZE],
         "next_after": page[REVIEW_PAGE_SIZE - 1].pk if len(page) > REVIEW_PAGE_SIZE else None,
     }

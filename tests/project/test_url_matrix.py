@@ -26,8 +26,9 @@ def site_urls(patterns=None, prefix="", namespace=""):
 
 def fill(route: str, name: str, params: list[str], world: dict) -> str:
     namespace = name.split(":")[0]
+    kind = "groups" if "groups/" in route else namespace
     values = {
-        "pk": lambda: world["objects"][namespace],
+        "pk": lambda: world["objects"][kind],
         "bot_pk": lambda: world["bot"].pk,
         "job_pk": lambda: world["job"].pk,
         "source_pk": lambda: world["source"].pk,
@@ -43,6 +44,7 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
 
 @pytest.fixture
 def world(db, credential_keys, settings):
+    from bots.models import BotGroup
     from tweets.models import GenerationJob
 
     settings.SANDBOX_BASE_URL = "http://127.0.0.1:9/xsandbox"  # refused at once, never hangs
@@ -52,13 +54,15 @@ def world(db, credential_keys, settings):
     corpus = make_corpus(text="Only A may read this corpus text.", created_by=owner_a)
     corpus.bots.add(bot)
     tweet = make_tweet(bot=bot, text="Draft that only A may see")
+    group = BotGroup.objects.create(name="Group only A may see", created_by=owner_a)
+    group.bots.add(bot)
     return {
         "users": {"owner_a": owner_a, "owner_b": owner_b, "superuser": make_user(superuser=True)},
         "bot": bot,
         "job": GenerationJob.objects.create(bot=bot, count=1),
         "source": corpus.sources.first(),
         "image": make_image(bot=bot, alt_text="A picture only A may see"),
-        "objects": {"bots": bot.pk, "tweets": tweet.pk, "corpora": corpus.pk},
+        "objects": {"bots": bot.pk, "tweets": tweet.pk, "corpora": corpus.pk, "groups": group.pk},
     }
 
 

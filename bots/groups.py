@@ -1,0 +1,89 @@
+"""Bot groups: name a set of bots, then pause, resume or generate drafts for all of them at
+once, through the same services as one bot, each action in the activity log."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from bots import services
+from bots.activity import record_activity
+from bots.models import Bot, BotGroup
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    count: int
+    message: str
+
+
+def save_group(group: BotGroup, *, name: str, bots, by) -> BotGroup:
+    """Create or change a group (rows written: BotGroup and its members)."""
+    with transaction.atomic():
+        created = group.pk is None
+        group.name = name
+        if created:
+            group.created_by = by
+        group.save()
+        group.bots.set(bots)
+    return group
+
+
+def delete_group(group: BotGroup) -> None:
+    """Forget the group; its bots are untouched."""
+    group.delete()
+
+
+def members_for(group: BotGroup, user):
+    """The group's bots that `user` may act on."""
+    return group.bots.filter(pk__in=Bot.objects.visible_to(user)).order_by("name")
+
+
+def pause_group(group: BotGroup, *, by) -> GroupOutcome:
+    """Pause every active bot of the group the person owns (bots.services.pause_bot)."""
+    bots = [bot for bot in members_for(group, by) if bot.is_active]
+    with transaction.atomic():
+        for bot in bots:
+            services.pause_bot(bot, by=by)
+    return GroupOutcome(len(bots), f"Paused {_bots(len(bots))} in {group.name}.")
+
+
+def resume_group(group: BotGroup, *, by) -> GroupOutcome:
+    """Resume every paused bot of the group the person owns (bots.services.resume_bot)."""
+    bots = [bot for bot in members_for(group, by) if not bot.is_active]
+    with transaction.atomic():
+        for bot in bots:
+            services.resume_bot(bot, by=by)
+    return GroupOutcome(len(bots), f"Resumed {_bots(len(bots))} in {group.name}.")
+
+
+def generate_for_group(group: BotGroup, *, count: int, seed: str = "", by) -> GroupOutcome:
+    """Ask the workers for `count` drafts from every bot of the group the person owns
+    (rows written: GenerationJob per bot, Activity; tasks queued: generate_drafts)."""
+    from tweets.services import request_generation
+
+    bots = list(members_for(group, by))
+    with transaction.atomic():
+        for bot in bots:
+            request_generation(bot, count=count, seed=seed, by=by)
+            record_activity(
+                "bot.generation_requested",
+                message=f"Asked for {count} drafts with the group {group.name}.",
+                by=by,
+                bot=bot,
+            )
+    return GroupOutcome(
+        len(bots), f"Writing {count} drafts for each of {_bots(len(bots))} in {group.name}."
+    )
+
+
+def _bots(count: int) -> str:
+    return f"{count} bot{'s' if count != 1 else ''}"
+
+
+def filter_by_group(bots, user, group_id) -> tuple:
+    """`bots` narrowed to the user's group `group_id` (a query parameter: anything that is
+    not one of the user's groups leaves them as they are), and that group or None."""
+    group = None
+    if group_id and str(group_id).isdigit():
+        group = BotGroup.objects.visible_to(user).filter(pk=int(group_id)).first()
+    return (bots.filter(groups=group) if group else bots), group
