@@ -77,3 +77,30 @@ def test_someone_elses_corpus_is_a_404(client, my_corpus, superuser, db):
     assert client.get(reverse("corpora:detail", args=[my_corpus.pk])).status_code == 404
     client.force_login(superuser)
     assert client.get(reverse("corpora:detail", args=[my_corpus.pk])).status_code == 200
+
+
+def test_the_preview_shows_sample_sentences_and_seeded_ones(logged_in, my_corpus):
+    from corpora.services import build_corpus_model
+    from tests.integration.world import DEMO_TEXT
+
+    my_corpus.sources.create(kind="text", text=DEMO_TEXT.read_text()[:100_000], size=100_000)
+    build_corpus_model(my_corpus)
+    url = reverse("corpora:preview", args=[my_corpus.pk])
+
+    plain = logged_in.get(url, {"count": 3}, HTTP_HX_REQUEST="true").content.decode()
+    seeded = logged_in.get(url, {"count": 2, "seed": "Holmes"}).content.decode()
+    absent = logged_in.get(url, {"count": 2, "seed": "zeppelin"}, HTTP_HX_REQUEST="true")
+
+    assert plain.count("<li>") == 3
+    assert "Preview" in seeded and seeded.count("Holmes") >= 2
+    assert "zeppelin" in absent.content.decode() and absent.status_code == 200
+
+
+def test_the_preview_of_a_corpus_not_ready_says_so(logged_in, my_corpus):
+    url = reverse("corpora:preview", args=[my_corpus.pk])
+
+    response = logged_in.get(url, {"count": 3}, HTTP_HX_REQUEST="true")
+    too_many = logged_in.get(url, {"count": 99}, HTTP_HX_REQUEST="true")
+
+    assert "is not ready" in response.content.decode()
+    assert "Ask for 1 to 20 sentences." in too_many.content.decode()

@@ -1,0 +1,109 @@
+"""Bot groups: named sets of a person's bots that filter the dashboard and the review queue
+and pause, resume or generate for every bot at once."""
+
+import pytest
+from django.urls import reverse
+
+from bots.models import Activity, Bot, BotGroup
+from tests.factories import make_bot, make_tweet, make_user
+from tweets.models import GenerationJob
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged_in(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def night_shift(owner):
+    bots = [make_bot(name=f"Night {n}", owners=[owner]) for n in range(3)]
+    group = BotGroup.objects.create(name="Night shift", created_by=owner)
+    group.bots.set(bots)
+    return group
+
+
+def test_it_creates_a_group_of_my_bots(logged_in, owner, bot):
+    response = logged_in.post(reverse("bots:groups"), {"name": "Poets", "bots": [bot.pk]})
+
+    group = BotGroup.objects.get(name="Poets")
+    assert response.status_code == 302
+    assert list(group.bots.all()) == [bot]
+
+
+def test_it_refuses_someone_elses_bot_and_a_repeated_name(logged_in, owner, night_shift):
+    theirs = make_bot(owners=[make_user()])
+
+    response = logged_in.post(reverse("bots:groups"), {"name": "night SHIFT", "bots": [theirs.pk]})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "You already have a group named “night SHIFT”." in html
+    assert "Select a valid choice." in html
+    assert BotGroup.objects.count() == 1
+
+
+def test_pause_and_resume_reach_every_bot_of_the_group(logged_in, owner, night_shift):
+    response = logged_in.post(reverse("bots:group_pause", args=[night_shift.pk]), follow=True)
+
+    assert "Paused 3 bots in Night shift." in response.content.decode()
+    assert not Bot.objects.filter(groups=night_shift, is_active=True).exists()
+    assert Activity.objects.filter(action="bot.paused", actor=owner).count() == 3
+
+    logged_in.post(reverse("bots:group_resume", args=[night_shift.pk]))
+    assert not Bot.objects.filter(groups=night_shift, is_active=False).exists()
+
+
+def test_group_actions_never_reach_bots_the_person_does_not_own(logged_in, owner, night_shift):
+    theirs = make_bot(name="Not mine", owners=[make_user()])
+    night_shift.bots.add(theirs)
+
+    logged_in.post(reverse("bots:group_pause", args=[night_shift.pk]))
+
+    theirs.refresh_from_db()
+    assert theirs.is_active
+
+
+def test_generate_asks_for_drafts_from_every_bot(
+    logged_in, night_shift, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        response = logged_in.post(
+            reverse("bots:group_generate", args=[night_shift.pk]), {"count": 2}, follow=True
+        )
+
+    assert "Writing 2 drafts for each of 3 bots in Night shift." in response.content.decode()
+    assert GenerationJob.objects.filter(count=2).count() == 3
+    assert len(queued) == 3
+
+
+def test_a_bad_generate_request_says_why(logged_in, night_shift):
+    response = logged_in.post(
+        reverse("bots:group_generate", args=[night_shift.pk]), {"count": 500}, follow=True
+    )
+
+    assert "Ask for 1 to 20 drafts per bot." in response.content.decode()
+    assert not GenerationJob.objects.exists()
+
+
+def test_the_dashboard_and_review_queue_filter_by_group(logged_in, owner, night_shift):
+    outside = make_bot(name="Day bot", owners=[owner])
+    make_tweet(bot=outside, text="A draft of the day bot.")
+    make_tweet(bot=night_shift.bots.first(), text="A draft of the night.")
+
+    dashboard = logged_in.get(reverse("dashboard"), {"group": night_shift.pk}).content.decode()
+    review = logged_in.get(reverse("tweets:review"), {"group": night_shift.pk}).content.decode()
+    unfiltered = logged_in.get(reverse("dashboard"), {"group": "nonsense"}).content.decode()
+
+    assert "Night 0" in dashboard and "Day bot" not in dashboard
+    assert "A draft of the night." in review and "A draft of the day bot." not in review
+    assert "Day bot" in unfiltered
+
+
+def test_deleting_a_group_leaves_its_bots(logged_in, night_shift):
+    logged_in.post(reverse("bots:group_delete", args=[night_shift.pk]))
+
+    assert not BotGroup.objects.exists()
+    assert Bot.objects.filter(name__startswith="Night").count() == 3
