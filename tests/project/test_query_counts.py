@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bots.activity import record_activity
+from bots.models import BotGroup
 from tests.factories import make_bot, make_tweet
 from tweets.models import Tweet
 
@@ -22,13 +24,16 @@ def grow(owner, bots: int, tweets_each: int) -> list:
                 Tweet.State.FAILED,
                 Tweet.State.APPROVED,
             ][n % 4]
-            make_tweet(
+            tweet = make_tweet(
                 bot=bot,
                 state=state,
                 posted_at=timezone.now() if state == Tweet.State.POSTED else None,
                 x_post_id=str(n) if state == Tweet.State.POSTED else "",
             )
+            record_activity("tweet.generated", message="Wrote a draft.", by=owner, tweet=tweet)
         made.append(bot)
+    group, _ = BotGroup.objects.get_or_create(name="Everyone", created_by=owner)
+    group.bots.add(*made)
     return made
 
 
@@ -47,6 +52,10 @@ def test_page_queries_do_not_grow_with_the_data(client, owner, superuser, creden
         reverse("tweets:review"),
         reverse("tweets:history", args=[first[0].pk]),
         reverse("bots:detail", args=[first[0].pk]),
+        reverse("bots:activity"),
+        reverse("bots:groups"),
+        reverse("bots:group", args=[BotGroup.objects.get().pk]),
+        reverse("dashboard") + f"?group={BotGroup.objects.get().pk}",
     ]
     small = {url: queries(client, url) for url in pages}
     grow(owner, bots=6, tweets_each=12)
