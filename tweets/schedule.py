@@ -136,10 +136,11 @@ def task_prefix(bot_id: int) -> str:
     return f"aviary: bot {bot_id} slot"
 
 
-def sync_periodic_tasks(schedule: Schedule) -> list[PeriodicTask]:
+def sync_periodic_tasks(schedule: Schedule, *, restart: bool = False) -> list[PeriodicTask]:
     """Make the bot's periodic tasks match its schedule (rows written: PeriodicTask,
     IntervalSchedule, CrontabSchedule): one interval task, or one crontab task per time of
-    day in the bot's time zone; enabled only while the bot and its schedule are on."""
+    day in the bot's time zone; enabled only while the bot and its schedule are on.
+    `restart` makes beat count an interval from now, as the schedule's next slot does."""
     bot = schedule.bot
     enabled = schedule.enabled and bot.is_active
     wanted = {}
@@ -178,6 +179,7 @@ def sync_periodic_tasks(schedule: Schedule) -> list[PeriodicTask]:
                 "args": json.dumps([bot.pk]),
                 "enabled": enabled,
                 "description": f"Opens {bot.name}'s posting slots; managed by Aviary.",
+                **({"last_run_at": None} if restart else {}),
             },
         )
         tasks.append(task)
@@ -203,7 +205,7 @@ def save_schedule(bot: Bot, *, by=None, **fields) -> Schedule:
         schedule.pending_at = None
         schedule.save()
         schedule.bot = bot
-        sync_periodic_tasks(schedule)
+        sync_periodic_tasks(schedule, restart=True)
         record_activity(
             "bot.schedule_saved",
             message=f"{'Set' if created else 'Changed'} the schedule: {describe(schedule)}.",
