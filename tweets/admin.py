@@ -53,6 +53,13 @@ class TweetAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def delete_model(self, request, obj):
+        services.delete_tweet(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for tweet in queryset.select_related("bot"):
+            services.delete_tweet(tweet, by=request.user)
+
     @admin.display(description="Text")
     def short_text(self, tweet):
         return tweet.text[:80]

@@ -279,6 +279,21 @@ def retry_tweet(tweet: Tweet, *, by) -> Tweet:
     return tweet
 
 
+def delete_tweet(tweet: Tweet, *, by) -> None:
+    """Delete a tweet row for good (rows written: Activity, kept with the text; the tweet,
+    its attempts and image links go). A posted tweet stays on X: delete it there too."""
+    with transaction.atomic():
+        record_activity(
+            "tweet.deleted",
+            message=f"Deleted a {tweet.get_state_display().lower()} tweet: “{tweet.text[:100]}”.",
+            by=by,
+            bot=tweet.bot,
+            text=tweet.text,
+            x_post_id=tweet.x_post_id,
+        )
+        tweet.delete()
+
+
 def _transition(
     tweet: Tweet,
     allowed: set,

@@ -135,3 +135,15 @@ def test_the_bot_page_and_a_tweets_history_show_its_activity(client, bot, owner)
 
     assert "Recent activity" in page and "Approved to post now." in page
     assert "Approved to post now." in history
+
+
+def test_deleting_a_tweet_in_the_admin_is_logged_with_its_text(client, superuser, bot):
+    tweet = make_tweet(bot=bot, text="Soon to be gone.")
+    client.force_login(superuser)
+
+    response = client.post(reverse("admin:tweets_tweet_delete", args=[tweet.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    entry = Activity.objects.get(action="tweet.deleted")
+    assert (entry.bot, entry.actor, entry.details["text"]) == (bot, superuser, "Soon to be gone.")
+    assert entry.message == "Deleted a draft tweet: “Soon to be gone.”."
