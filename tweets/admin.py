@@ -53,6 +53,22 @@ class TweetAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Text changes go through edit_tweet (X's rules, the activity log), on editable
+        # tweets only.
+        if obj is not None and not obj.is_editable():
+            return [*self.readonly_fields, "text"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change and "text" in form.changed_data:
+            text = obj.text
+            obj.text = form.initial["text"]
+            super().save_model(request, obj, form, change)
+            services.edit_tweet(obj, text=text, by=request.user)
+            return
+        super().save_model(request, obj, form, change)
+
     def delete_model(self, request, obj):
         services.delete_tweet(obj, by=request.user)
 

@@ -147,3 +147,24 @@ def test_deleting_a_tweet_in_the_admin_is_logged_with_its_text(client, superuser
     entry = Activity.objects.get(action="tweet.deleted")
     assert (entry.bot, entry.actor, entry.details["text"]) == (bot, superuser, "Soon to be gone.")
     assert entry.message == "Deleted a draft tweet: “Soon to be gone.”."
+
+
+def test_editing_a_drafts_text_in_the_admin_goes_through_the_service(client, superuser, bot):
+    tweet = make_tweet(bot=bot, text="Draft as written.")
+    posted = make_tweet(bot=bot, text="Already out.", state="posted")
+    client.force_login(superuser)
+    change = reverse("admin:tweets_tweet_change", args=[tweet.pk])
+
+    inlines = {
+        f"{prefix}-{field}": value
+        for prefix in ("tweetimage_set", "attempts")
+        for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+    }
+    response = client.post(change, {"bot": bot.pk, "text": "Draft as edited.", **inlines})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    tweet.refresh_from_db()
+    assert tweet.text == "Draft as edited."
+    assert Activity.objects.get(action="tweet.edited").details == {"before": "Draft as written."}
+    page = client.get(reverse("admin:tweets_tweet_change", args=[posted.pk])).content.decode()
+    assert 'name="text"' not in page
