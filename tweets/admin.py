@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from tweets import services
+from tweets.forms import TweetAdminForm
 from tweets.models import Mention, PostAttempt, Tweet, TweetImage
 
 
@@ -26,6 +27,7 @@ class TweetImageInline(admin.TabularInline):
 
 @admin.register(Tweet)
 class TweetAdmin(admin.ModelAdmin):
+    form = TweetAdminForm
     list_display = ["short_text", "bot", "state", "created_at", "posted_at", "post_link"]
     list_filter = ["state", "bot", "created_at"]
     search_fields = ["text", "x_post_id"]

@@ -71,3 +71,17 @@ class HistoryFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError("The start date is after the end date.")
         return cleaned
+
+
+class TweetAdminForm(forms.ModelForm):
+    """The admin's tweet form: text is checked by X's rules before edit_tweet saves it."""
+
+    class Meta:
+        model = Tweet
+        fields = "__all__"
+
+    def clean_text(self):
+        try:
+            return validate_text(self.cleaned_data["text"])
+        except InvalidText as error:
+            raise forms.ValidationError(str(error)) from None

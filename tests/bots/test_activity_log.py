@@ -166,5 +166,7 @@ def test_editing_a_drafts_text_in_the_admin_goes_through_the_service(client, sup
     tweet.refresh_from_db()
     assert tweet.text == "Draft as edited."
     assert Activity.objects.get(action="tweet.edited").details == {"before": "Draft as written."}
+    too_long = client.post(change, {"bot": bot.pk, "text": "word " * 80, **inlines})
+    assert "the limit is 280" in too_long.content.decode()
     page = client.get(reverse("admin:tweets_tweet_change", args=[posted.pk])).content.decode()
     assert 'name="text"' not in page
