@@ -78,7 +78,7 @@ class TweetAdminForm(forms.ModelForm):
 
     class Meta:
         model = Tweet
-        fields = "__all__"
+        fields = ["text"]  # the admin adds its own fields
 
     def clean_text(self):
         try:
