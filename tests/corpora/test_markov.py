@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpora.markov import (
-    _UNBALANCED,
     CorpusTooSmall,
     MarkovModel,
     UnknownWord,
+    _unbalanced_marks,
     split_sentences,
 )
 
@@ -29,7 +29,7 @@ def grams(text: str, k: int) -> set[tuple]:
     starts and ends marked, as the chain may walk them."""
     found = set()
     for sentence in split_sentences(text):
-        if len(sentence) <= k or _UNBALANCED.search(" ".join(sentence)):
+        if len(sentence) <= k or _unbalanced_marks(" ".join(sentence)):
             continue
         padded = [None] * k + sentence + [END]
         found.update(tuple(padded[i : i + k + 1]) for i in range(len(padded) - k))
