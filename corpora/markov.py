@@ -35,7 +35,7 @@ MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
 NUMPY_FROM_WINDOWS = 250_000
 
 SEP = 0  # word id that pads each sentence: before it, it is BEGIN; after it, END
-_BATCH = 512  # sentences split at once: big enough to run in C, small enough to add no memory
+_BATCH = 128  # sentences split at once: enough to run in C, few enough to add no memory
 MAGIC = b"AVMK"
 VERSION = 2  # 1 had no id width: it was always the vocabulary's bit length
 _HEADER = struct.Struct("<4sBB")
