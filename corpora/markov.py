@@ -611,7 +611,8 @@ def _index_with_numpy(corpus, n, state_size, bits):
     ordered = window[occ]
     del window
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    keys = array("Q", ordered[starts].tobytes())
+    narrow = bits * state_size <= 32
+    keys = array("I" if narrow else "Q", ordered[starts].astype("u4" if narrow else "u8").tobytes())
     off = array("I", starts.astype(np.uint32).tobytes())
     off.append(n)
     return array("I", occ.tobytes()), keys, off
@@ -673,7 +674,9 @@ def _position_bytes(n, b):
 
 def _key_array(values, bits):
     # Keys wider than 64 bits (large vocabularies at state size 4) stay Python ints.
-    return array("Q", values) if bits <= 64 else list(values)
+    if bits > 64:
+        return list(values)
+    return array("I" if bits <= 32 else "Q", values)
 
 
 def _planes(values) -> Iterator[bytes]:
