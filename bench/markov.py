@@ -154,6 +154,7 @@ def child_env(scratch: str) -> dict:
         dump = str(Path(scratch) / f"{engine}.model")
         child("-m", "bench.markov", "--child", engine, str(warm_up), dump, env=env)
         child("-m", "bench.markov", "--child-load", engine, dump, env=env)
+    child("-c", "import numpy", env=env)  # aviary indexes large corpora with it
     return env
 
 
