@@ -385,3 +385,14 @@ def test_the_cli_refuses_a_bad_state_size(tmp_path):
 def test_the_engine_never_imports_django():
     code = "import sys, corpora.markov; sys.exit(any(m.startswith('django') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
+def test_the_benchmark_counts_a_childs_own_peak_memory_not_its_parents():
+    # ru_maxrss carries the parent's peak across exec: a child of a large parent looked large.
+    ballast = b"x" * (64 << 20)
+    code = "from bench.markov import _rss_mb; print(_rss_mb())"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    del ballast
+    assert float(done.stdout) < 48
