@@ -7,14 +7,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
+from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
 
-handle_validator = RegexValidator(
-    r"^[A-Za-z0-9_]{1,15}$", "An X handle is 1 to 15 letters, digits or underscores, without @."
-)
+handle_validator = RegexValidator(HANDLE_PATTERN, HANDLE_RULE)
 
 
 class BotQuerySet(models.QuerySet):
@@ -142,7 +140,7 @@ def default_weekdays():
 
 class Schedule(models.Model):
     """When a bot posts on its own: every N minutes, or at times of day on chosen weekdays,
-    in the bot's time zone, with jitter and quiet hours. tweets.schedule keeps the bot's
+    in the bot's time zone, with jitter and quiet hours. bots.schedule keeps the bot's
     django-celery-beat periodic tasks in step with this row; nobody edits those by hand."""
 
     class Kind(models.TextChoices):
@@ -188,7 +186,7 @@ class Schedule(models.Model):
 
 class Listener(models.Model):
     """What a bot listens for in its mentions, and the limits that keep its replies from
-    ever looping with another bot (tweets.listening applies them)."""
+    ever looping with another bot (autonomy.listening applies them)."""
 
     bot = models.OneToOneField(Bot, on_delete=models.CASCADE, related_name="listener")
     enabled = models.BooleanField(default=True)
@@ -293,67 +291,3 @@ class BotGroup(models.Model):
 
     def get_absolute_url(self):
         return reverse("bots:group", args=[self.pk])
-
-
-class ActivityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Entries about the user's bots, and about corpora the user may see."""
-        if user.is_superuser:
-            return self
-        from corpora.models import Corpus
-
-        return self.filter(
-            models.Q(bot__in=Bot.objects.visible_to(user))
-            | models.Q(bot__isnull=True, corpus__in=Corpus.objects.visible_to(user))
-        )
-
-
-class Activity(models.Model):
-    """One thing a person or Aviary itself did: the log shown on tweets, bots and corpora.
-
-    Rows are written by services (bots.activity.record_activity), never by signals. The
-    subjects are kept with SET_NULL and a label, so an entry outlives what it was about.
-    """
-
-    created_at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Who acted, as shown: a username, or what Aviary part acted ("schedule", "worker").
-    actor_name = models.CharField(max_length=150)
-    action = models.CharField(max_length=40, help_text="What happened, e.g. tweet.approved.")
-    message = models.TextField()
-    bot = models.ForeignKey(
-        Bot, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
-    )
-    tweet = models.ForeignKey(
-        "tweets.Tweet", null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
-    )
-    image = models.ForeignKey(
-        BotImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
-    )
-    corpus = models.ForeignKey(
-        "corpora.Corpus",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="activity",
-    )
-    details = models.JSONField(default=dict, blank=True)
-
-    objects = ActivityQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "activity"
-        indexes = [
-            models.Index(fields=["-created_at", "-id"], name="activity_recent"),
-            models.Index(fields=["bot", "-created_at", "-id"], name="activity_bot_recent"),
-        ]
-
-    def __str__(self):
-        return f"{self.actor_name}: {self.message[:60]}"

@@ -176,7 +176,7 @@ def _normalise(word: str) -> str:
 
 def _weighted_length(text: str) -> int:
     # Imported on use: the engine must run where the project (and tweets.text) is absent.
-    from tweets.text import weighted_length
+    from platforms.x.text import weighted_length
 
     return weighted_length(text)
 

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from bots.activity import record_activity
+from activity.services import record_activity
 from corpora import sources
 from corpora.markov import CorpusTooSmall, MarkovModel
 from corpora.models import BotCorpus, Corpus, CorpusSource
@@ -183,8 +183,8 @@ def preview_sentences(corpus: Corpus, *, count: int, seed: str = "", rng=None) -
     before any bot uses it (nothing saved). Raises NoModel when the corpus is not ready and
     UnknownWord when the seed word is not in it."""
     from corpora.model_cache import corpus_model
+    from platforms.x.text import weighted_length
     from tweets.generation import MAX_WEIGHTED_LENGTH, MIN_WORDS, TRIES_PER_SENTENCE
-    from tweets.text import weighted_length
 
     model = corpus_model(corpus)
     rng = rng or random.Random()

@@ -8,8 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from bots.access import corpus_for_user
 from corpora import forms, services
+from corpora.access import corpus_for_user
 from corpora.markov import UnknownWord
 from corpora.model_cache import NoModel
 from corpora.models import BotCorpus, Corpus

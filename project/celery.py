@@ -15,8 +15,8 @@ app.autodiscover_tasks()
 @worker_ready.connect
 @heartbeat_sent.connect
 def _record_heartbeat(sender=None, **kwargs):
-    # The dashboard shows a worker as alive while its key is fresh (project.health).
-    from project.health import record_heartbeat
+    # The dashboard shows a worker as alive while its key is fresh (dashboard.health).
+    from dashboard.health import record_heartbeat
 
     hostname = getattr(sender, "hostname", None) or getattr(
         getattr(sender, "eventer", None), "hostname", "worker"

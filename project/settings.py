@@ -45,9 +45,14 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    # Aviary's own apps, from the ground up (DESIGN.md, "Layers").
+    "activity",
     "bots",
     "corpora",
     "tweets",
+    "autonomy",
+    "dashboard",
+    "project",
     "xsandbox",
 ]
 
@@ -252,8 +257,9 @@ CREDENTIAL_CHECK_HOURS = env.float("CREDENTIAL_CHECK_HOURS", default=6.0)
 CREDENTIAL_CHECK_TICK_SECONDS = env.float("CREDENTIAL_CHECK_TICK_SECONDS", default=600.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-tweets": {"task": "tweets.tasks.sweep_tweets", "schedule": SWEEP_INTERVAL_SECONDS},
+    "run-due-slots": {"task": "autonomy.tasks.run_due_slots", "schedule": SWEEP_INTERVAL_SECONDS},
     "listen-for-mentions": {
-        "task": "tweets.tasks.listen_for_mentions",
+        "task": "autonomy.tasks.listen_for_mentions",
         "schedule": LISTEN_INTERVAL_SECONDS,
     },
     "expire-tweets": {"task": "tweets.tasks.expire_tweets", "schedule": EXPIRY_INTERVAL_SECONDS},

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from tweets import services
 from tweets.forms import TweetAdminForm
-from tweets.models import Mention, PostAttempt, Tweet, TweetImage
+from tweets.models import PostAttempt, Tweet, TweetImage
 
 
 class PostAttemptInline(admin.TabularInline):
@@ -126,19 +126,3 @@ class PostAttemptAdmin(admin.ModelAdmin):
             self.message_user(request, f"{succeeded} tweet(s) {done}.", messages.SUCCESS)
         for reason in refused[:10]:
             self.message_user(request, reason, messages.WARNING)
-
-
-@admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
-    """Mentions are decided by the listener; the admin shows them, it does not change them."""
-
-    list_display = ["received_at", "bot", "author_username", "keyword", "decision", "reason"]
-    list_filter = ["decision", "bot"]
-    search_fields = ["text", "author_username", "post_id", "conversation_id"]
-    list_select_related = ["bot"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

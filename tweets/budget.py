@@ -11,8 +11,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from bots.models import Bot
+from bots.schedule import expected_posts_per_month
+from platforms.x.text import has_url
 from tweets.models import Tweet
-from tweets.text import has_url
 
 CENT = Decimal("0.01")
 ESTIMATE_DAYS = 30
@@ -135,9 +136,7 @@ def budget_for(bot: Bot, now: datetime.datetime) -> Budget:
 
 def planned_posts_per_month(budget: Budget, schedule=None) -> int:
     """How many posts a month the bot is expected to make: its schedule's slots when it has
-    one that is on (tweets.schedule.expected_posts_per_month), else the last 30 days' pace."""
-    from tweets.schedule import expected_posts_per_month
-
+    one that is on (bots.schedule.expected_posts_per_month), else the last 30 days' pace."""
     if schedule is not None and schedule.enabled:
         return round(expected_posts_per_month(schedule))
     return budget.posts_last_30_days

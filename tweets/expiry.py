@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from bots.activity import record_activity
+from activity.services import record_activity
 from bots.models import Bot
 from tweets.models import Tweet
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from corpora.markov import UnknownWord
 from corpora.model_cache import NoModel, bot_model
+from platforms.x.text import weighted_length
 from tweets.novelty import index_for
-from tweets.text import weighted_length
 
 MAX_WEIGHTED_LENGTH = 280
 MIN_WORDS = 3

@@ -19,10 +19,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bots import x_api
-from bots.activity import record_activity
+from activity.services import record_activity
 from bots.credentials import CredentialsUnreadable
 from bots.models import Bot
+from bots.tasks import check_credentials
+from platforms import base, client_for
 from tweets import budget, expiry
 from tweets.models import PostAttempt, Tweet
 
@@ -113,7 +114,7 @@ def _set_budget_hold(bot: Bot, refusal: str) -> None:
 # 2. Posting -----------------------------------------------------------------------------
 
 
-def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
+def post_claimed(tweet: Tweet, *, client_factory=client_for) -> Tweet:
     """Send a claimed tweet to X and record what happened (rows written: PostAttempt, Tweet;
     the bot's attention flag on refused credentials or credit)."""
     attempt = PostAttempt.objects.create(
@@ -131,28 +132,28 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
         _finish(attempt, began, Outcome.ERROR, None, str(error))
         _flag_bot(tweet.bot, str(error))
         _requeue(tweet, delay=timedelta(0), error=str(error))
-    except x_api.DuplicateContent as error:
+    except base.DuplicateContent as error:
         _finish(attempt, began, Outcome.DUPLICATE, error.status, error.reason)
         _after_duplicate(tweet, error)
-    except (x_api.Unauthorized, x_api.Forbidden) as error:
+    except (base.Unauthorized, base.Forbidden) as error:
         outcome = Outcome.UNAUTHORIZED if error.status == 401 else Outcome.FORBIDDEN
         _finish(attempt, began, outcome, error.status, error.reason)
         _flag_bot(tweet.bot, error.reason)
         _fail(tweet, error.reason)
         _check_credentials_soon(tweet.bot)
-    except x_api.RateLimited as error:
+    except base.RateLimited as error:
         _finish(attempt, began, Outcome.RATE_LIMITED, error.status, error.reason)
         wait = max(error.reset_at - timezone.now(), timedelta(seconds=1))
         _requeue(tweet, delay=wait, error=error.reason)
-    except x_api.OutOfCredit as error:
+    except base.OutOfCredit as error:
         _finish(attempt, began, Outcome.OUT_OF_CREDIT, error.status, error.reason)
         # Paused first, so no other worker claims the requeued tweet in between.
         pause_for_credit(tweet.bot, reason=error.reason)
         _requeue(tweet, delay=timedelta(0), error=error.reason)
-    except x_api.BadRequest as error:
+    except base.BadRequest as error:
         _finish(attempt, began, Outcome.ERROR, error.status, error.reason)
         _fail(tweet, error.reason)
-    except x_api.Transient as error:
+    except base.Transient as error:
         if error.ambiguous:
             _finish(attempt, began, Outcome.AMBIGUOUS, error.status, error.reason)
             _mark_unknown(tweet, error.reason)
@@ -174,7 +175,7 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
     return tweet
 
 
-def record_daily_limits(bot: Bot, limits: x_api.Limits) -> None:
+def record_daily_limits(bot: Bot, limits: base.Limits) -> None:
     """Keep what X last reported of the bot's 24-hour posting limit (rows written: Bot)."""
     if limits.daily_limit is None:
         return
@@ -338,8 +339,6 @@ def _flag_bot(bot: Bot, reason: str) -> None:
 
 def _check_credentials_soon(bot: Bot) -> None:
     """A 401/403 while posting: have a worker check the credentials themselves."""
-    from bots.tasks import check_credentials
-
     check_credentials.delay_on_commit(bot.pk)
 
 
@@ -352,7 +351,7 @@ def normalised(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def find_on_timeline(tweet: Tweet, *, client_factory=x_api.XClient) -> str | None:
+def find_on_timeline(tweet: Tweet, *, client_factory=client_for) -> str | None:
     """The id of a post on the bot's timeline with this text, made since the first attempt."""
     first = tweet.attempts.order_by("number").first()
     since = (first.started_at if first else tweet.created_at) - timedelta(minutes=5)
@@ -365,20 +364,20 @@ def find_on_timeline(tweet: Tweet, *, client_factory=x_api.XClient) -> str | Non
     return None
 
 
-def reconcile(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
+def reconcile(tweet: Tweet, *, client_factory=client_for) -> Tweet:
     """Settle an `unknown` tweet: posted if the timeline has it, else queued again once the
     grace period has passed. If the timeline cannot be read, it stays unknown for a person."""
     attempt_started = timezone.now()
     try:
         found = find_on_timeline(tweet, client_factory=client_factory)
-    except (x_api.Unauthorized, x_api.Forbidden) as error:
+    except (base.Unauthorized, base.Forbidden) as error:
         Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
             next_attempt_at=None,
             last_error=f"The bot's timeline cannot be read ({error.reason}) so Aviary cannot "
             "tell whether this was posted. Check the profile, then mark it posted or retry.",
         )
         return tweet
-    except (x_api.XApiError, CredentialsUnreadable) as error:
+    except (base.PlatformError, CredentialsUnreadable) as error:
         Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
             next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
             last_error=f"Checking the timeline failed ({error}); will check again.",

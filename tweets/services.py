@@ -11,13 +11,15 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from bots.activity import record_activity
-from bots.gallery import auto_attach_images
-from bots.models import Bot
+from activity.services import record_activity
+from bots.groups import GroupOutcome, bots_phrase, members_for
+from bots.models import Bot, BotGroup
+from bots.schedule import awaits_slot
 from corpora.models import BotCorpus, Corpus
+from platforms.x.text import weighted_length
 from tweets.generation import CannotGenerate, generate_texts
+from tweets.images import auto_attach_images
 from tweets.models import GenerationJob, Tweet
-from tweets.text import weighted_length
 
 State = Tweet.State
 
@@ -170,7 +172,6 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
     """Queue a draft for posting now, or at `at`, or (a review-first bot with a schedule)
     at its next free slot (rows written: Tweet; task queued: tweets.tasks.post_tweet once
     the transaction commits, unless it waits for a time or a slot)."""
-    from tweets.schedule import awaits_slot
 
     validate_text(tweet.text)
     now = timezone.now()
@@ -329,3 +330,69 @@ def _enqueue_if_due(tweet: Tweet) -> None:
         return
     if tweet.next_attempt_at is None or tweet.next_attempt_at <= timezone.now():
         post_tweet.delay_on_commit(tweet.pk)
+
+
+def release_waiting_tweet(bot: Bot, *, now: datetime) -> Tweet | None:
+    """The bot's oldest approved draft waiting for a slot goes out now (rows written:
+    Tweet; task queued: post_tweet on commit)."""
+    from tweets.tasks import post_tweet
+
+    waiting = (
+        Tweet.objects.filter(bot=bot, state=Tweet.State.APPROVED, awaits_slot=True)
+        .order_by("approved_at", "pk")
+        .first()
+    )
+    if waiting is None:
+        return None
+    released = Tweet.objects.filter(pk=waiting.pk, awaits_slot=True).update(
+        awaits_slot=False, next_attempt_at=now, updated_at=now
+    )
+    if not released:
+        return None
+    post_tweet.delay_on_commit(waiting.pk)
+    return waiting
+
+
+def resume_posting(bot: Bot, *, by) -> None:
+    """Clear the out-of-credit pause after someone topped up X credit (rows written: Bot,
+    Activity bot.posting_resumed; task queued: tweets.tasks.post_tweet for the bot's next
+    due tweet once the transaction commits)."""
+    from tweets.posting import due_tweets
+    from tweets.tasks import post_tweet
+
+    with transaction.atomic():
+        if (
+            not Bot.objects.filter(pk=bot.pk)
+            .exclude(out_of_credit_reason="")
+            .update(out_of_credit_reason="")
+        ):
+            bot.out_of_credit_reason = ""
+            return
+        record_activity(
+            "bot.posting_resumed",
+            message="Resumed posting after X credit was topped up.",
+            by=by,
+            bot=bot,
+        )
+        next_id = due_tweets(bot.pk, timezone.now()).values_list("pk", flat=True).first()
+        if next_id is not None:
+            post_tweet.delay_on_commit(next_id)
+    bot.out_of_credit_reason = ""
+
+
+def generate_for_group(group: BotGroup, *, count: int, seed: str = "", by) -> GroupOutcome:
+    """Ask the workers for `count` drafts from every bot of the group the person owns
+    (rows written: GenerationJob per bot, Activity; tasks queued: generate_drafts)."""
+    bots = list(members_for(group, by))
+    with transaction.atomic():
+        for bot in bots:
+            request_generation(bot, count=count, seed=seed, by=by)
+            record_activity(
+                "bot.generation_requested",
+                message=f"Asked for {count} drafts with the group {group.name}.",
+                by=by,
+                bot=bot,
+            )
+    return GroupOutcome(
+        len(bots), f"Writing {count} drafts for each of {bots_phrase(len(bots))} in {group.name}."
+    )

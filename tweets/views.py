@@ -9,16 +9,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from bots.access import bot_for_user, tweet_for_user
-from bots.gallery import AttachRefused, attach_images
+from bots.access import bot_for_user
 from bots.groups import filter_by_group
 from bots.models import Bot, BotGroup
+from platforms.x.text import weighted_length
 from tweets import history, services
+from tweets.access import tweet_for_user
 from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, TweetTextForm
 from tweets.generation import CannotGenerate
+from tweets.images import AttachRefused, attach_images
 from tweets.models import Tweet
 from tweets.services import InvalidText, InvalidTransition
-from tweets.text import weighted_length
 
 REVIEW_PAGE_SIZE = 50
 

@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from tweets.text import MAX_WEIGHTED_LENGTH, is_valid, weighted_length
+from platforms.x.text import MAX_WEIGHTED_LENGTH, is_valid, weighted_length
 from xsandbox import faults, limits, problems
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.models import (

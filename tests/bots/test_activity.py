@@ -2,8 +2,8 @@
 
 import pytest
 
-from bots.activity import record_activity
-from bots.models import Activity
+from activity.models import Activity
+from activity.services import record_activity
 from tests.factories import make_bot, make_corpus, make_tweet, make_user
 
 pytestmark = pytest.mark.django_db

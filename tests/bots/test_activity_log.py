@@ -8,13 +8,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from activity.models import Activity
 from bots import services as bot_services
-from bots.gallery import add_gallery_image, remove_gallery_image, set_alt_text
-from bots.models import Activity
+from bots.gallery import add_gallery_image, set_alt_text
 from corpora import services as corpus_services
 from tests.factories import image_bytes, make_bot, make_corpus, make_tweet, make_user
 from tests.integration.world import ready_corpus_for
 from tweets import services
+from tweets.images import remove_gallery_image
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_the_activity_page_filters_and_shows_owners_only_their_entries(client, b
 
 
 def test_the_activity_page_pages_by_id(client, bot, owner, settings):
-    from bots import activity
+    from dashboard import activity
 
     for n in range(activity.ACTIVITY_PAGE_SIZE + 5):
         Activity.objects.create(action="bot.paused", message=f"Entry {n}.", actor_name="x", bot=bot)

@@ -11,8 +11,8 @@ import redis
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.models import Activity
 from bots import health
-from bots.models import Activity
 from bots.services import verify_bot
 from bots.tasks import check_credentials
 from tests.conftest import SECRETS

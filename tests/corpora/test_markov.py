@@ -21,7 +21,7 @@ from corpora.markov import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = (ROOT / "corpora" / "demo" / "adventures-1-6.txt").read_text()[:60_000]
+DEMO = (ROOT / "project" / "demo" / "texts" / "adventures-1-6.txt").read_text()[:60_000]
 VOCABULARY = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran", "far", "Watson", "and", "ran,"]
 END = "<END>"
 
@@ -96,7 +96,7 @@ def test_lengths_and_minimum_words_hold(limit, words, seed):
 
 
 def test_lengths_are_counted_as_x_counts_them():
-    from tweets.text import weighted_length
+    from platforms.x.text import weighted_length
 
     # The same prose in CJK letters: each weighs 2, so plain len() would let twice as much in.
     cjk = DEMO.translate({ord(c): 0x4E00 + ord(c) for c in "abcdefghijklmnopqrstuvwxyz"})

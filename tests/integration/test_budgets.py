@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bots.models import Activity
-from bots.services import resume_posting
+from activity.models import Activity
 from tests.factories import make_bot, make_tweet, make_user
 from tests.integration.processes import wait_until
 from tests.integration.test_pipeline import (  # noqa: F401 - the fixture, shared
@@ -19,6 +18,7 @@ from tests.integration.test_pipeline import (  # noqa: F401 - the fixture, share
 )
 from tests.integration.world import approve_many, sandbox_bot, set_faults
 from tweets.models import PostAttempt, Tweet
+from tweets.services import resume_posting
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -9,12 +9,13 @@ import pytest
 import redis
 from django.utils import timezone
 
+from autonomy.models import Mention
+from bots.listener import save_listener
 from bots.models import Bot
-from bots.x_api import XClient
+from platforms.x.client import XClient
 from tests.integration.processes import start_beat, start_worker, wait_until
 from tests.integration.world import ready_corpus_for, sandbox_bot
-from tweets.listening import save_listener
-from tweets.models import Mention, Tweet
+from tweets.models import Tweet
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

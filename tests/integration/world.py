@@ -9,14 +9,14 @@ from django.core.management import call_command
 from django.db import transaction
 
 from bots.models import Bot
-from bots.x_api import XClient
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model
+from platforms.x.client import XClient
 from tests.factories import make_corpus
 from tweets import services
 from tweets.models import Tweet
 
-DEMO_TEXT = Path(__file__).resolve().parents[2] / "corpora" / "demo" / "adventures-1-6.txt"
+DEMO_TEXT = Path(__file__).resolve().parents[2] / "project/demo/texts/adventures-1-6.txt"
 
 
 def sandbox_credentials(handle: str) -> dict[str, str]:

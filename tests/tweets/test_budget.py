@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bots.models import Activity
+from activity.models import Activity
 from tests.factories import make_tweet
 from tweets import budget, posting
 from tweets.models import Tweet

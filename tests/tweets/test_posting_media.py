@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from bots import x_api
 from bots.models import BotImage
+from platforms import client_for
 from tests.factories import make_tweet
 from tweets.models import TweetImage
 from tweets.posting import upload_media
@@ -30,7 +30,7 @@ def gallery_image(bot, color="orange"):
 def test_a_retry_reuses_uploaded_media_until_x_lets_it_expire(sandbox_bot):
     tweet = make_tweet(bot=sandbox_bot)
     TweetImage.objects.create(tweet=tweet, image=gallery_image(sandbox_bot), position=0)
-    client = x_api.XClient(sandbox_bot)
+    client = client_for(sandbox_bot)
 
     first = upload_media(client, tweet)
     again = upload_media(client, tweet)

@@ -1,7 +1,7 @@
 """Demo bots speak as sandbox accounts of their own handles, whatever happened since."""
 
-from bots.demo import load_demo_data
-from bots.x_api import XClient
+from platforms.x.client import XClient
+from project.demo.flock import load_demo_data
 from xsandbox.models import Account
 
 
