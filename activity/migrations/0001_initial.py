@@ -6,10 +6,22 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def move_content_type(apps, schema_editor):
+    # Permissions and admin log entries follow the model to its new app.
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="bots", model="activity").update(app_label="activity")
+
+
+def move_content_type_back(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="activity", model="activity").update(app_label="bots")
+
+
 class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
         ("bots", "0007_activity_moves_to_its_own_app"),
         ("corpora", "0001_initial"),
         ("tweets", "0006_merge_20261128_1658"),
@@ -47,4 +59,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(move_content_type, move_content_type_back),
     ]

@@ -4,10 +4,22 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def move_content_type(apps, schema_editor):
+    # Permissions and admin log entries follow the model to its new app.
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="tweets", model="mention").update(app_label="autonomy")
+
+
+def move_content_type_back(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="autonomy", model="mention").update(app_label="tweets")
+
+
 class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
         ("bots", "0007_activity_moves_to_its_own_app"),
         ("tweets", "0007_mention_moves_to_autonomy"),
     ]
@@ -44,4 +56,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(move_content_type, move_content_type_back),
     ]
