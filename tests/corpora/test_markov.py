@@ -11,14 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpora import markov as engine
-from corpora.markov import (
-    CorpusTooSmall,
-    MarkovModel,
-    UnknownWord,
-    _unbalanced_marks,
-    split_sentences,
-)
+from corpora.markov import CorpusTooSmall, MarkovModel, UnknownWord, split_sentences
+from corpora.markov import model as engine
+from corpora.markov.model import _unbalanced_marks
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = (ROOT / "corpora" / "demo" / "adventures-1-6.txt").read_text()[:60_000]
