@@ -11,9 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpora.markov import CorpusTooSmall, MarkovModel, UnknownWord, split_sentences
-from corpora.markov import model as engine
-from corpora.markov.model import _unbalanced_marks
+from corpora.markov import CorpusTooSmall, MarkovModel, UnknownWord, index, split_sentences
+from corpora.markov.splitting import _CLOSERS, _end_kind, unbalanced_marks
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = (ROOT / "corpora" / "demo" / "adventures-1-6.txt").read_text()[:60_000]
@@ -26,7 +25,7 @@ def grams(text: str, k: int) -> set[tuple]:
     starts and ends marked, as the chain may walk them."""
     found = set()
     for sentence in split_sentences(text):
-        if len(sentence) <= k or _unbalanced_marks(" ".join(sentence)):
+        if len(sentence) <= k or unbalanced_marks(" ".join(sentence)):
             continue
         padded = [None] * k + sentence + [END]
         found.update(tuple(padded[i : i + k + 1]) for i in range(len(padded) - k))
@@ -194,7 +193,7 @@ def reference_split(text: str) -> list[list[str]]:
     for paragraph in re.split(r"\n[^\S\n]*\n", text):
         words, start = paragraph.split(), 0
         for i in range(len(words) - 1):
-            core, following = words[i].rstrip(engine._CLOSERS), words[i + 1][0]
+            core, following = words[i].rstrip(_CLOSERS), words[i + 1][0]
             if (
                 not core
                 or core[-1] not in ".!?"
@@ -202,7 +201,7 @@ def reference_split(text: str) -> list[list[str]]:
                 or following in "-\u2013\u2014"
             ):
                 continue
-            kind = engine._end_kind(words[i]) if core[-1] == "." else 1
+            kind = _end_kind(words[i]) if core[-1] == "." else 1
             if kind == 1 or (kind == 2 and not following.isdigit()):
                 sentences.append(words[start : i + 1])
                 start = i + 1
@@ -281,10 +280,10 @@ def test_each_way_of_indexing_builds_the_same_model(k, monkeypatch):
     """The float-record sort (state sizes 1 and 2), numpy (large corpora) and the plain sort
     of Python ints must agree to the byte."""
     built = MarkovModel.build(DEMO, state_size=k).to_bytes()
-    monkeypatch.setattr(engine, "NUMPY_FROM_WINDOWS", 0)
+    monkeypatch.setattr(index, "NUMPY_FROM_WINDOWS", 0)
     assert MarkovModel.build(DEMO, state_size=k).to_bytes() == built
-    monkeypatch.setattr(engine, "NUMPY_FROM_WINDOWS", 10**9)
-    monkeypatch.setattr(engine, "_FLOAT_RECORDS", False)
+    monkeypatch.setattr(index, "NUMPY_FROM_WINDOWS", 10**9)
+    monkeypatch.setattr(index, "_FLOAT_RECORDS", False)
     assert MarkovModel.build(DEMO, state_size=k).to_bytes() == built
 
 
