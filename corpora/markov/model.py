@@ -42,13 +42,6 @@ def _normalise(word: str) -> str:
     return word[start:end].casefold()
 
 
-def _weighted_length(text: str) -> int:
-    # Imported on use: the engine must run where the project (and tweets.text) is absent.
-    from tweets.text import weighted_length
-
-    return weighted_length(text)
-
-
 class MarkovModel:
     """A Markov chain over words, read from an index of its corpus (see the package docstring).
 
@@ -131,7 +124,7 @@ class MarkovModel:
         tries: int = DEFAULT_TRIES,
         rng: random.Random | None = None,
         min_words: int = 1,
-        length: Callable[[str], int] | None = None,
+        length: Callable[[str], int] = len,
         max_overlap_ratio: float = DEFAULT_MAX_OVERLAP_RATIO,
         max_overlap_total: int = DEFAULT_MAX_OVERLAP_TOTAL,
     ) -> str | None:
@@ -140,13 +133,12 @@ class MarkovModel:
         With ``seed`` the sentence contains that word (ignoring case and surrounding
         punctuation), grown backwards to a sentence start and forwards to an end; a word the
         corpus lacks raises UnknownWord. ``length`` measures the text against ``max_length``
-        (default: X's weighted length) and must count each word at least 1, since walks stop
-        past ``max_length`` words. Like markovify, a sentence is rejected when it repeats
-        min(max_overlap_total, round(max_overlap_ratio * words)) + 1 consecutive words of the
-        corpus.
+        (a network's own count, such as X's weighted length; by default characters) and must
+        count each word at least 1, since walks stop past ``max_length`` words. Like
+        markovify, a sentence is rejected when it repeats min(max_overlap_total,
+        round(max_overlap_ratio * words)) + 1 consecutive words of the corpus.
         """
         rng = rng or _rng
-        length = length or _weighted_length
         table = self._seed_table(seed) if seed is not None else None
         for _ in range(tries):
             out, windows = self._draft(table, max_length, rng.random)

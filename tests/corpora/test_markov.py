@@ -85,18 +85,20 @@ def test_lengths_and_minimum_words_hold(limit, words, seed):
     model = MarkovModel.build(DEMO[:20_000])
     sentence = model.sentence(max_length=limit, min_words=words, rng=random.Random(seed), tries=30)
     if sentence is not None:
-        assert len(sentence) <= limit  # for ASCII prose, X counts each character once
+        assert len(sentence) <= limit
         assert len(sentence.split()) >= words
 
 
-def test_lengths_are_counted_as_x_counts_them():
+def test_lengths_are_counted_by_the_length_given():
     from tweets.text import weighted_length
 
     # The same prose in CJK letters: each weighs 2, so plain len() would let twice as much in.
     cjk = DEMO.translate({ord(c): 0x4E00 + ord(c) for c in "abcdefghijklmnopqrstuvwxyz"})
     model = MarkovModel.build(cjk)
     rng = random.Random(5)
-    sentences = [model.sentence(max_length=100, rng=rng, tries=50) for _ in range(30)]
+    sentences = [
+        model.sentence(max_length=100, rng=rng, tries=50, length=weighted_length) for _ in range(30)
+    ]
     assert any(sentences)
     assert all(weighted_length(s) <= 100 for s in sentences if s)
 
@@ -376,9 +378,39 @@ def test_the_cli_refuses_a_bad_state_size(tmp_path):
     assert done.returncode == 2 and "state-size" in done.stderr
 
 
-def test_the_engine_never_imports_django():
-    code = "import sys, corpora.markov; sys.exit(any(m.startswith('django') for m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+# Every module of the package imported and the engine used once (an import on use counts
+# too), then the modules loaded: of the project, only the package and its parent may be there.
+IMPORTS_OF_EVERY_ENGINE_MODULE = """
+import pkgutil, sys
+import corpora.markov
+for module in pkgutil.iter_modules(corpora.markov.__path__, "corpora.markov."):
+    __import__(module.name)
+model = corpora.markov.MarkovModel.build("The cat sat on the mat. The dog sat on the rug.")
+corpora.markov.MarkovModel.from_bytes(model.to_bytes()).sentence(seed="cat", tries=5)
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_no_module_of_the_engine_imports_django_or_any_project_package():
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS_OF_EVERY_ENGINE_MODULE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    modules = done.stdout.split()
+    assert "corpora.markov.__main__" in modules and "corpora.markov.storage" in modules
+    project = {path.parent.name for path in ROOT.glob("*/__init__.py")} | {"django"}
+    outside = [
+        name
+        for name in modules
+        if name.split(".")[0] in project
+        and name != "corpora"
+        and name.split(".")[:2] != ["corpora", "markov"]
+    ]
+    assert outside == []
 
 
 def test_the_benchmark_counts_a_childs_own_peak_memory_not_its_parents():
