@@ -16,7 +16,10 @@ from django.utils import timezone
 from activity.services import record_activity
 from corpora import sources
 from corpora.markov import CorpusTooSmall, MarkovModel
+from corpora.model_cache import corpus_model
 from corpora.models import BotCorpus, Corpus, CorpusSource
+from corpora.sampling import PREVIEW_ATTEMPTS_PER_TEXT, sample_sentences
+from platforms.x.text import MAX_WEIGHTED_LENGTH, weighted_length
 
 log = logging.getLogger(__name__)
 
@@ -182,24 +185,14 @@ def preview_sentences(corpus: Corpus, *, count: int, seed: str = "", rng=None) -
     """Up to `count` sample sentences from the corpus's current model, as X counts length,
     before any bot uses it (nothing saved). Raises NoModel when the corpus is not ready and
     UnknownWord when the seed word is not in it."""
-    from corpora.model_cache import corpus_model
-    from platforms.x.text import weighted_length
-    from tweets.generation import MAX_WEIGHTED_LENGTH, MIN_WORDS, TRIES_PER_SENTENCE
 
-    model = corpus_model(corpus)
-    rng = rng or random.Random()
-    sentences: list[str] = []
-    for _ in range(count * 3):
-        if len(sentences) == count:
-            break
-        sentence = model.sentence(
-            seed=seed or None,
-            max_length=MAX_WEIGHTED_LENGTH,
-            min_words=MIN_WORDS,
-            tries=TRIES_PER_SENTENCE,
-            length=weighted_length,
-            rng=rng,
-        )
-        if sentence and sentence not in sentences:
-            sentences.append(sentence)
-    return sentences
+    sampled = sample_sentences(
+        corpus_model(corpus),
+        count=count,
+        seed=seed,
+        max_length=MAX_WEIGHTED_LENGTH,
+        length=weighted_length,
+        rng=rng or random.Random(),
+        attempts_per_text=PREVIEW_ATTEMPTS_PER_TEXT,
+    )
+    return sampled.texts
