@@ -2,7 +2,7 @@
 posting without a pile of failures and resuming posts its queue once, in order; beat
 expires a tweet whose slot passed and checks every bot's credentials."""
 
-import time
+import re
 from datetime import timedelta
 
 import pytest
@@ -22,11 +22,14 @@ from tweets.services import resume_posting
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
+# What the worker logs each time the minute sweep (every second here) has run.
+SWEEP_DONE = re.compile(r"Task tweets\.tasks\.sweep_tweets\[[^\]]+\] succeeded")
+
 
 def test_out_of_credit_pauses_posting_and_resuming_posts_the_queue_once(processes):  # noqa: F811
     bot = sandbox_bot(name="Spender", handle="spender")
     set_faults(bot.handle, credits_exhausted=True)
-    processes.worker("w1")
+    worker = processes.worker("w1")
     processes.beat()
     tweets = approve_many(bot, [f"Paid post {n}." for n in range(3)])
 
@@ -35,7 +38,12 @@ def test_out_of_credit_pauses_posting_and_resuming_posts_the_queue_once(processe
         timeout=30,
         message="the 402 never paused the bot",
     )
-    time.sleep(3)  # several sweeps: none of them may try again while the bot is paused
+    swept = worker.count(SWEEP_DONE)
+    wait_until(
+        lambda: worker.count(SWEEP_DONE) >= swept + 3,
+        timeout=30,
+        message="the sweep stopped running",
+    )  # three sweeps since the pause: none of them may have tried again
     states = set(Tweet.objects.filter(bot=bot).values_list("state", flat=True))
     assert states == {"approved"}
     assert PostAttempt.objects.filter(tweet__bot=bot).count() == 1

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.db.models import Q
 from django.utils import timezone
 
 from autonomy.models import Mention
 from bots.listener import save_listener
-from bots.models import Bot
+from bots.models import Bot, Listener
 from platforms.x.client import XClient
 from tests.integration.processes import start_beat, start_worker, wait_until
 from tests.integration.world import ready_corpus_for, sandbox_bot
@@ -72,7 +73,16 @@ def test_two_bots_stop_at_the_conversation_limit(pair):
         "already replied 3 times in this conversation (limit 3)",
     )
     wait_until(all_posted, timeout=30, message="replies were not all posted")
-    time.sleep(4)  # several more listening rounds: nothing new may happen
+    settled_at = timezone.now()
+    wait_until(
+        lambda: (
+            not Listener.objects.filter(
+                Q(checked_at__isnull=True) | Q(checked_at__lt=settled_at + timedelta(seconds=3))
+            ).exists()
+        ),
+        timeout=30,
+        message="the listeners stopped reading",
+    )  # three more listening rounds of both bots: nothing new may happen in them
     assert replies_in(root) == 6
     assert Mention.objects.filter(bot=porch, decision="replied").count() == 3
     assert Mention.objects.filter(bot=hall, decision="replied").count() == 3
