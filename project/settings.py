@@ -235,7 +235,7 @@ SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
 NOVELTY_THRESHOLD = env.float("NOVELTY_THRESHOLD", default=0.7)
 NOVELTY_LOOKBACK_DAYS = env.int("NOVELTY_LOOKBACK_DAYS", default=30)
 NOVELTY_MAX_TEXTS = env.int("NOVELTY_MAX_TEXTS", default=3000)
-# Schedules and listening (tweets.schedule, tweets.listening).
+# Schedules and listening (autonomy.slots, autonomy.listening).
 LISTEN_INTERVAL_SECONDS = env.float("LISTEN_INTERVAL_SECONDS", default=60.0)
 SCHEDULE_MAX_WAITING_DRAFTS = env.int("SCHEDULE_MAX_WAITING_DRAFTS", default=20)
 # Posting budgets (tweets.budget): X's pay-per-use prices per post created, and per post
