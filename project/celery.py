@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.signals import heartbeat_sent, worker_ready
 
+from dashboard.health import record_heartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 app = Celery("aviary")
@@ -16,8 +18,6 @@ app.autodiscover_tasks()
 @heartbeat_sent.connect
 def _record_heartbeat(sender=None, **kwargs):
     # The dashboard shows a worker as alive while its key is fresh (dashboard.health).
-    from dashboard.health import record_heartbeat
-
     hostname = getattr(sender, "hostname", None) or getattr(
         getattr(sender, "eventer", None), "hostname", "worker"
     )
