@@ -133,6 +133,12 @@ class Bot(models.Model):
         """Active, credentials not refused, credit not exhausted."""
         return self.is_active and not self.attention_reason and not self.out_of_credit_reason
 
+    def reviews_first(self) -> bool:
+        return self.posting_mode == self.PostingMode.REVIEW
+
+    def is_sandbox(self) -> bool:
+        return self.platform == self.Platform.SANDBOX
+
 
 def default_weekdays():
     return list(range(7))

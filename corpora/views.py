@@ -26,7 +26,7 @@ def corpus_list(request):
         corpus.save()
         messages.success(request, f"Created corpus “{corpus.name}”. Now give it some text.")
         return redirect("corpora:detail", pk=corpus.pk)
-    corpora = Corpus.objects.visible_to(request.user).defer("status_detail")
+    corpora = Corpus.objects.visible_to(request.user)
     return render(request, "corpora/corpus_list.html", {"corpora": corpora, "form": form})
 
 

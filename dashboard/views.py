@@ -20,7 +20,7 @@ from bots.forms import (
     ListenerForm,
     ScheduleForm,
 )
-from bots.gallery import add_gallery_image, set_alt_text
+from bots.gallery import MAX_ALT_TEXT, add_gallery_image, set_alt_text
 from bots.images import ImageRejected
 from bots.listener import save_listener
 from bots.models import Bot, BotGroup, Listener, Schedule
@@ -32,7 +32,6 @@ from dashboard.forms import ActivityFilterForm
 from dashboard.health import read_health
 from tweets import services as tweet_services
 from tweets.forms import GenerateForm
-from tweets.history import query_without_cursor
 from tweets.images import remove_gallery_image
 from tweets.models import GenerationJob
 from tweets.services import generate_for_group, request_generation
@@ -240,7 +239,12 @@ def image_alt_text(request, pk, image_pk):
         set_alt_text(image, text=form.cleaned_data["alt_text"], by=request.user)
     image.used_count = image.tweetimage_set.count()
     if request.htmx:
-        context = {"image": image, "bot": image.bot, "alt_form": form}
+        context = {
+            "image": image,
+            "bot": image.bot,
+            "alt_form": form,
+            "rules": {"max_alt_text": MAX_ALT_TEXT},
+        }
         return render(request, "bots/includes/gallery_image.html", context)
     if form.is_valid():
         messages.success(request, "Alt text saved.")
@@ -262,7 +266,7 @@ def image_remove(request, pk, image_pk):
 
 def _gallery_context(bot, form) -> dict:
     images = bot.images.in_gallery().with_used_count().order_by("-created_at")
-    return {"bot": bot, "form": form, "images": images}
+    return {"bot": bot, "form": form, "images": images, "rules": {"max_alt_text": MAX_ALT_TEXT}}
 
 
 @login_required
@@ -273,7 +277,6 @@ def activity(request):
     context = {
         "form": form,
         "page": activity_page(request.user, filters),
-        "query": query_without_cursor(request.GET),
     }
     if request.htmx:
         return render(request, "bots/includes/activity_rows.html", context)

@@ -101,6 +101,23 @@ class Tweet(models.Model):
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.FAILED, self.State.EXPIRED}
 
+    def can_be_approved(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    def awaits_worker(self) -> bool:
+        """The worker moves it on without a person: its card refreshes itself meanwhile."""
+        if self.state == self.State.APPROVED:
+            return not self.awaits_slot
+        return self.state in {self.State.POSTING, self.State.UNKNOWN}
+
+    def needs_retry(self) -> bool:
+        """Failed or expired: nothing more happens unless a person retries it."""
+        return self.state in {self.State.FAILED, self.State.EXPIRED}
+
+    def attached_images(self) -> list[BotImage]:
+        """The images in posting order, from `tweetimage_set__image` as the views prefetch it."""
+        return [link.image for link in self.tweetimage_set.all()]
+
 
 class TweetImage(models.Model):
     tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE)
@@ -181,3 +198,9 @@ class GenerationJob(models.Model):
 
     def is_finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
+
+    def is_running(self) -> bool:
+        return self.state == self.State.RUNNING
+
+    def has_failed(self) -> bool:
+        return self.state == self.State.FAILED

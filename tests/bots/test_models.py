@@ -1,0 +1,13 @@
+"""What a bot tells the pages about how it posts."""
+
+from bots.models import Bot
+
+
+def test_a_review_first_bot_reviews_first_and_an_autopilot_does_not():
+    assert Bot(posting_mode=Bot.PostingMode.REVIEW).reviews_first()
+    assert not Bot(posting_mode=Bot.PostingMode.AUTOPILOT).reviews_first()
+
+
+def test_a_sandbox_bot_knows_it_is_one():
+    assert Bot(platform=Bot.Platform.SANDBOX).is_sandbox()
+    assert not Bot(platform=Bot.Platform.X).is_sandbox()
