@@ -1,31 +1,27 @@
 """What a bot does when its schedule's slot comes: a draft for review, or a post on
-autopilot, unless it is paused, in quiet hours, at its daily cap or out of budget.
+autopilot, unless it may not post, its schedule is off, or it is in quiet hours, at its
+daily cap or out of budget.
 
-Beat opens a slot at its nominal time (autonomy.tasks.open_bot_slot). With jitter the slot
-runs later: the row keeps `pending_at`, and the minute sweep runs it when it is due, so no
-task ever waits in the broker. A slot is claimed by a conditional UPDATE, so a message
-delivered twice does nothing the second time.
+The schedule row says when the next slot runs (`Schedule.next_run_at`, jitter included). One
+beat task (autonomy.tasks.run_due_slots) finds the rows that are due and queues each slot; a
+slot is claimed by one conditional UPDATE that also moves `next_run_at` on, so a message
+delivered twice does nothing the second time, and a skipped slot moves on like any other.
 """
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from activity.services import record_activity
 from bots.models import Bot, Schedule
-from bots.schedule import in_quiet_hours, remove_periodic_tasks
+from bots.schedule import in_quiet_hours, next_run, slot_of
 from tweets import services
 from tweets.budget import budget_for
 from tweets.generation import CannotGenerate
 from tweets.models import Tweet
-
-# Beat may deliver one opening twice (a restart, a redelivery): openings closer than this
-# are the same slot.
-SAME_SLOT = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -35,51 +31,42 @@ class SlotOutcome:
     tweet: Tweet | None = None
 
 
-def open_slot(bot_id: int, *, now: datetime | None = None, rng=None) -> SlotOutcome:
-    """Beat says a slot of this bot has come (rows written: Schedule). Without jitter the
-    slot runs at once; with it, `pending_at` says when, and the sweep runs it then."""
-    now = now or timezone.now()
-    rng = rng or random.Random()
-    schedule = Schedule.objects.filter(bot_id=bot_id).first()
-    if schedule is None:
-        remove_periodic_tasks(bot_id)
-        return SlotOutcome(False, "The bot has no schedule any more.")
-    delay = timedelta(seconds=rng.uniform(0, schedule.jitter_minutes * 60))
-    opened = (
-        Schedule.objects.filter(pk=schedule.pk)
-        .filter(Q(opened_at__isnull=True) | Q(opened_at__lt=now - SAME_SLOT))
-        .update(opened_at=now, pending_at=now + delay)
-    )
-    if not opened:
-        return SlotOutcome(False, "This slot was already opened.")
-    if delay:
-        return SlotOutcome(False, f"The slot runs at {now + delay:%H:%M:%S}.")
-    return run_slot(bot_id, now=now, rng=rng)
-
-
 def due_slots(now: datetime) -> list[int]:
-    """Bots whose opened slot's jitter has passed: the sweep runs these."""
-    return list(Schedule.objects.filter(pending_at__lte=now).values_list("bot_id", flat=True))
+    """Bots whose next slot's time has come: the beat task queues these."""
+    return list(Schedule.objects.filter(next_run_at__lte=now).values_list("bot_id", flat=True))
 
 
 def run_slot(bot_id: int, *, now: datetime | None = None, rng=None) -> SlotOutcome:
     """Run the bot's due slot once (rows written: Schedule, Tweet, Activity; task queued:
-    post_tweet). Review first: the oldest approved draft waiting for a slot goes out, and a
-    new draft joins the review queue. Autopilot: a new draft is approved and posted. Paused
-    bots, quiet hours and the daily cap skip the slot."""
+    post_tweet).
+
+    1. Claim the slot: one conditional UPDATE moves `next_run_at` to the slot after this one
+       (jitter drawn again) and records this slot as the one an interval counts from.
+    2. Skip it when the bot may not post, the schedule is off, or quiet hours, the daily cap
+       or the budget say so.
+    3. Review first: the oldest approved draft waiting for a slot goes out, and a new draft
+       joins the review queue. Autopilot: a new draft is approved and posted.
+    """
     now = now or timezone.now()
-    claimed = Schedule.objects.filter(bot_id=bot_id, pending_at__lte=now).update(
-        pending_at=None, last_run_at=now
+    rng = rng or random.Random()
+    schedule = Schedule.objects.select_related("bot").filter(bot_id=bot_id).first()
+    if schedule is None or schedule.next_run_at is None or schedule.next_run_at > now:
+        return SlotOutcome(False, "No slot is due.")
+    due_at = schedule.next_run_at
+    schedule.opened_at = slot_of(schedule, due_at)
+    claimed = Schedule.objects.filter(pk=schedule.pk, next_run_at=due_at).update(
+        next_run_at=next_run(schedule, now, rng), last_run_at=now, opened_at=schedule.opened_at
     )
     if not claimed:
-        return SlotOutcome(False, "No slot is due.")
-    schedule = Schedule.objects.select_related("bot").get(bot_id=bot_id)
+        return SlotOutcome(False, "This slot already ran.")
     bot = schedule.bot
-    if not (bot.is_active and schedule.enabled):
-        return SlotOutcome(False, "The bot or its schedule is paused.")
+    if not schedule.enabled:
+        return SlotOutcome(False, "The schedule is off.")
+    if not bot.can_post():
+        return SlotOutcome(False, "The bot may not post now (paused, refused or out of credit).")
     if in_quiet_hours(schedule, now):
         return SlotOutcome(False, "Quiet hours.")
-    if slot_cap_reached(bot, now):
+    if budget_for(bot, now).cap_reached():
         return _skip(bot, f"daily cap reached ({bot.daily_post_cap} posts in 24 hours)")
     if budget_for(bot, now).budget_reached():
         return _skip(bot, "the monthly budget is spent")
@@ -100,17 +87,6 @@ def run_slot(bot_id: int, *, now: datetime | None = None, rng=None) -> SlotOutco
         services.approve_tweet(draft, by=None, actor="schedule")
         return SlotOutcome(True, "Wrote and queued a post.", draft)
     return SlotOutcome(True, "Wrote a draft for review.", draft)
-
-
-def slot_cap_reached(bot: Bot, now: datetime) -> bool:
-    """Posted in the last 24 hours plus already on the way, against the daily cap."""
-    since = now - timedelta(hours=24)
-    used = Tweet.objects.filter(bot=bot).filter(
-        Q(state=Tweet.State.POSTED, posted_at__gte=since)
-        | Q(state__in=[Tweet.State.POSTING, Tweet.State.UNKNOWN])
-        | Q(state=Tweet.State.APPROVED, awaits_slot=False)
-    )
-    return used.count() >= bot.daily_post_cap
 
 
 def _skip(bot: Bot, reason: str) -> SlotOutcome:

@@ -9,15 +9,9 @@ from bots.models import Bot
 
 
 @shared_task
-def open_bot_slot(bot_id: int) -> str:
-    """Beat's periodic task of a scheduled bot: open its slot (autonomy.slots.open_slot),
-    which writes a draft or a post now, or after the schedule's jitter."""
-    return slots.open_slot(bot_id).message
-
-
-@shared_task
 def run_bot_slot(bot_id: int) -> str:
-    """Run a bot's opened slot whose jitter has passed (autonomy.slots.run_slot)."""
+    """Run a bot's due slot (autonomy.slots.run_slot): a draft or a post, or a skip; a
+    second delivery finds the slot already claimed and does nothing."""
     return slots.run_slot(bot_id).message
 
 
@@ -41,7 +35,8 @@ def check_mentions(bot_id: int) -> int:
 
 @shared_task
 def run_due_slots() -> int:
-    """Every SWEEP_INTERVAL_SECONDS (beat): run the opened slots whose jitter has passed."""
+    """Every SWEEP_INTERVAL_SECONDS (beat): queue a run of each schedule slot that is due
+    (the one task that runs schedules; no per-bot periodic tasks)."""
     bot_ids = slots.due_slots(timezone.now())
     for bot_id in bot_ids:
         run_bot_slot.delay(bot_id)

@@ -146,8 +146,8 @@ def default_weekdays():
 
 class Schedule(models.Model):
     """When a bot posts on its own: every N minutes, or at times of day on chosen weekdays,
-    in the bot's time zone, with jitter and quiet hours. bots.schedule keeps the bot's
-    django-celery-beat periodic tasks in step with this row; nobody edits those by hand."""
+    in the bot's time zone, with jitter and quiet hours. The row is the one truth of when
+    the next slot runs (`next_run_at`); one beat task runs the rows that are due."""
 
     class Kind(models.TextChoices):
         INTERVAL = "interval", "Every N minutes"
@@ -171,18 +171,20 @@ class Schedule(models.Model):
     )
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
-    # When beat last opened a slot, and when the opened slot runs (after its jitter).
+    # The nominal slot (jitter left out) that an interval counts from: the last slot run, or
+    # when the schedule was saved.
     opened_at = models.DateTimeField(null=True, blank=True)
-    pending_at = models.DateTimeField(null=True, blank=True)
+    # When the next slot runs, jitter included; None while the schedule is off.
+    next_run_at = models.DateTimeField(null=True, blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
             models.Index(
-                fields=["pending_at"],
-                name="schedule_pending",
-                condition=models.Q(pending_at__isnull=False),
+                fields=["next_run_at"],
+                name="schedule_next_run",
+                condition=models.Q(next_run_at__isnull=False),
             )
         ]
 

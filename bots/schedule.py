@@ -1,13 +1,13 @@
 """A bot's schedule as arithmetic on its row: when slots fall (in the bot's time zone, outside
-quiet hours), how many a month, the schedule in a sentence; saving it, and the
-django-celery-beat periodic tasks that open its slots (autonomy.slots runs them)."""
+quiet hours), when the next one runs (jitter included), how many a month, the schedule in a
+sentence, and saving it. autonomy.slots runs the slots that are due."""
 
-import json
+import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from django.utils import timezone
 
 from activity.services import record_activity
 from bots.models import Bot, Schedule
@@ -92,7 +92,7 @@ def _is_interval(schedule: Schedule) -> bool:
 
 def _interval_slots(schedule: Schedule, now: datetime):
     step = timedelta(minutes=schedule.every_minutes)
-    anchor = schedule.opened_at or schedule.updated_at or now
+    anchor = schedule.opened_at or now
     slot = anchor + step * max(1, int((now - anchor) / step) + 1)
     while True:
         yield slot
@@ -113,83 +113,71 @@ def _timed_slots(schedule: Schedule, now: datetime):
                 yield slot
 
 
-# 2. The bot's periodic tasks in django-celery-beat --------------------------------------
+# 2. When the next slot runs -------------------------------------------------------------
 
 
-def task_prefix(bot_id: int) -> str:
-    return f"aviary: bot {bot_id} slot"
+def next_run(schedule: Schedule, now: datetime, rng: random.Random) -> datetime | None:
+    """When the slot after `now` runs: the next nominal slot plus up to the schedule's
+    jitter at random, or None when there is no next slot."""
+    slot = next_slot(schedule, now)
+    if slot is None:
+        return None
+    return slot + timedelta(seconds=rng.uniform(0, schedule.jitter_minutes * 60))
 
 
-def sync_periodic_tasks(schedule: Schedule, *, restart: bool = False) -> list[PeriodicTask]:
-    """Make the bot's periodic tasks match its schedule (rows written: PeriodicTask,
-    IntervalSchedule, CrontabSchedule): one interval task, or one crontab task per time of
-    day in the bot's time zone; enabled only while the bot and its schedule are on.
-    `restart` makes beat count an interval from now, as the schedule's next slot does."""
-    bot = schedule.bot
-    enabled = schedule.enabled and bot.is_active
-    wanted = {}
+def slot_of(schedule: Schedule, run_at: datetime) -> datetime:
+    """The nominal slot that a run at `run_at` belongs to: the latest slot at or before it.
+    An interval keeps counting from it, so jitter never shifts later slots."""
     if _is_interval(schedule):
-        interval, _ = IntervalSchedule.objects.get_or_create(
-            every=schedule.every_minutes, period=IntervalSchedule.MINUTES
-        )
-        wanted[task_prefix(bot.pk)] = {"interval": interval, "crontab": None}
-    else:
-        days = sorted(schedule.weekdays)
-        day_of_week = "*" if len(days) == 7 else ",".join(WEEKDAY_NAMES[d] for d in days)
-        for value in schedule.times_of_day:
-            moment = parse_time_of_day(value)
-            crontab, _ = CrontabSchedule.objects.get_or_create(
-                minute=str(moment.minute),
-                hour=str(moment.hour),
-                day_of_week=day_of_week,
-                day_of_month="*",
-                month_of_year="*",
-                timezone=schedule.time_zone,
-            )
-            name = f"{task_prefix(bot.pk)} {moment:%H:%M}"
-            wanted[name] = {"interval": None, "crontab": crontab}
-    stale = PeriodicTask.objects.filter(name__startswith=task_prefix(bot.pk)).exclude(
-        name__in=wanted
-    )
-    for task in stale:
-        task.delete()
-    tasks = []
-    for name, when in wanted.items():
-        task, _ = PeriodicTask.objects.update_or_create(
-            name=name,
-            defaults={
-                **when,
-                "task": "autonomy.tasks.open_bot_slot",
-                "args": json.dumps([bot.pk]),
-                "enabled": enabled,
-                "description": f"Opens {bot.name}'s posting slots; managed by Aviary.",
-                **({"last_run_at": None} if restart else {}),
-            },
-        )
-        tasks.append(task)
-    return tasks
+        step = timedelta(minutes=schedule.every_minutes)
+        anchor = schedule.opened_at or run_at
+        return anchor + step * max(0, (run_at - anchor) // step)
+    tz = ZoneInfo(schedule.time_zone)
+    times = sorted((parse_time_of_day(value) for value in schedule.times_of_day), reverse=True)
+    today: date = run_at.astimezone(tz).date()
+    for offset in range(HORIZON.days + 1):
+        day = today - timedelta(days=offset)
+        if day.weekday() not in schedule.weekdays:
+            continue
+        for moment in times:
+            slot = datetime.combine(day, moment, tz)
+            if slot <= run_at:
+                return slot
+    return run_at
 
 
-def remove_periodic_tasks(bot_id: int) -> None:
-    for task in PeriodicTask.objects.filter(name__startswith=task_prefix(bot_id)):
-        task.delete()
+def refresh_next_run(
+    schedule: Schedule, *, now: datetime | None = None, rng: random.Random | None = None
+) -> datetime | None:
+    """Work out again when the schedule's next slot runs, as resuming a bot does (rows
+    written: Schedule). An interval keeps counting from its last slot."""
+    schedule.next_run_at = next_run(schedule, now or timezone.now(), rng or random.Random())
+    Schedule.objects.filter(pk=schedule.pk).update(next_run_at=schedule.next_run_at)
+    return schedule.next_run_at
 
 
 # 3. Saving -------------------------------------------------------------------------------
 
 
-def save_schedule(bot: Bot, *, by=None, **fields) -> Schedule:
-    """Create or change the bot's schedule and its periodic tasks (rows written: Schedule,
-    PeriodicTask, Activity). Interval slots count from now."""
+def save_schedule(
+    bot: Bot,
+    *,
+    by=None,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+    **fields,
+) -> Schedule:
+    """Create or change the bot's schedule (rows written: Schedule, Activity). Interval
+    slots count from now; `next_run_at` says when the first slot runs, jitter included."""
+    now = now or timezone.now()
     with transaction.atomic():
         schedule, created = Schedule.objects.select_for_update().get_or_create(bot=bot)
         for name, value in fields.items():
             setattr(schedule, name, value)
-        schedule.opened_at = None
-        schedule.pending_at = None
+        schedule.opened_at = now
+        schedule.next_run_at = next_run(schedule, now, rng or random.Random())
         schedule.save()
         schedule.bot = bot
-        sync_periodic_tasks(schedule, restart=True)
         record_activity(
             "bot.schedule_saved",
             message=f"{'Set' if created else 'Changed'} the schedule: {describe(schedule)}.",

@@ -11,7 +11,7 @@ from activity.services import record_activity
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, CredentialsUnreadable
 from bots.models import Bot, Schedule
-from bots.schedule import sync_periodic_tasks
+from bots.schedule import refresh_next_run
 from platforms import base, client_for
 
 
@@ -22,13 +22,14 @@ class Verification:
 
 
 def pause_bot(bot: Bot, *, by=None) -> None:
-    """Stop the bot posting: queued tweets wait, its schedule's periodic tasks are disabled
-    (rows written: Bot, PeriodicTask, Activity)."""
+    """Stop the bot posting: queued tweets wait and its schedule's slots are skipped
+    (rows written: Bot, Activity)."""
     _set_active(bot, False, by=by)
 
 
 def resume_bot(bot: Bot, *, by=None) -> None:
-    """Let the bot post again, its schedule's periodic tasks enabled."""
+    """Let the bot post again; its schedule's next slot is worked out afresh (rows written:
+    Bot, Schedule, Activity)."""
     _set_active(bot, True, by=by)
 
 
@@ -45,9 +46,8 @@ def _set_active(bot: Bot, active: bool, *, by) -> None:
         )
         bot.is_active = active
         schedule = Schedule.objects.filter(bot=bot).first()
-        if schedule is not None:
-            schedule.bot = bot
-            sync_periodic_tasks(schedule)
+        if active and schedule is not None:
+            refresh_next_run(schedule)
 
 
 def rotate_credentials() -> int:

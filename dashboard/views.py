@@ -24,7 +24,7 @@ from bots.gallery import MAX_ALT_TEXT, add_gallery_image, set_alt_text
 from bots.images import ImageRejected
 from bots.listener import save_listener
 from bots.models import Bot, BotGroup, Listener, Schedule
-from bots.schedule import describe, next_slot, save_schedule
+from bots.schedule import describe, save_schedule
 from corpora.models import BotCorpus
 from dashboard import stats
 from dashboard.activity import activity_page
@@ -46,7 +46,7 @@ def dashboard(request):
     )
     page = Paginator(stats.bot_rows(bots), stats.BOTS_PER_PAGE).get_page(request.GET.get("page"))
     counts = stats.counts_by_bot([bot.pk for bot in page], now)
-    slots = stats.next_slots_by_bot(list(page), now)
+    slots = stats.next_slots_by_bot(list(page))
     figures = stats.budget_figures(page.object_list, now)
     for bot in page:
         bot.counts = counts.get(bot.pk, {"drafts": 0, "queued": 0, "failed": 0})
@@ -192,7 +192,7 @@ def _detail_context(
         "form": form or BotSettingsForm(instance=bot),
         "schedule": bot_schedule,
         "schedule_summary": describe(bot_schedule) if bot_schedule else "",
-        "next_slot": next_slot(bot_schedule, timezone.now()) if bot_schedule else None,
+        "next_slot": bot_schedule.next_run_at if bot_schedule else None,
         "schedule_form": schedule_form or ScheduleForm.for_schedule(bot_schedule),
         "listener": bot_listener,
         "listener_form": listener_form or ListenerForm(instance=bot_listener),

@@ -37,7 +37,6 @@ class Budget:
     link_share: float
     prices: Prices
 
-    @property
     def cap_reached(self) -> bool:
         return self.posts_today >= self.daily_cap
 
@@ -48,7 +47,7 @@ class Budget:
 
     def refusal(self, next_cost: Decimal | None = None) -> str:
         """Why the next post (costing `next_cost`) must wait, or "" when it may go."""
-        if self.cap_reached:
+        if self.cap_reached():
             return (
                 f"Daily cap reached: {self.posts_today} of {self.daily_cap} posts in the last "
                 "24 hours. Queued tweets wait until older posts leave the 24-hour window."

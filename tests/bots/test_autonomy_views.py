@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django_celery_beat.models import PeriodicTask
 
 from bots.models import Listener, Schedule
 
@@ -38,7 +37,7 @@ def test_it_saves_a_schedule_and_shows_the_next_slot(logged_in, bot):
         "Europe/Paris",
         10,
     )
-    assert PeriodicTask.objects.filter(name__contains=f"bot {bot.pk} slot").count() == 1
+    assert schedule.next_run_at is not None
     html = response.content.decode()
     assert "Schedule saved: every 3 h (Europe/Paris), up to 10 min late at random" in html
     assert "Next slot:" in html
