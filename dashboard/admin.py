@@ -84,7 +84,7 @@ class BotAdmin(admin.ModelAdmin):
 
     @admin.display(description="Schedule and listening")
     def schedule_and_listening(self, bot):
-        # Edited on the bot's page, whose services keep beat's periodic tasks in step.
+        # Edited on the bot's page, whose service sets the row's next run.
         schedule = Schedule.objects.filter(bot=bot).first()
         listener = Listener.objects.filter(bot=bot).first()
         listening = ", ".join(listener.keywords) if listener and listener.enabled else "nothing"
