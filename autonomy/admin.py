@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from autonomy.models import Mention
+from bots.models import Bot
 
 
 @admin.register(Mention)
@@ -13,6 +14,9 @@ class MentionAdmin(admin.ModelAdmin):
     list_filter = ["decision", "bot"]
     search_fields = ["text", "author_username", "post_id", "conversation_id"]
     list_select_related = ["bot"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(bot__in=Bot.objects.visible_to(request.user))
 
     def has_add_permission(self, request):
         return False

@@ -103,7 +103,7 @@ class Bot(models.Model):
         return f"{self.name} (@{self.handle})"
 
     def get_absolute_url(self):
-        return reverse("admin:bots_bot_change", args=[self.pk])
+        return reverse("bots:detail", args=[self.pk])
 
     def credentials(self) -> Credentials:
         """Decrypt the four credentials; raises CredentialsUnreadable, never returns garbage."""

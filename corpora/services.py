@@ -24,6 +24,19 @@ from platforms.x.text import MAX_WEIGHTED_LENGTH, weighted_length
 log = logging.getLogger(__name__)
 
 
+def create_corpus(*, name: str, state_size: int, by) -> Corpus:
+    """Start an empty corpus (rows written: Corpus, Activity `corpus.created`)."""
+    with transaction.atomic():
+        corpus = Corpus.objects.create(name=name, state_size=state_size, created_by=by)
+        record_activity(
+            "corpus.created",
+            message=f"Created the corpus “{corpus}” ({state_size} words of context).",
+            by=by,
+            corpus=corpus,
+        )
+    return corpus
+
+
 def add_text_source(corpus: Corpus, *, text: str, name: str = "", by=None) -> CorpusSource:
     """Add pasted text (rows written: CorpusSource; task queued: build_corpus)."""
     text = sources.normalise_text(text)

@@ -21,9 +21,11 @@ from corpora.uploads import limit_uploads
 def corpus_list(request):
     form = forms.CorpusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        corpus = form.save(commit=False)
-        corpus.created_by = request.user
-        corpus.save()
+        corpus = services.create_corpus(
+            name=form.cleaned_data["name"],
+            state_size=form.cleaned_data["state_size"],
+            by=request.user,
+        )
         messages.success(request, f"Created corpus “{corpus.name}”. Now give it some text.")
         return redirect("corpora:detail", pk=corpus.pk)
     corpora = Corpus.objects.visible_to(request.user)

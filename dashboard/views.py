@@ -149,8 +149,7 @@ def generate(request, pk):
 def generation_job(request, pk, job_pk):
     bot = bot_for_user(request.user, pk)
     job = get_object_or_404(GenerationJob, pk=job_pk, bot=bot)
-    drafts = bot.tweets.filter(state="draft", created_at__gte=job.created_at).order_by("pk")
-    context = {"job": job, "bot": bot, "drafts": drafts[: job.count]}
+    context = {"job": job, "bot": bot, "drafts": job.drafts.order_by("pk")}
     return render(request, "bots/includes/generation_job.html", context)
 
 

@@ -68,3 +68,16 @@ def make_image(*, bot, color=(200, 60, 30), alt_text=""):
     if alt_text:
         set_alt_text(image, text=alt_text)
     return image
+
+
+def make_staff(user, *models):
+    """Let `user` into the admin with every permission on `models`, as a staff member
+    who is not a superuser."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    user.is_staff = True
+    user.save()
+    types = ContentType.objects.get_for_models(*models).values()
+    user.user_permissions.add(*Permission.objects.filter(content_type__in=types))
+    return user

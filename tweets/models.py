@@ -34,6 +34,13 @@ class Tweet(models.Model):
     corpus = models.ForeignKey(Corpus, null=True, blank=True, on_delete=models.SET_NULL)
     seed_word = models.CharField(max_length=100, blank=True)
     in_reply_to_post_id = models.CharField(max_length=32, blank=True)
+    generation_job = models.ForeignKey(
+        "GenerationJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+    )
     images = models.ManyToManyField(BotImage, through="TweetImage", blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,7 +95,9 @@ class Tweet(models.Model):
         return f"{self.get_state_display()}: {self.text[:50]}"
 
     def get_absolute_url(self):
-        return reverse("admin:tweets_tweet_change", args=[self.pk])
+        # The bot's history, newest first, starting at this tweet.
+        url = reverse("tweets:history", args=[self.bot_id])
+        return f"{url}?before={self.pk + 1}"
 
     @property
     def x_post_url(self) -> str:

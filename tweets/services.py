@@ -40,6 +40,7 @@ def generate_drafts(
     rng: random.Random | None = None,
     by=None,
     actor: str = "worker",
+    job: GenerationJob | None = None,
 ) -> list[Tweet]:
     """Generate up to `count` drafts in the bot's voice (rows written: Tweet, state draft;
     TweetImage for the share of drafts the bot's auto_image_percent gives an image; one
@@ -52,7 +53,9 @@ def generate_drafts(
     corpus = _main_corpus(bot)
     with transaction.atomic():
         drafts = [
-            Tweet.objects.create(bot=bot, text=text, corpus=corpus, seed_word=seed)
+            Tweet.objects.create(
+                bot=bot, text=text, corpus=corpus, seed_word=seed, generation_job=job
+            )
             for text in generated.texts
         ]
         auto_attach_images(bot, drafts, rng=rng or random.Random())
@@ -99,7 +102,9 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
         return job
     fields = {"state": GenerationJob.State.DONE, "finished_at": timezone.now()}
     try:
-        drafts = generate_drafts(job.bot, count=job.count, seed=job.seed_word, by=job.requested_by)
+        drafts = generate_drafts(
+            job.bot, count=job.count, seed=job.seed_word, by=job.requested_by, job=job
+        )
     except CannotGenerate as error:
         fields.update(state=GenerationJob.State.FAILED, error=str(error))
     else:

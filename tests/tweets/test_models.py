@@ -1,8 +1,10 @@
-"""What a tweet and a generation job tell the pages about themselves."""
+"""What a tweet and a generation job tell the pages about themselves, and a tweet's address
+on the site."""
 
 import pytest
 
 from tests.factories import make_image, make_tweet
+from tweets.history import HISTORY_PAGE_SIZE
 from tweets.models import GenerationJob, Tweet, TweetImage
 
 State = Tweet.State
@@ -39,3 +41,14 @@ def test_a_job_says_whether_it_runs_or_failed():
     assert not GenerationJob(state=GenerationJob.State.QUEUED).is_running()
     assert GenerationJob(state=GenerationJob.State.FAILED).has_failed()
     assert not GenerationJob(state=GenerationJob.State.DONE).has_failed()
+
+
+def test_a_tweets_url_is_its_bots_history_showing_it_even_pages_back(client, owner, bot):
+    tweet = make_tweet(bot=bot, text="The one we are looking for.")
+    for _ in range(HISTORY_PAGE_SIZE + 5):
+        make_tweet(bot=bot)
+    client.force_login(owner)
+    response = client.get(tweet.get_absolute_url())
+    assert response.status_code == 200
+    assert response.wsgi_request.path == f"/tweets/bots/{bot.pk}/history/"
+    assert "The one we are looking for." in response.content.decode()
