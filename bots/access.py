@@ -17,3 +17,12 @@ def gallery_image_for_user(user, bot_pk, image_pk) -> BotImage:
 
 def group_for_user(user, pk) -> BotGroup:
     return get_object_or_404(BotGroup.objects.visible_to(user), pk=pk)
+
+
+def sandbox_user_ids_for(user) -> set[str] | None:
+    """The X user ids of the sandbox accounts `user`'s bots speak as: what the sandbox's pages
+    may show them (project/urls.py hands this to xsandbox). None, for a superuser, means all."""
+    if user.is_superuser:
+        return None
+    bots = Bot.objects.visible_to(user).filter(platform=Bot.Platform.SANDBOX).exclude(x_user_id="")
+    return set(bots.values_list("x_user_id", flat=True))
