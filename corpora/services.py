@@ -17,6 +17,7 @@ from activity.services import record_activity
 from corpora import sources
 from corpora.markov import CorpusTooSmall, MarkovModel
 from corpora.models import BotCorpus, Corpus, CorpusSource
+from platforms.x import rules as x_rules
 
 log = logging.getLogger(__name__)
 
@@ -179,12 +180,12 @@ def link_corpus(corpus: Corpus, *, bot, weight: float, by=None) -> None:
 
 
 def preview_sentences(corpus: Corpus, *, count: int, seed: str = "", rng=None) -> list[str]:
-    """Up to `count` sample sentences from the corpus's current model, as X counts length,
-    before any bot uses it (nothing saved). Raises NoModel when the corpus is not ready and
+    """Up to `count` sample sentences from the corpus's current model, as X counts length
+    (a corpus has no network of its own, so X's rules stand for all), before any bot uses it
+    (nothing saved). Raises NoModel when the corpus is not ready and
     UnknownWord when the seed word is not in it."""
     from corpora.model_cache import corpus_model
-    from platforms.x.text import weighted_length
-    from tweets.generation import MAX_WEIGHTED_LENGTH, MIN_WORDS, TRIES_PER_SENTENCE
+    from tweets.generation import MIN_WORDS, TRIES_PER_SENTENCE
 
     model = corpus_model(corpus)
     rng = rng or random.Random()
@@ -194,10 +195,10 @@ def preview_sentences(corpus: Corpus, *, count: int, seed: str = "", rng=None) -
             break
         sentence = model.sentence(
             seed=seed or None,
-            max_length=MAX_WEIGHTED_LENGTH,
+            max_length=x_rules.RULES.max_length,
             min_words=MIN_WORDS,
             tries=TRIES_PER_SENTENCE,
-            length=weighted_length,
+            length=x_rules.RULES.weighted_length,
             rng=rng,
         )
         if sentence and sentence not in sentences:

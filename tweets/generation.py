@@ -1,14 +1,14 @@
-"""Writing new drafts in a bot's voice: the Markov model, X's length rule, and a seed word."""
+"""Writing new drafts in a bot's voice: the Markov model, its network's length rule, and a
+seed word."""
 
 import random
 from dataclasses import dataclass
 
 from corpora.markov import UnknownWord
 from corpora.model_cache import NoModel, bot_model
-from platforms.x.text import weighted_length
+from platforms import rules_for
 from tweets.novelty import index_for
 
-MAX_WEIGHTED_LENGTH = 280
 MIN_WORDS = 3
 TRIES_PER_SENTENCE = 50
 # Sentences tried per draft asked for, repeats included.
@@ -41,6 +41,7 @@ def generate_texts(bot, *, count: int, seed: str = "", rng: random.Random | None
     except NoModel as error:
         raise CannotGenerate(str(error)) from None
     novelty = index_for(bot)
+    rules = rules_for(bot)
     generated = Generated(texts=[], asked=count)
     for _ in range(count * ATTEMPTS_PER_TEXT):
         if len(generated.texts) == count:
@@ -48,10 +49,10 @@ def generate_texts(bot, *, count: int, seed: str = "", rng: random.Random | None
         try:
             sentence = model.sentence(
                 seed=seed or None,
-                max_length=MAX_WEIGHTED_LENGTH,
+                max_length=rules.max_length,
                 min_words=MIN_WORDS,
                 tries=TRIES_PER_SENTENCE,
-                length=weighted_length,
+                length=rules.weighted_length,
                 rng=rng,
             )
         except UnknownWord as error:
