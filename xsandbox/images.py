@@ -1,4 +1,4 @@
-"""Checking uploaded images as X does (a real JPEG, PNG, GIF or WEBP of at most 5 MB), and
+"""Checking uploaded images as X does (a real JPEG, PNG, GIF or WEBP within X's size), and
 re-encoding them, so what the sandbox stores and serves is only ever pixels."""
 
 import io

@@ -20,9 +20,9 @@ def test_rules_for_an_x_bot_are_xs_limits(x_bot):
     rules = rules_for(x_bot)
     assert (rules.max_length, rules.max_images, rules.max_alt_text) == (280, 4, 1000)
     assert rules.max_image_bytes == 5 * 1024 * 1024
-    assert rules.weighted_length("café 😀 https://example.com") == 30
+    assert rules.weighted_length("café 😀 https://example.com") == 4 + 1 + 2 + 1 + 23
     assert rules.is_valid("x" * 280) and not rules.is_valid("x" * 281)
-    assert rules.has_url("Read example.com") and not rules.has_url("Done.Next")
+    assert rules.has_url("Read example.com") and not rules.has_url("A sentence.ending with a dot")
 
 
 def test_a_sandbox_bot_has_xs_limits(bot):
