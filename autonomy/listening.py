@@ -17,12 +17,13 @@ from autonomy.models import Mention
 from bots.listener import ago
 from bots.models import Bot, Listener
 from platforms import base, client_for
+from platforms.x.text import remove_urls
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import Tweet
 from tweets.services import approve_tweet
 
 # Words as a reader sees them: @handles and links are not words of the text.
-_NOT_WORDS = re.compile(r"@\w+|https?://\S+")
+_HANDLE = re.compile(r"@\w+")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
 
@@ -48,7 +49,7 @@ class Decision:
 def matched_keyword(text: str, keywords: list[str]) -> str:
     """The first keyword (in the bot's order) that is a word of the text, ignoring case,
     punctuation, @handles and links; '' when none is."""
-    words = {word.casefold() for word in _WORD.findall(_NOT_WORDS.sub(" ", text))}
+    words = {word.casefold() for word in _WORD.findall(_HANDLE.sub(" ", remove_urls(text, " ")))}
     return next((keyword for keyword in keywords if keyword.casefold() in words), "")
 
 

@@ -12,6 +12,7 @@ from bots.images import ImageRejected
 from bots.listener import parse_keywords
 from bots.models import Bot, BotGroup, BotImage, Listener, Schedule
 from bots.schedule import parse_time_of_day
+from platforms.x.rules import MAX_ALT_TEXT
 
 CREDENTIAL_LABELS = {
     "consumer_key": "API key (consumer key)",
@@ -133,8 +134,10 @@ class GalleryUploadForm(forms.Form):
 
 
 class AltTextForm(forms.Form):
+    # The form knows no bot: X's limit bounds the field (the sandbox's is X's), and
+    # bots.gallery.set_alt_text checks the bot's own network.
     alt_text = forms.CharField(
-        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=MAX_ALT_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

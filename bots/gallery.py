@@ -11,8 +11,7 @@ from django.utils import timezone
 from activity.services import record_activity
 from bots.images import ImageRejected, ProcessedImage, ingest_image
 from bots.models import Bot, BotImage
-
-MAX_ALT_TEXT = 1000  # X's limit for media alt text
+from platforms import rules_for
 
 
 @dataclass(frozen=True)
@@ -98,8 +97,9 @@ def set_alt_text(image: BotImage, *, text: str, by=None) -> BotImage:
     """Save the image's alt text (sent to X with every upload of it; rows written:
     BotImage, Activity when it changed)."""
     text = text.strip()
-    if len(text) > MAX_ALT_TEXT:
-        raise ValueError(f"Alt text is {len(text)} characters; X allows at most {MAX_ALT_TEXT}.")
+    limit = rules_for(image.bot).max_alt_text
+    if len(text) > limit:
+        raise ValueError(f"Alt text is {len(text)} characters; the network allows at most {limit}.")
     if text == image.alt_text:
         return image
     with transaction.atomic():

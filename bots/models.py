@@ -11,6 +11,7 @@ from django.urls import reverse
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
 from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
+from platforms.x.rules import MAX_ALT_TEXT
 
 handle_validator = RegexValidator(HANDLE_PATTERN, HANDLE_RULE)
 
@@ -250,7 +251,7 @@ class BotImage(models.Model):
     sha256 = models.CharField(max_length=64)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
-    alt_text = models.TextField(max_length=1000, blank=True)
+    alt_text = models.TextField(max_length=MAX_ALT_TEXT, blank=True)
     thumbnail = models.ImageField(upload_to=thumbnail_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)

@@ -19,7 +19,7 @@ from corpora.markov import CorpusTooSmall, MarkovModel
 from corpora.model_cache import corpus_model
 from corpora.models import BotCorpus, Corpus, CorpusSource
 from corpora.sampling import PREVIEW_ATTEMPTS_PER_TEXT, sample_sentences
-from platforms.x.text import MAX_WEIGHTED_LENGTH, weighted_length
+from platforms.x import rules as x_rules
 
 log = logging.getLogger(__name__)
 
@@ -195,16 +195,16 @@ def link_corpus(corpus: Corpus, *, bot, weight: float, by=None) -> None:
 
 
 def preview_sentences(corpus: Corpus, *, count: int, seed: str = "", rng=None) -> list[str]:
-    """Up to `count` sample sentences from the corpus's current model, as X counts length,
-    before any bot uses it (nothing saved). Raises NoModel when the corpus is not ready and
+    """Up to `count` sample sentences from the corpus's current model, as X counts length
+    (a corpus has no network of its own, so X's rules stand for all), before any bot uses it
+    (nothing saved). Raises NoModel when the corpus is not ready and
     UnknownWord when the seed word is not in it."""
-
     sampled = sample_sentences(
         corpus_model(corpus),
         count=count,
         seed=seed,
-        max_length=MAX_WEIGHTED_LENGTH,
-        length=weighted_length,
+        max_length=x_rules.RULES.max_length,
+        length=x_rules.RULES.weighted_length,
         rng=rng or random.Random(),
         attempts_per_text=PREVIEW_ATTEMPTS_PER_TEXT,
     )

@@ -20,7 +20,7 @@ from bots.forms import (
     ListenerForm,
     ScheduleForm,
 )
-from bots.gallery import MAX_ALT_TEXT, add_gallery_image, set_alt_text
+from bots.gallery import add_gallery_image, set_alt_text
 from bots.images import ImageRejected
 from bots.listener import save_listener
 from bots.models import Bot, BotGroup, Listener, Schedule
@@ -30,6 +30,7 @@ from dashboard import stats
 from dashboard.activity import activity_page
 from dashboard.forms import ActivityFilterForm
 from dashboard.health import read_health
+from platforms import rules_for
 from tweets import services as tweet_services
 from tweets.forms import GenerateForm
 from tweets.images import remove_gallery_image
@@ -242,7 +243,7 @@ def image_alt_text(request, pk, image_pk):
             "image": image,
             "bot": image.bot,
             "alt_form": form,
-            "rules": {"max_alt_text": MAX_ALT_TEXT},
+            "rules": rules_for(image.bot),
         }
         return render(request, "bots/includes/gallery_image.html", context)
     if form.is_valid():
@@ -265,7 +266,7 @@ def image_remove(request, pk, image_pk):
 
 def _gallery_context(bot, form) -> dict:
     images = bot.images.in_gallery().with_used_count().order_by("-created_at")
-    return {"bot": bot, "form": form, "images": images, "rules": {"max_alt_text": MAX_ALT_TEXT}}
+    return {"bot": bot, "form": form, "images": images, "rules": rules_for(bot)}
 
 
 @login_required

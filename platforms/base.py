@@ -1,8 +1,13 @@
 """What every network has in common: the posts and accounts a client returns, the rate
 limits it reports, the errors that say what to do next, and the Rules of a network."""
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from django.conf import settings
 
 
 class PlatformError(Exception):
@@ -80,3 +85,39 @@ class Limits:
     daily_limit: int | None = None
     daily_remaining: int | None = None
     daily_reset_at: datetime | None = None
+
+
+class Call(StrEnum):
+    """The calls a network bills for, one price each."""
+
+    POST = "post"
+    POST_WITH_URL = "post_with_url"
+    SUMMONED_REPLY = "summoned_reply"
+    MEDIA_METADATA = "media_metadata"
+    POST_READ = "post_read"
+    USER_READ = "user_read"
+    OWNED_READ = "owned_read"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a network allows and what it charges. Limits are values; prices are the names of
+    the settings that hold them (in US dollars), read when asked for, so an operator's
+    change (or a test's) applies at once."""
+
+    max_length: int
+    weighted_length: Callable[[str], int]
+    is_valid: Callable[[str], bool]
+    has_url: Callable[[str], bool]
+    max_images: int
+    max_alt_text: int
+    max_image_bytes: int
+    price_settings: Mapping[Call, str] = field(hash=False)
+
+    def price(self, call: Call) -> Decimal:
+        """What one `call` costs, in US dollars."""
+        return Decimal(str(getattr(settings, self.price_settings[call])))
+
+    def post_price(self, text: str) -> Decimal:
+        """What posting `text` costs: the price of a post with a URL when it holds one."""
+        return self.price(Call.POST_WITH_URL if self.has_url(text) else Call.POST)

@@ -6,13 +6,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from bots.models import Bot
 from bots.schedule import expected_posts_per_month
-from platforms.x.text import has_url
+from platforms import rules_for
+from platforms.base import Call
 from tweets.models import Tweet
 
 CENT = Decimal("0.01")
@@ -67,22 +67,18 @@ class Budget:
         return (per_post * posts_per_month).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def prices_for(platform: str) -> Prices:
-    """The price per post, and per post with a link, on X or on the sandbox (whose prices
-    default to X's so the demo shows real figures)."""
-    prefix = "SANDBOX" if platform == Bot.Platform.SANDBOX else "X"
+def prices_for(bot: Bot) -> Prices:
+    """The bot's network's price per post, and per post with a link (the sandbox's default
+    to X's so the demo shows real figures)."""
+    rules = rules_for(bot)
     return Prices(
-        per_post=Decimal(str(getattr(settings, f"{prefix}_PRICE_PER_POST_USD"))),
-        per_post_with_link=Decimal(
-            str(getattr(settings, f"{prefix}_PRICE_PER_POST_WITH_LINK_USD"))
-        ),
+        per_post=rules.price(Call.POST), per_post_with_link=rules.price(Call.POST_WITH_URL)
     )
 
 
 def post_cost(bot: Bot, text: str) -> Decimal:
-    """What posting `text` costs the bot: the link price when X would see a URL in it."""
-    prices = prices_for(bot.platform)
-    return prices.per_post_with_link if has_url(text) else prices.per_post
+    """What posting `text` costs the bot: the link price when its network sees a URL in it."""
+    return rules_for(bot).post_price(text)
 
 
 def month_start(now: datetime.datetime) -> datetime.datetime:
@@ -97,9 +93,11 @@ def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
     day_ago = now - datetime.timedelta(hours=24)
     month = month_start(now)
     window = now - datetime.timedelta(days=ESTIMATE_DAYS)
+    # A network's prices are the same for all its bots: one condition per network.
+    prices = {bot.platform: prices_for(bot) for bot in bots}
     with_link = Q()
-    for platform in Bot.Platform.values:
-        with_link |= Q(bot__platform=platform, cost_usd__gt=prices_for(platform).per_post)
+    for platform, platform_prices in prices.items():
+        with_link |= Q(bot__platform=platform, cost_usd__gt=platform_prices.per_post)
     rows = (
         Tweet.objects.filter(
             bot__in=bots, state=Tweet.State.POSTED, posted_at__gte=min(month, window)
@@ -124,7 +122,7 @@ def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
             monthly_budget=bot.monthly_budget_usd,
             posts_last_30_days=recent,
             link_share=row.get("recent_links", 0) / recent if recent else 0.0,
-            prices=prices_for(bot.platform),
+            prices=prices[bot.platform],
         )
     return budgets
 

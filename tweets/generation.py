@@ -1,14 +1,13 @@
-"""Writing new drafts in a bot's voice: the Markov model, X's length rule, and a seed word."""
+"""Writing new drafts in a bot's voice: the Markov model, its network's length rule, and a
+seed word."""
 
 import random
 
 from corpora.markov import UnknownWord
 from corpora.model_cache import NoModel, bot_model
 from corpora.sampling import Sampled, sample_sentences
-from platforms.x.text import weighted_length
+from platforms import rules_for
 from tweets.novelty import index_for
-
-MAX_WEIGHTED_LENGTH = 280
 
 
 class CannotGenerate(Exception):
@@ -24,13 +23,14 @@ def generate_texts(bot, *, count: int, seed: str = "", rng: random.Random | None
     except NoModel as error:
         raise CannotGenerate(str(error)) from None
     novelty = index_for(bot)
+    rules = rules_for(bot)
     try:
         return sample_sentences(
             model,
             count=count,
             seed=seed,
-            max_length=MAX_WEIGHTED_LENGTH,
-            length=weighted_length,
+            max_length=rules.max_length,
+            length=rules.weighted_length,
             rng=rng or random.Random(),
             admit=novelty.admit,
         )

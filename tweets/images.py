@@ -5,9 +5,8 @@ from django.db import transaction
 
 from bots import gallery
 from bots.models import Bot, BotImage
+from platforms import rules_for
 from tweets.models import Tweet, TweetImage
-
-MAX_IMAGES_PER_TWEET = 4
 
 
 class AttachRefused(ValueError):
@@ -28,12 +27,14 @@ def remove_gallery_image(image: BotImage, *, by=None) -> bool:
 
 
 def attach_images(tweet, *, images) -> None:
-    """Make these (at most 4, in this order) the draft's images; an empty list detaches all."""
+    """Make these (at most the network's limit, in this order) the draft's images; an empty
+    list detaches all."""
     images = list(images)
     if tweet.state != Tweet.State.DRAFT:
         raise AttachRefused("Images can only be changed on a draft.")
-    if len(images) > MAX_IMAGES_PER_TWEET:
-        raise AttachRefused(f"A post carries at most {MAX_IMAGES_PER_TWEET} images.")
+    max_images = rules_for(tweet.bot).max_images
+    if len(images) > max_images:
+        raise AttachRefused(f"A post carries at most {max_images} images.")
     if any(image.bot_id != tweet.bot_id or image.removed_at for image in images):
         raise AttachRefused("Only images from this bot's gallery can be attached.")
     if len(images) > 1 and any(image.format == "GIF" for image in images):

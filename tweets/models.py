@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from bots.models import Bot, BotImage
 from corpora.models import Corpus
+from platforms import post_url
 
 
 class TweetQuerySet(models.QuerySet):
@@ -101,11 +102,7 @@ class Tweet(models.Model):
 
     @property
     def x_post_url(self) -> str:
-        if not self.x_post_id:
-            return ""
-        if self.bot.platform == Bot.Platform.SANDBOX:
-            return reverse("xsandbox:post", args=[self.x_post_id])
-        return f"https://x.com/{self.bot.handle}/status/{self.x_post_id}"
+        return post_url(self.bot, self.x_post_id) if self.x_post_id else ""
 
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.FAILED, self.State.EXPIRED}

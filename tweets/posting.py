@@ -8,9 +8,7 @@ sweep finds work whose message was lost and leases whose worker died.
 
 import logging
 import random
-import re
 import time
-import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,13 +22,13 @@ from bots.credentials import CredentialsUnreadable
 from bots.models import Bot
 from bots.tasks import check_credentials
 from platforms import base, client_for
+from platforms.x.text import remove_urls
 from tweets import budget, expiry
 from tweets.models import PostAttempt, Tweet
 
 log = logging.getLogger(__name__)
 State = Tweet.State
 Outcome = PostAttempt.Outcome
-URL_RE = re.compile(r"https?://\S+")
 # X keeps an uploaded image for 24 hours; an hour's margin covers a slow post.
 MEDIA_ID_LIFETIME = timedelta(hours=23)
 
@@ -347,7 +345,7 @@ def _check_credentials_soon(bot: Bot) -> None:
 
 def normalised(text: str) -> str:
     """Text as compared with the timeline: X rewrites links and may normalise the rest."""
-    text = URL_RE.sub("<url>", unicodedata.normalize("NFC", text))
+    text = remove_urls(text, "<url>")
     return " ".join(text.split()).casefold()
 
 

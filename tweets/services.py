@@ -16,7 +16,9 @@ from bots.groups import GroupOutcome, bots_phrase, members_for
 from bots.models import Bot, BotGroup
 from bots.schedule import awaits_slot
 from corpora.models import BotCorpus, Corpus
-from platforms.x.text import weighted_length
+from platforms import rules_for
+from platforms.base import Rules
+from platforms.x import rules as x_rules
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.images import auto_attach_images
 from tweets.models import GenerationJob, Tweet
@@ -29,7 +31,7 @@ class InvalidTransition(Exception):
 
 
 class InvalidText(ValueError):
-    """The text breaks X's rules (empty, or over 280 as X counts)."""
+    """The text breaks the network's rules (empty, or over its length as it counts)."""
 
 
 def generate_drafts(
@@ -148,19 +150,23 @@ def _main_corpus(bot: Bot) -> Corpus | None:
     return link.corpus if link else None
 
 
-def validate_text(text: str) -> str:
+def validate_text(text: str, *, rules: Rules = x_rules.RULES) -> str:
+    """The text, stripped, if it fits `rules` (the bot's network's; X's, which the sandbox
+    shares, where no bot is known, as in a form); raises InvalidText."""
     text = text.strip()
     if not text:
         raise InvalidText("A tweet needs some text.")
-    length = weighted_length(text)
-    if length > 280:
-        raise InvalidText(f"The text is {length} characters as X counts them; the limit is 280.")
+    length = rules.weighted_length(text)
+    if length > rules.max_length:
+        raise InvalidText(
+            f"The text is {length} characters as X counts them; the limit is {rules.max_length}."
+        )
     return text
 
 
 def edit_tweet(tweet: Tweet, *, text: str, by=None) -> Tweet:
     """Replace a draft's (or failed or expired tweet's) text, re-validated by X's rules."""
-    text = validate_text(text)
+    text = validate_text(text, rules=rules_for(tweet.bot))
     _transition(
         tweet,
         {State.DRAFT, State.FAILED, State.EXPIRED},
@@ -178,7 +184,7 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
     at its next free slot (rows written: Tweet; task queued: tweets.tasks.post_tweet once
     the transaction commits, unless it waits for a time or a slot)."""
 
-    validate_text(tweet.text)
+    validate_text(tweet.text, rules=rules_for(tweet.bot))
     now = timezone.now()
     if at is not None and at < now - timezone.timedelta(minutes=1):
         raise InvalidTransition("That time has passed: choose a time in the future.")
@@ -248,7 +254,7 @@ def schedule_tweet(tweet: Tweet, *, at: datetime, by) -> Tweet:
 
 def post_now(tweet: Tweet, *, by) -> Tweet:
     """Queue a draft or scheduled tweet for immediate posting."""
-    validate_text(tweet.text)
+    validate_text(tweet.text, rules=rules_for(tweet.bot))
     now = timezone.now()
     fields = {
         "state": State.APPROVED,
@@ -268,7 +274,7 @@ def post_now(tweet: Tweet, *, by) -> Tweet:
 def retry_tweet(tweet: Tweet, *, by) -> Tweet:
     """Queue a failed or expired tweet again for now (its missed slot forgotten), with a
     fresh count of attempts."""
-    validate_text(tweet.text)
+    validate_text(tweet.text, rules=rules_for(tweet.bot))
     _transition(
         tweet,
         {State.FAILED, State.EXPIRED},

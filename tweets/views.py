@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 from bots.access import bot_for_user
 from bots.groups import filter_by_group
 from bots.models import Bot, BotGroup
-from platforms.x.text import MAX_WEIGHTED_LENGTH, weighted_length
+from platforms import rules_for
+from platforms.x import rules as x_rules
 from tweets import history, services
 from tweets.access import tweet_for_user
 from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, TweetTextForm
 from tweets.generation import CannotGenerate
-from tweets.images import MAX_IMAGES_PER_TWEET, AttachRefused, attach_images
+from tweets.images import AttachRefused, attach_images
 from tweets.models import Tweet
 from tweets.services import InvalidText, InvalidTransition
 
@@ -103,11 +104,12 @@ def edit(request, pk):
         text = form.cleaned_data["text"]
         return _act(request, tweet, lambda: services.edit_tweet(tweet, text=text, by=request.user))
     prefetch_related_objects([tweet], "tweetimage_set__image")
+    rules = rules_for(tweet.bot)
     context = {
         "tweet": tweet,
         "form": form,
-        "length": weighted_length(form["text"].value() or ""),
-        "rules": {"max_length": MAX_WEIGHTED_LENGTH},
+        "length": rules.weighted_length(form["text"].value() or ""),
+        "rules": rules,
     }
     template = "tweets/includes/tweet_card.html" if request.htmx else "tweets/tweet_edit.html"
     status = 400 if form.is_bound and not request.htmx else 200
@@ -150,8 +152,10 @@ def bulk(request):
 @login_required
 @require_POST
 def count(request):
-    length = weighted_length(request.POST.get("text", "").strip())
-    context = {"length": length, "rules": {"max_length": MAX_WEIGHTED_LENGTH}}
+    # The live count is asked with the text alone, so X's rules count it.
+    rules = x_rules.RULES
+    length = rules.weighted_length(request.POST.get("text", "").strip())
+    context = {"length": length, "rules": rules}
     return render(request, "tweets/includes/char_count.html", context)
 
 
@@ -190,7 +194,7 @@ def images(request, pk):
             "tweet": tweet,
             "images": tweet.bot.images.in_gallery().order_by("-created_at"),
             "chosen": set(tweet.tweetimage_set.values_list("image_id", flat=True)),
-            "rules": {"max_images": MAX_IMAGES_PER_TWEET},
+            "rules": rules_for(tweet.bot),
         }
         return render(request, "tweets/includes/image_picker.html", context)
     if request.method != "POST":

@@ -1,8 +1,9 @@
 """The one client for the X API v2, for X and the sandbox alike: tweepy's Client for the
 endpoints it has, the v2 media upload beside it, and errors that say what to do next.
 
-The base URL comes from the bot's platform, and requests-oauthlib signs the URL actually
-called, so the same code talks to https://api.x.com and to this site's /xsandbox.
+The base URL comes from the bot's platform (platforms.client_for), and requests-oauthlib
+signs the URL actually called, so the same code talks to https://api.x.com and to this
+site's /xsandbox.
 """
 
 import logging
@@ -29,6 +30,7 @@ from platforms.base import (
     Transient,
     Unauthorized,
 )
+from platforms.x.rules import MAX_ALT_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +40,6 @@ POST_REFUSALS = ("too long", "deleted or not visible")
 USAGE_CAPPED = "usage-capped"
 CREDITS_DEPLETED = "credits-depleted"
 POST_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id"]
-
-
-def base_url_for(bot) -> str:
-    if bot.platform == "sandbox":
-        return settings.SANDBOX_BASE_URL.rstrip("/")
-    return settings.X_API_BASE_URL.rstrip("/")
 
 
 class _TweepyClient(tweepy.Client):
@@ -79,12 +75,13 @@ class _TweepyClient(tweepy.Client):
 
 
 class XClient:
-    """Speaks for one bot. Every method raises a platforms.base error on failure."""
+    """Speaks for one bot, to the X API at `base_url` (X's or the sandbox's; platforms.client_for
+    picks it). Every method raises a platforms.base error on failure."""
 
-    def __init__(self, bot):
+    def __init__(self, bot, *, base_url: str):
         credentials = bot.credentials()
         self.bot = bot
-        self.base_url = base_url_for(bot)
+        self.base_url = base_url.rstrip("/")
         self.last_limits = Limits(None, None, None)
         self._tweepy = _TweepyClient(
             base_url=self.base_url,
@@ -145,7 +142,7 @@ class XClient:
                 "POST",
                 "/2/media/metadata",
                 lambda answer: answer,
-                json={"id": media_id, "metadata": {"alt_text": {"text": alt_text[:1000]}}},
+                json={"id": media_id, "metadata": {"alt_text": {"text": alt_text[:MAX_ALT_TEXT]}}},
             )
         return media_id
 

@@ -117,9 +117,25 @@ def has_url(text: str) -> bool:
     return next(_extract_urls(units), None) is not None
 
 
+def remove_urls(text: str, replacement: str = "") -> str:
+    """`text` (NFC normalised) with each link X would see in it, with or without a protocol,
+    replaced by `replacement`: for comparing texts whose links X rewrites, or dropping them."""
+    units = _utf16_units(unicodedata.normalize("NFC", text))
+    kept = []
+    after = 0
+    for start, end, _url in _extract_urls(units):
+        kept.append(units[after:start])
+        kept.append(replacement)
+        after = end
+    if not kept:
+        return _from_utf16_units(units)
+    kept.append(units[after:])
+    return _from_utf16_units("".join(kept))
+
+
 def _parse(text: str) -> tuple[int, bool]:
     units = _utf16_units(unicodedata.normalize("NFC", text))
-    urls = {start: len(url) for start, url in _extract_urls(units)}
+    urls = {start: len(url) for start, _end, url in _extract_urls(units)}
     # The emoji expression matches nothing made of ASCII alone.
     emoji = _emoji_lengths(units) if not units.isascii() else {}
     if urls or emoji:
@@ -178,6 +194,12 @@ def _utf16_units(text: str) -> str:
     return _ASTRAL.sub(_surrogate_pair, text)
 
 
+def _from_utf16_units(units: str) -> str:
+    if units.isascii():
+        return units
+    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
 def _surrogate_pair(match: re.Match) -> str:
     offset = ord(match.group()) - 0x10000
     return chr(0xD800 + (offset >> 10)) + chr(0xDC00 + (offset & 0x3FF))
@@ -197,8 +219,8 @@ def _emoji_lengths(units: str) -> dict[int, int]:
     return {match.start(): match.end() - match.start() for match in _EMOJI.finditer(units)}
 
 
-def _extract_urls(units: str) -> Iterator[tuple[int, str]]:
-    """Start and url text of each URL entity as extractUrlsWithIndices finds them, URLs
+def _extract_urls(units: str) -> Iterator[tuple[int, int, str]]:
+    """Start, end and url text of each URL entity as extractUrlsWithIndices finds them, URLs
     without a protocol included. parseTweet skips as many units as the url text has, which
     is not always the span of the entity's indices (see below)."""
     if not _MAY_HOLD_URL.search(units):
@@ -216,7 +238,7 @@ def _extract_urls(units: str) -> Iterator[tuple[int, str]]:
                 if tco.group(1) and len(tco.group(1)) > MAX_TCO_SLUG_LENGTH:
                     continue
                 url = tco.group(0)
-            yield start, url
+            yield start, start + len(url), url
             continue
         if _INVALID_PRECEDING.search(before):
             continue
@@ -229,12 +251,12 @@ def _extract_urls(units: str) -> Iterator[tuple[int, str]]:
             found = ascii_domain.group(0)
             ascii_start = domain.find(found, search_from)
             search_from = ascii_start + len(found)
-            entities.append((start + ascii_start, found))
+            entities.append((start + ascii_start, start + search_from, found))
         if not entities:
             continue
         if path:
-            last_start, last_text = entities[-1]
-            entities[-1] = (last_start, url.replace(domain, last_text, 1))
+            last_start, _last_end, last_text = entities[-1]
+            entities[-1] = (last_start, match.end(), url.replace(domain, last_text, 1))
         yield from entities
 
 

@@ -1,5 +1,5 @@
 """Listening: which mentions get a reply and why others do not, and reading mentions from the
-sandbox over HTTP through XClient."""
+sandbox over HTTP through platforms.client_for."""
 
 import random
 import time
@@ -13,8 +13,8 @@ from autonomy.listening import History, check_mentions, decide, listening_bots, 
 from autonomy.models import Mention
 from bots.listener import save_listener
 from bots.models import Bot, Listener
+from platforms import client_for
 from platforms.base import Post
-from platforms.x.client import XClient
 from tests.integration.world import ready_corpus_for, sandbox_bot
 from tweets.models import Tweet
 
@@ -131,8 +131,8 @@ def speakers(sandbox, transactional_db, credential_keys, owner):
 def test_it_reads_mentions_over_http_and_answers_once(speakers, owner):
     first, second = speakers
     save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.AUTOPILOT)
-    asked = XClient(second).post("@first_bot which door did he take?")
-    XClient(second).post("@first_bot nothing to see here")
+    asked = client_for(second).post("@first_bot which door did he take?")
+    client_for(second).post("@first_bot nothing to see here")
 
     decided = check_mentions(first, rng=random.Random(1))
     again = check_mentions(first, rng=random.Random(1))
@@ -151,7 +151,7 @@ def test_it_reads_mentions_over_http_and_answers_once(speakers, owner):
 def test_replies_in_review_mode_wait_as_drafts(speakers, owner):
     first, second = speakers
     save_listener(first, by=owner, keywords=["window"], reply_mode=Bot.PostingMode.REVIEW)
-    XClient(second).post("@first_bot the window was open")
+    client_for(second).post("@first_bot the window was open")
 
     (decided,) = check_mentions(first, rng=random.Random(2))
 
@@ -164,7 +164,7 @@ def test_a_rate_limited_read_waits_for_xs_reset_and_loses_no_mention(speakers, o
 
     first, second = speakers
     save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
-    XClient(second).post("@first_bot the door, please")
+    client_for(second).post("@first_bot the door, please")
     start = int(time.time()) // WINDOW_SECONDS * WINDOW_SECONDS
     RateWindow.objects.create(
         account=Account.objects.get(handle="first_bot"),

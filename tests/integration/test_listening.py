@@ -13,7 +13,7 @@ from django.utils import timezone
 from autonomy.models import Mention
 from bots.listener import save_listener
 from bots.models import Bot, Listener
-from platforms.x.client import XClient
+from platforms import client_for
 from tests.integration.processes import start_beat, start_worker, wait_until
 from tests.integration.world import ready_corpus_for, sandbox_bot
 from tweets.models import Tweet
@@ -61,7 +61,7 @@ def test_two_bots_stop_at_the_conversation_limit(pair):
     for bot in pair:
         listen(bot, cooldown=timedelta(0), max_replies_per_conversation=3)
 
-    root = XClient(porch).post("@hall_bot which door do you mean?")
+    root = client_for(porch).post("@hall_bot which door do you mean?")
 
     stopped = wait_until(
         lambda: Mention.objects.filter(reason__contains="in this conversation").first(),
@@ -96,7 +96,7 @@ def test_the_cooldown_stops_an_exchange_and_a_later_conversation_is_answered(pai
     for bot in pair:
         listen(bot, cooldown=cooldown, max_replies_per_conversation=3)
 
-    first = XClient(porch).post("@hall_bot the door again")
+    first = client_for(porch).post("@hall_bot the door again")
     wait_until(
         lambda: Mention.objects.filter(bot=hall, reason__contains="cooldown").exists(),
         timeout=60,
@@ -104,7 +104,7 @@ def test_the_cooldown_stops_an_exchange_and_a_later_conversation_is_answered(pai
     )
     assert replies_in(first) == 2  # Hall answered, Porch answered back, Hall waits
 
-    second = XClient(porch).post("@hall_bot another door, straight away")
+    second = client_for(porch).post("@hall_bot another door, straight away")
     skipped = wait_until(
         lambda: Mention.objects.filter(bot=hall, post_id=second).first(), timeout=30
     )
@@ -113,7 +113,7 @@ def test_the_cooldown_stops_an_exchange_and_a_later_conversation_is_answered(pai
 
     replied = Mention.objects.get(bot=hall, conversation_id=first, decision="replied")
     time.sleep(max(0, (replied.received_at + cooldown - timezone.now()).total_seconds()) + 1)
-    third = XClient(porch).post("@hall_bot a third door, later")
+    third = client_for(porch).post("@hall_bot a third door, later")
     answered = wait_until(
         lambda: Mention.objects.filter(bot=hall, post_id=third).first(), timeout=30
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from bots.models import Bot
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model
-from platforms.x.client import XClient
+from platforms import client_for
 from tests.factories import make_corpus
 from tweets import services
 from tweets.models import Tweet
@@ -53,8 +53,9 @@ def approve_many(bot: Bot, texts: list[str], *, by=None) -> list[Tweet]:
 
 
 def sandbox_timeline(bot: Bot) -> dict[str, str]:
-    """What the sandbox says the bot posted, read over HTTP through XClient: id -> text."""
-    return {post.id: post.text for post in XClient(bot).recent_posts()}
+    """What the sandbox says the bot posted, read over HTTP through platforms.client_for:
+    id -> text."""
+    return {post.id: post.text for post in client_for(bot).recent_posts()}
 
 
 def set_faults(handle: str, **options) -> None:

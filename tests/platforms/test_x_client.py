@@ -11,8 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from bots.services import verify_bot
-from platforms import base
-from platforms.x.client import XClient
+from platforms import base, client_for
 from tests.conftest import SECRETS
 from tests.factories import make_bot
 from xsandbox.accounts import credentials_of, set_faults
@@ -21,7 +20,7 @@ from xsandbox.models import Post
 
 @pytest.fixture
 def client(sandbox_bot):
-    return XClient(sandbox_bot)
+    return client_for(sandbox_bot)
 
 
 def test_it_posts_reads_uploads_and_finds_mentions(client, sandbox_bot, other_account, tmp_path):
@@ -41,7 +40,7 @@ def test_it_posts_reads_uploads_and_finds_mentions(client, sandbox_bot, other_ac
         platform="sandbox",
         credentials=credentials_of(other_account),
     )
-    XClient(other).post(f"@{sandbox_bot.handle} are you there?")
+    client_for(other).post(f"@{sandbox_bot.handle} are you there?")
     mentions = client.mentions()
     assert [(m.text, m.author_username) for m in mentions] == [
         (f"@{sandbox_bot.handle} are you there?", other_account.handle)
@@ -54,11 +53,11 @@ def test_it_posts_reads_uploads_and_finds_mentions(client, sandbox_bot, other_ac
 def test_wrong_credentials_are_unauthorized_without_leaking_them(account, credential_keys):
     bot = make_bot(name="Wrong", handle=account.handle, platform="sandbox", credentials=SECRETS)
     with pytest.raises(base.Unauthorized) as refused:
-        XClient(bot).post("Hello")
+        client_for(bot).post("Hello")
     assert refused.value.status == 401
     assert "credentials" in refused.value.reason
     for secret in SECRETS.values():
-        assert secret not in str(refused.value) and secret not in repr(XClient(bot))
+        assert secret not in str(refused.value) and secret not in repr(client_for(bot))
 
 
 def test_duplicates_are_their_own_error(client):
@@ -150,7 +149,7 @@ def test_a_refused_connection_is_transient_and_certainly_not_sent(sandbox_bot, s
         port = closed.getsockname()[1]
     settings.SANDBOX_BASE_URL = f"http://127.0.0.1:{port}/xsandbox"
     with pytest.raises(base.Transient, match="Could not connect") as failed:
-        XClient(sandbox_bot).post("Nobody listening")
+        client_for(sandbox_bot).post("Nobody listening")
     assert not failed.value.ambiguous
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from platforms.x.text import is_valid, weighted_length
+from platforms.x.text import is_valid, remove_urls, weighted_length
 
 # URL extraction has conformance cases of its own, about the one step they check.
 from platforms.x.text import _extract_urls, _utf16_units  # isort: skip
@@ -133,6 +133,10 @@ class TwitterText:
         answers = self._ask("extractUrlsWithIndices", texts)
         return [[(url["indices"][0], url["url"]) for url in urls] for urls in answers]
 
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        answers = self._ask("extractUrlsWithIndices", texts)
+        return [[tuple(url["indices"]) for url in urls] for urls in answers]
+
     def close(self) -> None:
         self.process.stdin.close()
         self.process.wait(timeout=10)
@@ -170,7 +174,11 @@ def ours(texts: list[str]) -> list[tuple[int, bool]]:
 
 
 def urls_found(text: str) -> list[tuple[int, str]]:
-    return list(_extract_urls(_utf16_units(text)))
+    return [(start, url) for start, _end, url in _extract_urls(_utf16_units(text))]
+
+
+def spans_found(text: str) -> list[tuple[int, int]]:
+    return [(start, end) for start, end, _url in _extract_urls(_utf16_units(text))]
 
 
 def expected_urls(case: dict) -> list[tuple[int, str]] | list[str]:
@@ -225,6 +233,34 @@ def test_it_agrees_on_ten_thousand_random_mixes(twitter_text):
         if mine != theirs
     ]
     assert mismatches == []
+
+
+def test_its_link_spans_agree_on_ten_thousand_random_mixes(twitter_text):
+    rng = random.Random(20261124)
+    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30))) for _ in range(10_000)]
+    mismatches = [
+        (text, mine, theirs)
+        for text, mine, theirs in zip(
+            texts, map(spans_found, texts), twitter_text.spans(texts), strict=True
+        )
+        if mine != theirs
+    ]
+    assert mismatches == []
+
+
+@pytest.mark.parametrize(
+    ("text", "without"),
+    [
+        ("see https://example.com/a?b=1 today", "see <url> today"),
+        ("Read example.com, then abc.com/path.", "Read <url>, then <url>."),
+        ("a link https://t.co/abc123/more keeps its tail", "a link <url>/more keeps its tail"),
+        ("😀 x.org 😀", "😀 <url> 😀"),
+        ("Done. Next: no links at all", "Done. Next: no links at all"),
+        ("cafe\u0301 http://example.org", "caf\u00e9 <url>"),
+    ],
+)
+def test_remove_urls_replaces_each_link_x_sees_and_nothing_else(text, without):
+    assert remove_urls(text, "<url>") == without
 
 
 def test_it_agrees_near_the_limit(twitter_text):
