@@ -86,12 +86,3 @@ def test_retry_requeues_a_failed_tweet_with_fresh_attempts(bot, owner):
     services.retry_tweet(tweet, by=owner)
     tweet.refresh_from_db()
     assert (tweet.state, tweet.attempt_count, tweet.last_error) == (State.APPROVED, 0, "")
-
-
-def test_schedule_moves_a_queued_tweet(draft, owner):
-    services.approve_tweet(draft, by=owner)
-    later = timezone.now() + timedelta(days=1)
-    services.schedule_tweet(draft, at=later, by=owner)
-    draft.refresh_from_db()
-    assert draft.next_attempt_at == later
-    assert draft.state == State.APPROVED
