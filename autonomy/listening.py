@@ -103,9 +103,10 @@ def history_for(bot: Bot, mention: base.Post, now: datetime) -> History:
 
 
 def listening_bots(now: datetime) -> list[int]:
-    """Bots whose mentions are due a read: listening, active, trusted, not rate limited."""
+    """Bots whose mentions are due a read: listening, allowed to post (Bot.can_post), not
+    rate limited."""
     return list(
-        Listener.objects.filter(enabled=True, bot__is_active=True, bot__attention_reason="")
+        Listener.objects.filter(enabled=True, bot__in=Bot.objects.may_post())
         .exclude(keywords=[])
         .exclude(paused_until__gt=now)
         .values_list("bot_id", flat=True)

@@ -22,6 +22,19 @@ class BotQuerySet(models.QuerySet):
             return self
         return self.filter(owners=user)
 
+    def with_credentials(self):
+        """Bots with all four credentials stored (Bot.has_credentials)."""
+        bots = self
+        for name in CREDENTIAL_NAMES:
+            bots = bots.exclude(**{f"encrypted_{name}": ""})
+        return bots
+
+    def may_post(self):
+        """Bots that may post and act on their own (Bot.can_post)."""
+        return self.with_credentials().filter(
+            is_active=True, attention_reason="", out_of_credit_reason=""
+        )
+
 
 class Bot(models.Model):
     class Platform(models.TextChoices):
@@ -125,14 +138,18 @@ class Bot(models.Model):
         return {name: bool(getattr(self, f"encrypted_{name}")) for name in CREDENTIAL_NAMES}
 
     def has_credentials(self) -> bool:
+        """All four credentials stored (BotQuerySet.with_credentials)."""
         return all(self.credential_status().values())
 
-    def needs_attention(self) -> bool:
-        return bool(self.attention_reason)
-
     def can_post(self) -> bool:
-        """Active, credentials not refused, credit not exhausted."""
-        return self.is_active and not self.attention_reason and not self.out_of_credit_reason
+        """Active, credentials stored and not refused, credit not exhausted
+        (BotQuerySet.may_post)."""
+        return (
+            self.is_active
+            and not self.attention_reason
+            and not self.out_of_credit_reason
+            and self.has_credentials()
+        )
 
     def reviews_first(self) -> bool:
         return self.posting_mode == self.PostingMode.REVIEW

@@ -27,9 +27,15 @@ class Prices:
 
 @dataclass(frozen=True)
 class Budget:
-    """One bot's posting figures at a moment; `refusal` says why the next post must wait."""
+    """One bot's posting figures at a moment; `refusal` says why the next post must wait.
+
+    `against_cap` counts Tweet.objects.against_daily_cap: the posts of the last 24 hours
+    (`posts_today`) and the tweets in flight, `queued` of them approved and not yet sent.
+    """
 
     posts_today: int
+    against_cap: int
+    queued: int
     daily_cap: int
     spent: Decimal
     monthly_budget: Decimal | None
@@ -38,7 +44,14 @@ class Budget:
     prices: Prices
 
     def cap_reached(self) -> bool:
-        return self.posts_today >= self.daily_cap
+        """No room for one more post in the daily cap: what was posted, is being sent or is
+        queued to go already fills it. A schedule's slot asks this before adding a post."""
+        return self.against_cap >= self.daily_cap
+
+    @property
+    def sent_today(self) -> int:
+        """Posted in the last 24 hours, or sent and maybe on X (posting, unknown)."""
+        return self.against_cap - self.queued
 
     def budget_reached(self, next_cost: Decimal | None = None) -> bool:
         if self.monthly_budget is None:
@@ -46,10 +59,12 @@ class Budget:
         return self.spent + (next_cost or self.prices.per_post) > self.monthly_budget
 
     def refusal(self, next_cost: Decimal | None = None) -> str:
-        """Why the next post (costing `next_cost`) must wait, or "" when it may go."""
-        if self.cap_reached():
+        """Why the next queued tweet (costing `next_cost`) must wait, or "" when it may go:
+        the claim asks this of the tweet at the head of the queue, so the tweets queued
+        behind it do not count against the cap, only the ones already sent."""
+        if self.sent_today >= self.daily_cap:
             return (
-                f"Daily cap reached: {self.posts_today} of {self.daily_cap} posts in the last "
+                f"Daily cap reached: {self.sent_today} of {self.daily_cap} posts in the last "
                 "24 hours. Queued tweets wait until older posts leave the 24-hour window."
             )
         if self.budget_reached(next_cost):
@@ -88,9 +103,9 @@ def month_start(now: datetime.datetime) -> datetime.datetime:
 
 
 def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
-    """Each bot's Budget, from one grouped query over its posts of the last 31 days."""
+    """Each bot's Budget, from two grouped queries: what counts against its daily cap, and
+    its posts of the last 31 days."""
     bots = list(bots)
-    day_ago = now - datetime.timedelta(hours=24)
     month = month_start(now)
     window = now - datetime.timedelta(days=ESTIMATE_DAYS)
     # A network's prices are the same for all its bots: one condition per network.
@@ -104,19 +119,32 @@ def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
         )
         .values("bot_id")
         .annotate(
-            today=Count("pk", filter=Q(posted_at__gte=day_ago)),
             spent=Sum("cost_usd", filter=Q(posted_at__gte=month)),
             recent=Count("pk", filter=Q(posted_at__gte=window)),
             recent_links=Count("pk", filter=Q(posted_at__gte=window) & with_link),
         )
     )
     found = {row["bot_id"]: row for row in rows}
+    counted = {
+        row.pop("bot_id"): row
+        for row in Tweet.objects.filter(bot__in=bots)
+        .against_daily_cap(now)
+        .values("bot_id")
+        .annotate(
+            total=Count("pk"),
+            posted=Count("pk", filter=Q(state=Tweet.State.POSTED)),
+            queued=Count("pk", filter=Q(state=Tweet.State.APPROVED)),
+        )
+    }
     budgets = {}
     for bot in bots:
         row = found.get(bot.pk, {})
+        cap = counted.get(bot.pk, {})
         recent = row.get("recent", 0)
         budgets[bot.pk] = Budget(
-            posts_today=row.get("today", 0),
+            posts_today=cap.get("posted", 0),
+            against_cap=cap.get("total", 0),
+            queued=cap.get("queued", 0),
             daily_cap=bot.daily_post_cap,
             spent=row.get("spent") or Decimal("0"),
             monthly_budget=bot.monthly_budget_usd,

@@ -1,7 +1,11 @@
 """Tweets: one row per draft from generation to posting, and one row per call to the X API."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from bots.models import Bot, BotImage
@@ -14,6 +18,35 @@ class TweetQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(bot__owners=user)
+
+    def due(self, now):
+        """Approved tweets whose time has come, in posting order; a tweet waiting for its
+        bot's next slot is not due until the slot releases it."""
+        return (
+            self.filter(state=Tweet.State.APPROVED, awaits_slot=False)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by(Coalesce("scheduled_for", "approved_at", "created_at"), "pk")
+        )
+
+    def sending(self):
+        """Tweets handed to X, or being: X may have them (Tweet.SENDING)."""
+        return self.filter(state__in=Tweet.SENDING)
+
+    def in_flight(self):
+        """Tweets on their way to X without a person: queued (not waiting for a slot),
+        posting, or unknown."""
+        return self.filter(_in_flight())
+
+    def against_daily_cap(self, now):
+        """What counts against a bot's daily cap: posts of the last 24 hours and every tweet
+        in flight. The slot adds one more only below the cap; the claim lets the next
+        queued tweet go while the ones already sent leave room (tweets.budget.Budget)."""
+        posted = Q(state=Tweet.State.POSTED, posted_at__gte=now - timedelta(hours=24))
+        return self.filter(posted | _in_flight())
+
+
+def _in_flight() -> Q:
+    return Q(state__in=Tweet.SENDING) | Q(state=Tweet.State.APPROVED, awaits_slot=False)
 
 
 class Tweet(models.Model):
@@ -28,6 +61,24 @@ class Tweet(models.Model):
         UNKNOWN = "unknown", "Unknown"
         # Missed its slot, or waited for approval past the bot's draft max age.
         EXPIRED = "expired", "Expired"
+
+    # Handed to X, or being: the post may exist, so reconcile before it is ever sent again.
+    SENDING = frozenset({State.POSTING, State.UNKNOWN})
+
+    # The allowed changes of state, and the only ones (tweets.states.move_tweet checks every
+    # write against it). Staying in a state while other fields change is always allowed.
+    # X's answer is the truth: a post that went out becomes posted from wherever the row
+    # went meanwhile (a reclaimed lease, a person's reject or retry); posted is final.
+    TRANSITIONS = {
+        State.DRAFT: frozenset({State.APPROVED, State.REJECTED, State.EXPIRED}),
+        State.APPROVED: frozenset({State.POSTING, State.REJECTED, State.EXPIRED, State.POSTED}),
+        State.POSTING: frozenset({State.POSTED, State.FAILED, State.APPROVED, State.UNKNOWN}),
+        State.UNKNOWN: frozenset({State.POSTED, State.APPROVED}),
+        State.FAILED: frozenset({State.APPROVED, State.POSTED}),
+        State.EXPIRED: frozenset({State.APPROVED, State.POSTED}),
+        State.REJECTED: frozenset({State.POSTED}),
+        State.POSTED: frozenset(),
+    }
 
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="tweets")
     text = models.TextField()
@@ -106,6 +157,13 @@ class Tweet(models.Model):
 
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.FAILED, self.State.EXPIRED}
+
+    @property
+    def is_in_flight(self) -> bool:
+        """On its way to X without a person (TweetQuerySet.in_flight, for one row)."""
+        return self.state in self.SENDING or (
+            self.state == self.State.APPROVED and not self.awaits_slot
+        )
 
     def can_be_approved(self) -> bool:
         return self.state == self.State.DRAFT

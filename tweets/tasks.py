@@ -4,16 +4,16 @@ only; a lost message is found again by sweep_tweets, a duplicate one finds nothi
 from celery import shared_task
 from django.utils import timezone
 
-from tweets import expiry, posting, services
+from tweets import drafting, expiry, posting
 from tweets.models import GenerationJob, Tweet
 
 
 @shared_task
 def generate_drafts(job_id: int) -> None:
-    """Run generation job N (tweets.services.run_generation_job): drafts plus progress."""
+    """Run generation job N (tweets.drafting.run_generation_job): drafts plus progress."""
     job = GenerationJob.objects.select_related("bot").filter(pk=job_id).first()
     if job is not None:
-        services.run_generation_job(job)
+        drafting.run_generation_job(job)
 
 
 @shared_task
@@ -64,6 +64,8 @@ def expire_tweets() -> dict:
 
 
 def _queue_next(bot_id: int) -> None:
-    next_id = posting.due_tweets(bot_id, timezone.now()).values_list("pk", flat=True).first()
+    next_id = (
+        Tweet.objects.filter(bot_id=bot_id).due(timezone.now()).values_list("pk", flat=True).first()
+    )
     if next_id is not None:
         post_tweet.delay(next_id)

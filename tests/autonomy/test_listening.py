@@ -182,3 +182,19 @@ def test_a_rate_limited_read_waits_for_xs_reset_and_loses_no_mention(speakers, o
     RateWindow.objects.all().delete()
     (decided,) = check_mentions(first, rng=random.Random(3))
     assert decided.decision == Mention.Decision.REPLIED
+
+
+def test_it_reads_no_mentions_for_a_bot_that_may_not_post(db, credential_keys):
+    from tests.conftest import SECRETS
+    from tests.factories import make_bot
+
+    bots = {
+        "listening": make_bot(credentials=SECRETS),
+        "out of credit": make_bot(credentials=SECRETS, out_of_credit_reason="402"),
+        "refused": make_bot(credentials=SECRETS, attention_reason="401"),
+        "paused": make_bot(credentials=SECRETS, is_active=False),
+        "no credentials": make_bot(),
+    }
+    for bot in bots.values():
+        Listener.objects.create(bot=bot, keywords=["door"])
+    assert listening_bots(NOW) == [bots["listening"].pk]

@@ -211,3 +211,15 @@ def test_an_automatic_ok_after_a_refusal_says_the_refusal_stands(sandbox_bot):
     check_credentials(sandbox_bot.pk)
     logged = Activity.objects.get(bot=sandbox_bot, action="bot.credentials_ok")
     assert "stays until someone verifies or re-enters them" in logged.message
+
+
+def test_a_bot_with_only_some_credentials_is_not_due_a_check(db, credential_keys):
+    complete = make_bot(credentials=SECRETS)
+    partial = make_bot(
+        credentials={
+            "consumer_key": SECRETS["consumer_key"],
+            "access_token": SECRETS["access_token"],
+        }
+    )
+    assert not partial.has_credentials()
+    assert health.bots_due_a_check(NOW) == [complete.pk]

@@ -8,8 +8,8 @@ from django.utils import timezone
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model
 from tests.factories import make_corpus, make_tweet
+from tweets.drafting import run_generation_job
 from tweets.models import GenerationJob
-from tweets.services import run_generation_job
 
 TEXT = (
     Path(__file__).resolve().parents[2] / "project" / "demo" / "texts" / "adventures-1-6.txt"
