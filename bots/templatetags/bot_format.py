@@ -11,7 +11,7 @@ register = template.Library()
 @register.filter
 def bot_badge(bot: Bot) -> str:
     """Needs attention, out of credit, active or paused, in that order of urgency."""
-    if bot.needs_attention():
+    if bot.attention_reason:
         colour, label = "warn", "Needs attention"
     elif bot.out_of_credit_reason:
         colour, label = "bad", "Out of credit"
