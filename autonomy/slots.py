@@ -18,7 +18,7 @@ from django.utils import timezone
 from activity.services import record_activity
 from bots.models import Bot, Schedule
 from bots.schedule import in_quiet_hours, next_run, slot_of
-from tweets import services
+from tweets import drafting, services
 from tweets.budget import budget_for
 from tweets.generation import CannotGenerate
 from tweets.models import Tweet
@@ -77,7 +77,7 @@ def run_slot(bot_id: int, *, now: datetime | None = None, rng=None) -> SlotOutco
         ):
             return SlotOutcome(bool(released), "Enough drafts are waiting for review.", released)
     try:
-        drafts = services.generate_drafts(bot, count=1, rng=rng, actor="schedule")
+        drafts = drafting.generate_drafts(bot, count=1, rng=rng, actor="schedule")
     except CannotGenerate as error:
         return _skip(bot, str(error))
     if not drafts:

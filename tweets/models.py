@@ -168,12 +168,6 @@ class Tweet(models.Model):
     def can_be_approved(self) -> bool:
         return self.state == self.State.DRAFT
 
-    def awaits_worker(self) -> bool:
-        """The worker moves it on without a person: its card refreshes itself meanwhile."""
-        if self.state == self.State.APPROVED:
-            return not self.awaits_slot
-        return self.state in {self.State.POSTING, self.State.UNKNOWN}
-
     def needs_retry(self) -> bool:
         """Failed or expired: nothing more happens unless a person retries it."""
         return self.state in {self.State.FAILED, self.State.EXPIRED}

@@ -18,10 +18,6 @@ from bots.schedule import awaits_slot
 from platforms import rules_for
 from platforms.base import Rules
 from platforms.x import rules as x_rules
-
-# Writing drafts is part of this module's interface: the slot and the generate command call
-# services.generate_drafts.
-from tweets.drafting import generate_drafts as generate_drafts
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet

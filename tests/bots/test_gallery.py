@@ -317,7 +317,7 @@ def test_a_bot_set_to_never_attaches_nothing(bot):
 
 def test_generated_drafts_get_images_by_the_bots_share(bot):
     from tests.integration.world import ready_corpus_for
-    from tweets.services import generate_drafts
+    from tweets.drafting import generate_drafts
 
     ready_corpus_for(bot)
     make_image(bot=bot)

@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def logged_in(client, owner):
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
 def night_shift(owner):
     bots = [make_bot(name=f"Night {n}", owners=[owner]) for n in range(3)]
     group = BotGroup.objects.create(name="Night shift", created_by=owner)

@@ -6,7 +6,6 @@ import json
 import socket
 from datetime import datetime, timedelta
 
-import pytest
 import redis
 from django.urls import reverse
 from django.utils import timezone
@@ -118,12 +117,6 @@ def test_scheduled_checks_spread_over_the_period_oldest_first(db, credential_key
 
     # 12 bots over 6 hourly ticks: 2 a tick, never checked first, then the oldest check.
     assert due == [bots[3].pk, bots[11].pk]
-
-
-@pytest.fixture
-def logged_in(client, owner):
-    client.force_login(owner)
-    return client
 
 
 def test_the_dashboard_says_reconnect_with_the_last_error(logged_in, bot):

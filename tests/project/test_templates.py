@@ -48,12 +48,6 @@ def test_the_scan_would_catch_what_it_forbids():
     assert not HAND_BUILT_QUERY.search('<a href="{% querystring page=page.next_page_number %}">')
 
 
-@pytest.fixture
-def logged_in(client, owner):
-    client.force_login(owner)
-    return client
-
-
 def test_the_dashboard_pager_keeps_the_group(logged_in, owner, monkeypatch):
     monkeypatch.setattr(stats, "BOTS_PER_PAGE", 1)
     group = BotGroup.objects.create(name="Pair", created_by=owner)

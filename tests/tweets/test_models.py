@@ -15,9 +15,9 @@ def test_only_a_draft_can_be_approved():
 
 
 def test_it_awaits_the_worker_while_queued_posting_or_unknown_but_not_for_a_slot():
-    waiting = {s for s in State.values if Tweet(state=s).awaits_worker()}
+    waiting = {s for s in State.values if Tweet(state=s).is_in_flight}
     assert waiting == {State.APPROVED, State.POSTING, State.UNKNOWN}
-    assert not Tweet(state=State.APPROVED, awaits_slot=True).awaits_worker()
+    assert not Tweet(state=State.APPROVED, awaits_slot=True).is_in_flight
 
 
 def test_failed_and_expired_tweets_need_a_retry():

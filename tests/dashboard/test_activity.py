@@ -14,7 +14,7 @@ from bots.gallery import add_gallery_image, set_alt_text
 from corpora import services as corpus_services
 from tests.factories import image_bytes, make_bot, make_corpus, make_tweet, make_user
 from tests.integration.world import ready_corpus_for
-from tweets import services
+from tweets import drafting, services
 from tweets.images import remove_gallery_image
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_tweet_changes_say_who_did_what(bot, owner):
 def test_a_generation_batch_is_one_entry_by_the_person_who_asked(bot, owner):
     ready_corpus_for(bot)
 
-    drafts = services.generate_drafts(bot, count=3, rng=random.Random(5), by=owner)
+    drafts = drafting.generate_drafts(bot, count=3, rng=random.Random(5), by=owner)
 
     (entry,) = Activity.objects.filter(action="tweet.generated")
     assert (entry.actor, entry.bot, entry.details["count"]) == (owner, bot, len(drafts))
