@@ -15,6 +15,7 @@ from platforms import client_for
 from tests.factories import make_corpus
 from tweets import services
 from tweets.models import Tweet
+from xsandbox.models import Account
 
 DEMO_TEXT = Path(__file__).resolve().parents[2] / "project/demo/texts/adventures-1-6.txt"
 
@@ -31,6 +32,8 @@ def sandbox_bot(*, name: str, handle: str, owners=(), **fields) -> Bot:
     fields.setdefault("daily_post_cap", 1000)
     bot = Bot(name=name, handle=handle, platform=Bot.Platform.SANDBOX, **fields)
     bot.set_credentials(**sandbox_credentials(handle))
+    # As connecting (or verifying) the bot leaves it: the sandbox shows its owners its pages.
+    bot.x_user_id = Account.objects.get(handle=handle).user_id
     bot.save()
     bot.owners.add(*owners)
     return bot
