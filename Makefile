@@ -39,6 +39,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev tests/js/node_modules/.installed /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} ENV_FILE=var/test.env DB_CONN_MAX_AGE=0 \
 		CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)

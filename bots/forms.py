@@ -9,7 +9,10 @@ from django import forms
 from bots.credentials import CREDENTIAL_NAMES
 from bots.gallery import read_upload
 from bots.images import ImageRejected
+from bots.listener import parse_keywords
 from bots.models import Bot, BotGroup, BotImage, Listener, Schedule
+from bots.schedule import parse_time_of_day
+from platforms.x.rules import MAX_ALT_TEXT
 
 CREDENTIAL_LABELS = {
     "consumer_key": "API key (consumer key)",
@@ -131,8 +134,10 @@ class GalleryUploadForm(forms.Form):
 
 
 class AltTextForm(forms.Form):
+    # The form knows no bot: X's limit bounds the field (the sandbox's is X's), and
+    # bots.gallery.set_alt_text checks the bot's own network.
     alt_text = forms.CharField(
-        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=MAX_ALT_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -166,7 +171,7 @@ WEEKDAY_CHOICES = [(n, name) for n, name in enumerate(calendar.day_abbr)]
 
 
 class ScheduleForm(forms.Form):
-    """A bot's schedule as the bot page edits it; tweets.schedule.save_schedule applies it."""
+    """A bot's schedule as the bot page edits it; bots.schedule.save_schedule applies it."""
 
     UNITS = {"minutes": 1, "hours": 60}
 
@@ -226,8 +231,6 @@ class ScheduleForm(forms.Form):
         return name
 
     def clean_times_of_day(self):
-        from tweets.schedule import parse_time_of_day
-
         values = [value for value in self.cleaned_data["times_of_day"].split(",") if value.strip()]
         try:
             times = sorted({parse_time_of_day(value) for value in values})
@@ -298,8 +301,6 @@ class ListenerForm(forms.ModelForm):
             self.initial["cooldown_minutes"] = self.instance.cooldown.total_seconds() / 60
 
     def clean_keywords(self):
-        from tweets.listening import parse_keywords
-
         keywords = parse_keywords(self.cleaned_data["keywords"])
         if any(" " in keyword for keyword in keywords):
             raise forms.ValidationError("Keywords are single words; separate them with commas.")
@@ -347,38 +348,3 @@ class BotGroupForm(forms.Form):
 class GroupGenerateForm(forms.Form):
     count = forms.IntegerField(min_value=1, max_value=20, initial=3, label="Drafts per bot")
     seed = forms.CharField(max_length=100, required=False, label="Seed word")
-
-
-class ActivityFilterForm(forms.Form):
-    bot = forms.ModelChoiceField(queryset=Bot.objects.none(), required=False, empty_label="Any bot")
-    group = forms.ModelChoiceField(
-        queryset=BotGroup.objects.none(), required=False, empty_label="Any group"
-    )
-    subject = forms.ChoiceField(required=False, label="About")
-    person = forms.CharField(
-        required=False, max_length=150, label="Who", help_text="A username, or schedule, worker…"
-    )
-    since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    tweet = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    corpus = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-    def __init__(self, *args, user, **kwargs):
-        from bots.activity import SUBJECTS
-
-        super().__init__(*args, **kwargs)
-        self.fields["bot"].queryset = Bot.objects.visible_to(user).order_by("name")
-        self.fields["group"].queryset = BotGroup.objects.visible_to(user)
-        self.fields["subject"].choices = [("", "Anything"), *SUBJECTS]
-
-    def clean(self):
-        cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
-            raise forms.ValidationError("The start date is after the end date.")
-        return cleaned

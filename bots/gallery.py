@@ -1,5 +1,5 @@
-"""The gallery's state changes: adding, describing and removing a bot's images, and putting
-them on drafts. Views, the admin and tests all go through these."""
+"""The gallery's state changes: adding, describing and retiring a bot's images. Views, the
+admin and tests all go through these (tweets.images puts them on drafts)."""
 
 from dataclasses import dataclass
 
@@ -8,16 +8,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bots.activity import record_activity
+from activity.services import record_activity
 from bots.images import ImageRejected, ProcessedImage, ingest_image
 from bots.models import Bot, BotImage
-
-MAX_ALT_TEXT = 1000  # X's limit for media alt text
-MAX_IMAGES_PER_TWEET = 4
-
-
-class AttachRefused(ValueError):
-    """The images cannot go on that tweet; the message says why."""
+from platforms import rules_for
 
 
 @dataclass(frozen=True)
@@ -103,8 +97,9 @@ def set_alt_text(image: BotImage, *, text: str, by=None) -> BotImage:
     """Save the image's alt text (sent to X with every upload of it; rows written:
     BotImage, Activity when it changed)."""
     text = text.strip()
-    if len(text) > MAX_ALT_TEXT:
-        raise ValueError(f"Alt text is {len(text)} characters; X allows at most {MAX_ALT_TEXT}.")
+    limit = rules_for(image.bot).max_alt_text
+    if len(text) > limit:
+        raise ValueError(f"Alt text is {len(text)} characters; the network allows at most {limit}.")
     if text == image.alt_text:
         return image
     with transaction.atomic():
@@ -120,18 +115,13 @@ def set_alt_text(image: BotImage, *, text: str, by=None) -> BotImage:
     return image
 
 
-def remove_gallery_image(image: BotImage, *, by=None) -> bool:
-    """Take an image out of the gallery. Returns True if it was deleted with its files.
-
-    Drafts (and rejected tweets) lose it. An image that any other tweet uses (queued, being
-    posted, posted, failed) is only marked removed: that tweet keeps it for its history.
-    """
-    from tweets.models import Tweet
-
+def retire_gallery_image(image: BotImage, *, by=None) -> bool:
+    """Take an image out of the gallery once no draft carries it (tweets.images detaches
+    it from drafts first). Returns True if it was deleted with its files; an image that a
+    tweet still carries is only marked removed, so that tweet keeps it for its history
+    (rows written: BotImage, Activity)."""
     with transaction.atomic():
-        links = image.tweetimage_set.all()
-        links.filter(tweet__state__in=[Tweet.State.DRAFT, Tweet.State.REJECTED]).delete()
-        if links.exists():
+        if image.tweetimage_set.exists():
             BotImage.objects.filter(pk=image.pk).update(removed_at=timezone.now())
             image.removed_at = timezone.now()
             record_activity(
@@ -155,42 +145,3 @@ def _delete_files(names, storage) -> None:
     for name in names:
         if name:
             storage.delete(name)
-
-
-def attach_images(tweet, *, images) -> None:
-    """Make these (at most 4, in this order) the draft's images; an empty list detaches all."""
-    from tweets.models import Tweet, TweetImage
-
-    images = list(images)
-    if tweet.state != Tweet.State.DRAFT:
-        raise AttachRefused("Images can only be changed on a draft.")
-    if len(images) > MAX_IMAGES_PER_TWEET:
-        raise AttachRefused(f"A post carries at most {MAX_IMAGES_PER_TWEET} images.")
-    if any(image.bot_id != tweet.bot_id or image.removed_at for image in images):
-        raise AttachRefused("Only images from this bot's gallery can be attached.")
-    if len(images) > 1 and any(image.format == "GIF" for image in images):
-        raise AttachRefused("A GIF goes on a post alone, without other images.")
-    with transaction.atomic():
-        TweetImage.objects.filter(tweet=tweet).delete()
-        TweetImage.objects.bulk_create(
-            TweetImage(tweet=tweet, image=image, position=position)
-            for position, image in enumerate(images)
-        )
-
-
-def auto_attach_images(bot: Bot, tweets, *, rng) -> None:
-    """Give each new draft one gallery image with the bot's chance, least used first
-    (rows written: TweetImage)."""
-    from tweets.models import TweetImage
-
-    if not bot.auto_image_percent:
-        return
-    images = list(bot.images.in_gallery().with_used_count().order_by("used_count", "pk"))
-    if not images:
-        return
-    for tweet in tweets:
-        if rng.random() * 100 >= bot.auto_image_percent:
-            continue
-        image = min(images, key=lambda candidate: candidate.used_count)
-        TweetImage.objects.create(tweet=tweet, image=image, position=0)
-        image.used_count += 1

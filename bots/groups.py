@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from bots import services
-from bots.activity import record_activity
 from bots.models import Bot, BotGroup
 
 
@@ -44,7 +43,7 @@ def pause_group(group: BotGroup, *, by) -> GroupOutcome:
     with transaction.atomic():
         for bot in bots:
             services.pause_bot(bot, by=by)
-    return GroupOutcome(len(bots), f"Paused {_bots(len(bots))} in {group.name}.")
+    return GroupOutcome(len(bots), f"Paused {bots_phrase(len(bots))} in {group.name}.")
 
 
 def resume_group(group: BotGroup, *, by) -> GroupOutcome:
@@ -53,30 +52,10 @@ def resume_group(group: BotGroup, *, by) -> GroupOutcome:
     with transaction.atomic():
         for bot in bots:
             services.resume_bot(bot, by=by)
-    return GroupOutcome(len(bots), f"Resumed {_bots(len(bots))} in {group.name}.")
+    return GroupOutcome(len(bots), f"Resumed {bots_phrase(len(bots))} in {group.name}.")
 
 
-def generate_for_group(group: BotGroup, *, count: int, seed: str = "", by) -> GroupOutcome:
-    """Ask the workers for `count` drafts from every bot of the group the person owns
-    (rows written: GenerationJob per bot, Activity; tasks queued: generate_drafts)."""
-    from tweets.services import request_generation
-
-    bots = list(members_for(group, by))
-    with transaction.atomic():
-        for bot in bots:
-            request_generation(bot, count=count, seed=seed, by=by)
-            record_activity(
-                "bot.generation_requested",
-                message=f"Asked for {count} drafts with the group {group.name}.",
-                by=by,
-                bot=bot,
-            )
-    return GroupOutcome(
-        len(bots), f"Writing {count} drafts for each of {_bots(len(bots))} in {group.name}."
-    )
-
-
-def _bots(count: int) -> str:
+def bots_phrase(count: int) -> str:
     return f"{count} bot{'s' if count != 1 else ''}"
 
 

@@ -19,9 +19,7 @@ def bots_due_a_check(now: datetime.datetime) -> list[int]:
     """
     period = datetime.timedelta(hours=settings.CREDENTIAL_CHECK_HOURS)
     ticks = max(1, period.total_seconds() / settings.CREDENTIAL_CHECK_TICK_SECONDS)
-    with_credentials = Bot.objects.exclude(encrypted_access_token="").exclude(
-        encrypted_consumer_key=""
-    )
+    with_credentials = Bot.objects.with_credentials()
     per_tick = math.ceil(with_credentials.count() / ticks)
     due = with_credentials.filter(
         Q(credentials_checked_at__isnull=True) | Q(credentials_checked_at__lte=now - period)

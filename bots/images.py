@@ -1,6 +1,7 @@
 """Turn uploaded bytes into an image safe to store and ready for X, or refuse it with a reason.
 
-Pure Pillow, no Django: the gallery service, the admin form and the benchmark share it.
+Pillow and X's image limits (platforms.x.rules), no database: the gallery service, the admin
+form and the benchmark share it.
 """
 
 import contextlib
@@ -11,12 +12,17 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from platforms.x import rules as x_rules
+
 FORMATS = ["JPEG", "PNG", "WEBP", "GIF"]
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # checked from the header, before anything is decoded
 MAX_ANIMATION_PIXELS = 200_000_000  # all frames of a GIF together
 MAX_SIDE = 4096
-MAX_ENCODED_BYTES = 5 * 1024 * 1024  # X's limit for an image (and our limit for a GIF)
+# X's limit for an image (and our limit for a GIF). Gallery images are made to fit X, whose
+# rules the sandbox shares; this module knows no bot.
+MAX_ENCODED_BYTES = x_rules.MAX_IMAGE_BYTES
+_MAX_ENCODED = f"{MAX_ENCODED_BYTES // (1024 * 1024)} MB"
 JPEG_QUALITIES = (85, 75, 65, 55, 45)
 THUMBNAIL_SIDE = 320
 
@@ -50,7 +56,7 @@ def ingest_image(
     1. size limits on the file and (from the header) on the pixels;
     2. a full decode, with Pillow's bomb warning as an error;
     3. orientation applied, colours in sRGB, every piece of metadata dropped by re-encoding;
-    4. at most 4096 px on the long side and 5 MB encoded; a 320 px thumbnail.
+    4. at most 4096 px on the long side and X's image size encoded; a 320 px thumbnail.
     """
     if not data:
         raise ImageRejected(f"“{name}” is empty (zero bytes).")
@@ -150,7 +156,9 @@ def _encode(image: Image.Image, name: str) -> tuple[bytes, str]:
             if image.mode != "RGBA":
                 break  # no transparency to keep: a JPEG will fit
             if max(image.size) < 512:
-                raise ImageRejected(f"“{name}” does not fit in 5 MB even when made smaller.")
+                raise ImageRejected(
+                    f"“{name}” does not fit in {_MAX_ENCODED} even when made smaller."
+                )
             image = image.resize(
                 (image.width * 3 // 4, image.height * 3 // 4), Image.Resampling.LANCZOS
             )
@@ -158,7 +166,7 @@ def _encode(image: Image.Image, name: str) -> tuple[bytes, str]:
         content = _save(image, "JPEG", quality=quality)
         if len(content) <= MAX_ENCODED_BYTES:
             return content, "JPEG"
-    raise ImageRejected(f"“{name}” does not fit in 5 MB even at low quality.")
+    raise ImageRejected(f"“{name}” does not fit in {_MAX_ENCODED} even at low quality.")
 
 
 def _animated_gif(image: Image.Image, name: str) -> ProcessedImage:
@@ -191,7 +199,7 @@ def _animated_gif(image: Image.Image, name: str) -> ProcessedImage:
     if len(content) > MAX_ENCODED_BYTES:
         raise ImageRejected(
             f"“{name}” is an animated GIF of {_megabytes(len(content))}; "
-            "animated GIFs must be at most 5 MB."
+            f"animated GIFs must be at most {_MAX_ENCODED}."
         )
     first = frames[0]
     thumbnail, thumbnail_format = _thumbnail(first)

@@ -7,14 +7,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
+from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
+from platforms.x.rules import MAX_ALT_TEXT
 
-handle_validator = RegexValidator(
-    r"^[A-Za-z0-9_]{1,15}$", "An X handle is 1 to 15 letters, digits or underscores, without @."
-)
+handle_validator = RegexValidator(HANDLE_PATTERN, HANDLE_RULE)
 
 
 class BotQuerySet(models.QuerySet):
@@ -22,6 +21,19 @@ class BotQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(owners=user)
+
+    def with_credentials(self):
+        """Bots with all four credentials stored (Bot.has_credentials)."""
+        bots = self
+        for name in CREDENTIAL_NAMES:
+            bots = bots.exclude(**{f"encrypted_{name}": ""})
+        return bots
+
+    def may_post(self):
+        """Bots that may post and act on their own (Bot.can_post)."""
+        return self.with_credentials().filter(
+            is_active=True, attention_reason="", out_of_credit_reason=""
+        )
 
 
 class Bot(models.Model):
@@ -105,7 +117,7 @@ class Bot(models.Model):
         return f"{self.name} (@{self.handle})"
 
     def get_absolute_url(self):
-        return reverse("admin:bots_bot_change", args=[self.pk])
+        return reverse("bots:detail", args=[self.pk])
 
     def credentials(self) -> Credentials:
         """Decrypt the four credentials; raises CredentialsUnreadable, never returns garbage."""
@@ -126,14 +138,24 @@ class Bot(models.Model):
         return {name: bool(getattr(self, f"encrypted_{name}")) for name in CREDENTIAL_NAMES}
 
     def has_credentials(self) -> bool:
+        """All four credentials stored (BotQuerySet.with_credentials)."""
         return all(self.credential_status().values())
 
-    def needs_attention(self) -> bool:
-        return bool(self.attention_reason)
-
     def can_post(self) -> bool:
-        """Active, credentials not refused, credit not exhausted."""
-        return self.is_active and not self.attention_reason and not self.out_of_credit_reason
+        """Active, credentials stored and not refused, credit not exhausted
+        (BotQuerySet.may_post)."""
+        return (
+            self.is_active
+            and not self.attention_reason
+            and not self.out_of_credit_reason
+            and self.has_credentials()
+        )
+
+    def reviews_first(self) -> bool:
+        return self.posting_mode == self.PostingMode.REVIEW
+
+    def is_sandbox(self) -> bool:
+        return self.platform == self.Platform.SANDBOX
 
 
 def default_weekdays():
@@ -142,8 +164,8 @@ def default_weekdays():
 
 class Schedule(models.Model):
     """When a bot posts on its own: every N minutes, or at times of day on chosen weekdays,
-    in the bot's time zone, with jitter and quiet hours. tweets.schedule keeps the bot's
-    django-celery-beat periodic tasks in step with this row; nobody edits those by hand."""
+    in the bot's time zone, with jitter and quiet hours. The row is the one truth of when
+    the next slot runs (`next_run_at`); one beat task runs the rows that are due."""
 
     class Kind(models.TextChoices):
         INTERVAL = "interval", "Every N minutes"
@@ -167,18 +189,20 @@ class Schedule(models.Model):
     )
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
-    # When beat last opened a slot, and when the opened slot runs (after its jitter).
+    # The nominal slot (jitter left out) that an interval counts from: the last slot run, or
+    # when the schedule was saved.
     opened_at = models.DateTimeField(null=True, blank=True)
-    pending_at = models.DateTimeField(null=True, blank=True)
+    # When the next slot runs, jitter included; None while the schedule is off.
+    next_run_at = models.DateTimeField(null=True, blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
             models.Index(
-                fields=["pending_at"],
-                name="schedule_pending",
-                condition=models.Q(pending_at__isnull=False),
+                fields=["next_run_at"],
+                name="schedule_next_run",
+                condition=models.Q(next_run_at__isnull=False),
             )
         ]
 
@@ -188,7 +212,7 @@ class Schedule(models.Model):
 
 class Listener(models.Model):
     """What a bot listens for in its mentions, and the limits that keep its replies from
-    ever looping with another bot (tweets.listening applies them)."""
+    ever looping with another bot (autonomy.listening applies them)."""
 
     bot = models.OneToOneField(Bot, on_delete=models.CASCADE, related_name="listener")
     enabled = models.BooleanField(default=True)
@@ -244,7 +268,7 @@ class BotImage(models.Model):
     sha256 = models.CharField(max_length=64)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
-    alt_text = models.TextField(max_length=1000, blank=True)
+    alt_text = models.TextField(max_length=MAX_ALT_TEXT, blank=True)
     thumbnail = models.ImageField(upload_to=thumbnail_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -293,67 +317,3 @@ class BotGroup(models.Model):
 
     def get_absolute_url(self):
         return reverse("bots:group", args=[self.pk])
-
-
-class ActivityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Entries about the user's bots, and about corpora the user may see."""
-        if user.is_superuser:
-            return self
-        from corpora.models import Corpus
-
-        return self.filter(
-            models.Q(bot__in=Bot.objects.visible_to(user))
-            | models.Q(bot__isnull=True, corpus__in=Corpus.objects.visible_to(user))
-        )
-
-
-class Activity(models.Model):
-    """One thing a person or Aviary itself did: the log shown on tweets, bots and corpora.
-
-    Rows are written by services (bots.activity.record_activity), never by signals. The
-    subjects are kept with SET_NULL and a label, so an entry outlives what it was about.
-    """
-
-    created_at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Who acted, as shown: a username, or what Aviary part acted ("schedule", "worker").
-    actor_name = models.CharField(max_length=150)
-    action = models.CharField(max_length=40, help_text="What happened, e.g. tweet.approved.")
-    message = models.TextField()
-    bot = models.ForeignKey(
-        Bot, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
-    )
-    tweet = models.ForeignKey(
-        "tweets.Tweet", null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
-    )
-    image = models.ForeignKey(
-        BotImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
-    )
-    corpus = models.ForeignKey(
-        "corpora.Corpus",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="activity",
-    )
-    details = models.JSONField(default=dict, blank=True)
-
-    objects = ActivityQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "activity"
-        indexes = [
-            models.Index(fields=["-created_at", "-id"], name="activity_recent"),
-            models.Index(fields=["bot", "-created_at", "-id"], name="activity_bot_recent"),
-        ]
-
-    def __str__(self):
-        return f"{self.actor_name}: {self.message[:60]}"

@@ -1,5 +1,5 @@
 """State changes of bots: pausing, resuming, settings, verifying and re-keying their
-credentials, and resuming posting after X's credit ran out."""
+credentials."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,10 +7,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from activity.services import record_activity
 from bots import credentials as crypto
-from bots.activity import record_activity
 from bots.credentials import CREDENTIAL_NAMES, CredentialsUnreadable
 from bots.models import Bot, Schedule
+from bots.schedule import refresh_next_run
+from platforms import base, client_for
 
 
 @dataclass(frozen=True)
@@ -20,19 +22,18 @@ class Verification:
 
 
 def pause_bot(bot: Bot, *, by=None) -> None:
-    """Stop the bot posting: queued tweets wait, its schedule's periodic tasks are disabled
-    (rows written: Bot, PeriodicTask, Activity)."""
+    """Stop the bot posting: queued tweets wait and its schedule's slots are skipped
+    (rows written: Bot, Activity)."""
     _set_active(bot, False, by=by)
 
 
 def resume_bot(bot: Bot, *, by=None) -> None:
-    """Let the bot post again, its schedule's periodic tasks enabled."""
+    """Let the bot post again; its schedule's next slot is worked out afresh (rows written:
+    Bot, Schedule, Activity)."""
     _set_active(bot, True, by=by)
 
 
 def _set_active(bot: Bot, active: bool, *, by) -> None:
-    from tweets.schedule import sync_periodic_tasks
-
     with transaction.atomic():
         Bot.objects.filter(pk=bot.pk).update(is_active=active)
         record_activity(
@@ -45,9 +46,8 @@ def _set_active(bot: Bot, active: bool, *, by) -> None:
         )
         bot.is_active = active
         schedule = Schedule.objects.filter(bot=bot).first()
-        if schedule is not None:
-            schedule.bot = bot
-            sync_periodic_tasks(schedule)
+        if active and schedule is not None:
+            refresh_next_run(schedule)
 
 
 def rotate_credentials() -> int:
@@ -127,33 +127,6 @@ def _setting_changes(before: Bot, after: Bot) -> list[tuple[str, str, str]]:
     return changes
 
 
-def resume_posting(bot: Bot, *, by) -> None:
-    """Clear the out-of-credit pause after someone topped up X credit (rows written: Bot,
-    Activity bot.posting_resumed; task queued: tweets.tasks.post_tweet for the bot's next
-    due tweet once the transaction commits)."""
-    from tweets.posting import due_tweets
-    from tweets.tasks import post_tweet
-
-    with transaction.atomic():
-        if (
-            not Bot.objects.filter(pk=bot.pk)
-            .exclude(out_of_credit_reason="")
-            .update(out_of_credit_reason="")
-        ):
-            bot.out_of_credit_reason = ""
-            return
-        record_activity(
-            "bot.posting_resumed",
-            message="Resumed posting after X credit was topped up.",
-            by=by,
-            bot=bot,
-        )
-        next_id = due_tweets(bot.pk, timezone.now()).values_list("pk", flat=True).first()
-        if next_id is not None:
-            post_tweet.delay_on_commit(next_id)
-    bot.out_of_credit_reason = ""
-
-
 def verify_bot(
     bot: Bot,
     *,
@@ -172,19 +145,17 @@ def verify_bot(
     does not, because /2/users/me answering is no proof that posting works (a read-only
     token reads it fine), so only a person ends a posting refusal.
     """
-    from bots import x_api
-
     now = now or timezone.now()
     who = {"by": by} if by is not None else {"actor": actor}
     if not bot.has_credentials():
         return Verification(False, "Enter all four credentials before verifying them.")
     try:
-        account = x_api.XClient(bot).me()
+        account = client_for(bot).me()
     except CredentialsUnreadable as error:
         return _refused(bot, str(error), now=now, who=who)
-    except (x_api.Unauthorized, x_api.Forbidden) as error:
+    except (base.Unauthorized, base.Forbidden) as error:
         return _refused(bot, error.reason, now=now, who=who)
-    except x_api.XApiError as error:
+    except base.PlatformError as error:
         error_text = f"Temporary error, not a refusal: {error.reason}"
         Bot.objects.filter(pk=bot.pk).update(
             credentials_checked_at=now, credentials_error=error_text

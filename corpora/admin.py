@@ -1,21 +1,40 @@
-"""Admin for corpora and their sources."""
+"""Admin for corpora and their sources. Sources are added and removed on the corpus's own
+page, whose services queue the rebuild and log the change; here they are read only."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
+from bots.models import Bot
+from corpora import services
 from corpora.models import BotCorpus, Corpus, CorpusSource
 
 
-class CorpusSourceInline(admin.StackedInline):
+class CorpusSourceInline(admin.TabularInline):
     model = CorpusSource
     extra = 0
-    fields = ["kind", "name", "text", "size", "created_at"]
-    readonly_fields = ["size", "created_at"]
+    fields = ["kind", "name", "size", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class BotCorpusInline(admin.TabularInline):
     model = BotCorpus
     extra = 0
     autocomplete_fields = ["bot"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bot":
+            kwargs["queryset"] = Bot.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Corpus)
@@ -24,6 +43,7 @@ class CorpusAdmin(admin.ModelAdmin):
     list_filter = ["status", "state_size"]
     search_fields = ["name"]
     readonly_fields = [
+        "sources_page",
         "status",
         "status_detail",
         "checksum",
@@ -41,9 +61,23 @@ class CorpusAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            if "state_size" in form.changed_data:
+                services.request_build(obj)
+            return
+        corpus = services.create_corpus(name=obj.name, state_size=obj.state_size, by=request.user)
+        obj.pk = corpus.pk
+        obj.refresh_from_db()
+
+    @admin.display(description="Sources")
+    def sources_page(self, corpus):
+        if not corpus.pk:
+            return "Add text on the corpus's page once it is saved."
+        return format_html(
+            '<a href="{}">Add or remove sources on the corpus page</a> (it rebuilds the model).',
+            reverse("corpora:detail", args=[corpus.pk]),
+        )
 
 
 @admin.register(CorpusSource)
@@ -52,7 +86,22 @@ class CorpusSourceAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "corpus__name"]
     list_select_related = ["corpus"]
-    readonly_fields = ["size", "created_at"]
+    fields = ["corpus", "kind", "name", "size", "created_at"]
+    readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("text")
+        sources = super().get_queryset(request).defer("text")
+        return sources.filter(corpus__in=Corpus.objects.visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.remove_source(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for source in queryset.select_related("corpus"):
+            services.remove_source(source, by=request.user)

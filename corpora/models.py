@@ -51,6 +51,15 @@ class Corpus(models.Model):
     def __str__(self):
         return self.name
 
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    def is_building(self) -> bool:
+        return self.status == self.Status.BUILDING
+
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
 
 class BotCorpus(models.Model):
     """A bot speaks from several corpora, each with a weight (like markovify's combine)."""

@@ -13,12 +13,28 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from bots.activity import record_activity
+from activity.services import record_activity
 from corpora import sources
 from corpora.markov import CorpusTooSmall, MarkovModel
+from corpora.model_cache import corpus_model
 from corpora.models import BotCorpus, Corpus, CorpusSource
+from corpora.sampling import PREVIEW_ATTEMPTS_PER_TEXT, sample_sentences
+from platforms.x import rules as x_rules
 
 log = logging.getLogger(__name__)
+
+
+def create_corpus(*, name: str, state_size: int, by) -> Corpus:
+    """Start an empty corpus (rows written: Corpus, Activity `corpus.created`)."""
+    with transaction.atomic():
+        corpus = Corpus.objects.create(name=name, state_size=state_size, created_by=by)
+        record_activity(
+            "corpus.created",
+            message=f"Created the corpus “{corpus}” ({state_size} words of context).",
+            by=by,
+            corpus=corpus,
+        )
+    return corpus
 
 
 def add_text_source(corpus: Corpus, *, text: str, name: str = "", by=None) -> CorpusSource:
@@ -179,27 +195,17 @@ def link_corpus(corpus: Corpus, *, bot, weight: float, by=None) -> None:
 
 
 def preview_sentences(corpus: Corpus, *, count: int, seed: str = "", rng=None) -> list[str]:
-    """Up to `count` sample sentences from the corpus's current model, as X counts length,
-    before any bot uses it (nothing saved). Raises NoModel when the corpus is not ready and
+    """Up to `count` sample sentences from the corpus's current model, as X counts length
+    (a corpus has no network of its own, so X's rules stand for all), before any bot uses it
+    (nothing saved). Raises NoModel when the corpus is not ready and
     UnknownWord when the seed word is not in it."""
-    from corpora.model_cache import corpus_model
-    from tweets.generation import MAX_WEIGHTED_LENGTH, MIN_WORDS, TRIES_PER_SENTENCE
-    from tweets.text import weighted_length
-
-    model = corpus_model(corpus)
-    rng = rng or random.Random()
-    sentences: list[str] = []
-    for _ in range(count * 3):
-        if len(sentences) == count:
-            break
-        sentence = model.sentence(
-            seed=seed or None,
-            max_length=MAX_WEIGHTED_LENGTH,
-            min_words=MIN_WORDS,
-            tries=TRIES_PER_SENTENCE,
-            length=weighted_length,
-            rng=rng,
-        )
-        if sentence and sentence not in sentences:
-            sentences.append(sentence)
-    return sentences
+    sampled = sample_sentences(
+        corpus_model(corpus),
+        count=count,
+        seed=seed,
+        max_length=x_rules.RULES.max_length,
+        length=x_rules.RULES.weighted_length,
+        rng=rng or random.Random(),
+        attempts_per_text=PREVIEW_ATTEMPTS_PER_TEXT,
+    )
+    return sampled.texts

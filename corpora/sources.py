@@ -11,11 +11,12 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 
+from platforms.x.text import remove_urls
+
 # Shares of a file that may be control characters or undecodable before we call it binary.
 MAX_CONTROL_SHARE = 0.01
 SAMPLE_BYTES = 64 * 1024
 
-URL_RE = re.compile(r"https?://\S+")
 MENTION_RE = re.compile(r"(?<![\w@])@\w{1,15}\b:?")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -107,7 +108,7 @@ def read_x_archive(data: bytes, *, strip_links: bool, strip_mentions: bool) -> s
         if not body or body.startswith("RT @"):
             continue
         if strip_links:
-            body = URL_RE.sub("", body)
+            body = remove_urls(body)
         if strip_mentions:
             body = MENTION_RE.sub("", body)
         body = " ".join(body.split())

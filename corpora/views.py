@@ -8,8 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from bots.access import corpus_for_user
 from corpora import forms, services
+from corpora.access import corpus_for_user
 from corpora.markov import UnknownWord
 from corpora.model_cache import NoModel
 from corpora.models import BotCorpus, Corpus
@@ -21,12 +21,14 @@ from corpora.uploads import limit_uploads
 def corpus_list(request):
     form = forms.CorpusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        corpus = form.save(commit=False)
-        corpus.created_by = request.user
-        corpus.save()
+        corpus = services.create_corpus(
+            name=form.cleaned_data["name"],
+            state_size=form.cleaned_data["state_size"],
+            by=request.user,
+        )
         messages.success(request, f"Created corpus “{corpus.name}”. Now give it some text.")
         return redirect("corpora:detail", pk=corpus.pk)
-    corpora = Corpus.objects.visible_to(request.user).defer("status_detail")
+    corpora = Corpus.objects.visible_to(request.user)
     return render(request, "corpora/corpus_list.html", {"corpora": corpora, "form": form})
 
 

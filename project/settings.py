@@ -45,11 +45,19 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    # Aviary's own apps, from the ground up (DESIGN.md, "Layers").
+    "activity",
     "bots",
     "corpora",
     "tweets",
-    "xsandbox",
+    "autonomy",
+    "dashboard",
+    "project",
 ]
+# The fake X API beside the stack (DESIGN.md): installed, and its URLs mounted, only here.
+XSANDBOX_ENABLED = env.bool("XSANDBOX_ENABLED", default=DEBUG)
+if XSANDBOX_ENABLED:
+    INSTALLED_APPS.append("xsandbox")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -146,9 +154,12 @@ STORAGES = {
     },
 }
 
-# Where bots on the sandbox platform send their API calls, and where real bots go.
+# Where bots on the sandbox platform send their API calls, and where real bots go; and
+# where a person reads their posts (the sandbox's pages: its base URL unless set).
 SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default="http://127.0.0.1:8000/xsandbox")
 X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com")
+SANDBOX_WEB_URL = env.str("SANDBOX_WEB_URL", default="")
+X_WEB_URL = env.str("X_WEB_URL", default="https://x.com")
 # Every request to X (or the sandbox) gives up after these many seconds (connect, read).
 # The sandbox: whether to trust X-Forwarded-Proto/-Host when checking signatures (behind a
 # proxy that presents it as an API host's root), how long "accept then stall" stalls, when a
@@ -230,17 +241,38 @@ SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
 NOVELTY_THRESHOLD = env.float("NOVELTY_THRESHOLD", default=0.7)
 NOVELTY_LOOKBACK_DAYS = env.int("NOVELTY_LOOKBACK_DAYS", default=30)
 NOVELTY_MAX_TEXTS = env.int("NOVELTY_MAX_TEXTS", default=3000)
-# Schedules and listening (tweets.schedule, tweets.listening).
+# Schedules and listening (autonomy.slots, autonomy.listening).
 LISTEN_INTERVAL_SECONDS = env.float("LISTEN_INTERVAL_SECONDS", default=60.0)
 SCHEDULE_MAX_WAITING_DRAFTS = env.int("SCHEDULE_MAX_WAITING_DRAFTS", default=20)
-# Posting budgets (tweets.budget): X's pay-per-use prices per post created, and per post
-# with a link; the sandbox charges X's prices unless told otherwise, so the demo shows
-# real figures.
+# X's pay-per-use prices in US dollars (platforms.x.rules; DESIGN.md, "Facts"): a post, a
+# post with a link, a reply to a post that mentioned the bot, alt text, reads of a post, of
+# a user and of the app owner's own data. The sandbox charges X's prices unless told
+# otherwise, so the demo shows real figures.
 X_PRICE_PER_POST_USD = env.float("X_PRICE_PER_POST_USD", default=0.015)
 X_PRICE_PER_POST_WITH_LINK_USD = env.float("X_PRICE_PER_POST_WITH_LINK_USD", default=0.20)
+X_PRICE_PER_SUMMONED_REPLY_USD = env.float("X_PRICE_PER_SUMMONED_REPLY_USD", default=0.010)
+X_PRICE_PER_MEDIA_METADATA_USD = env.float("X_PRICE_PER_MEDIA_METADATA_USD", default=0.005)
+X_PRICE_PER_POST_READ_USD = env.float("X_PRICE_PER_POST_READ_USD", default=0.005)
+X_PRICE_PER_USER_READ_USD = env.float("X_PRICE_PER_USER_READ_USD", default=0.010)
+X_PRICE_PER_OWNED_READ_USD = env.float("X_PRICE_PER_OWNED_READ_USD", default=0.001)
 SANDBOX_PRICE_PER_POST_USD = env.float("SANDBOX_PRICE_PER_POST_USD", default=X_PRICE_PER_POST_USD)
 SANDBOX_PRICE_PER_POST_WITH_LINK_USD = env.float(
     "SANDBOX_PRICE_PER_POST_WITH_LINK_USD", default=X_PRICE_PER_POST_WITH_LINK_USD
+)
+SANDBOX_PRICE_PER_SUMMONED_REPLY_USD = env.float(
+    "SANDBOX_PRICE_PER_SUMMONED_REPLY_USD", default=X_PRICE_PER_SUMMONED_REPLY_USD
+)
+SANDBOX_PRICE_PER_MEDIA_METADATA_USD = env.float(
+    "SANDBOX_PRICE_PER_MEDIA_METADATA_USD", default=X_PRICE_PER_MEDIA_METADATA_USD
+)
+SANDBOX_PRICE_PER_POST_READ_USD = env.float(
+    "SANDBOX_PRICE_PER_POST_READ_USD", default=X_PRICE_PER_POST_READ_USD
+)
+SANDBOX_PRICE_PER_USER_READ_USD = env.float(
+    "SANDBOX_PRICE_PER_USER_READ_USD", default=X_PRICE_PER_USER_READ_USD
+)
+SANDBOX_PRICE_PER_OWNED_READ_USD = env.float(
+    "SANDBOX_PRICE_PER_OWNED_READ_USD", default=X_PRICE_PER_OWNED_READ_USD
 )
 # Expiry (tweets.expiry): a tweet approved for a slot expires when it has not gone out this
 # long after the slot; the sweep for expired tweets and drafts runs this often.
@@ -252,8 +284,9 @@ CREDENTIAL_CHECK_HOURS = env.float("CREDENTIAL_CHECK_HOURS", default=6.0)
 CREDENTIAL_CHECK_TICK_SECONDS = env.float("CREDENTIAL_CHECK_TICK_SECONDS", default=600.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-tweets": {"task": "tweets.tasks.sweep_tweets", "schedule": SWEEP_INTERVAL_SECONDS},
+    "run-due-slots": {"task": "autonomy.tasks.run_due_slots", "schedule": SWEEP_INTERVAL_SECONDS},
     "listen-for-mentions": {
-        "task": "tweets.tasks.listen_for_mentions",
+        "task": "autonomy.tasks.listen_for_mentions",
         "schedule": LISTEN_INTERVAL_SECONDS,
     },
     "expire-tweets": {"task": "tweets.tasks.expire_tweets", "schedule": EXPIRY_INTERVAL_SECONDS},

@@ -1,26 +1,33 @@
-"""Aviary's URLs: the site's pages, the admin, login, and the X API sandbox."""
+"""Aviary's URLs: the site's pages, the admin, login, and (where XSANDBOX_ENABLED) the X API
+sandbox, whose pages show each person the sandbox accounts of their own bots."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bots import views as bot_views
+from bots.access import sandbox_user_ids_for
+from dashboard import views as dashboard_views
 
 admin.site.site_header = "Aviary"
 admin.site.site_title = "Aviary admin"
 admin.site.index_title = "Your flock"
 
 urlpatterns = [
-    path("", bot_views.dashboard, name="dashboard"),
+    path("", dashboard_views.dashboard, name="dashboard"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("bots/", include("bots.urls")),
+    path("bots/", include("dashboard.urls")),
     path("corpora/", include("corpora.urls")),
     path("tweets/", include("tweets.urls")),
     path("admin/", admin.site.urls),
-    path("xsandbox/", include("xsandbox.urls")),
 ]
+
+if settings.XSANDBOX_ENABLED:
+    # Imported only here: without the app installed its models cannot even be imported.
+    from xsandbox import urls as xsandbox_urls
+
+    urlpatterns.append(path("xsandbox/", include(xsandbox_urls.patterns(sandbox_user_ids_for))))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

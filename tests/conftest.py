@@ -92,3 +92,10 @@ def sandbox_bot(account, credential_keys):
         platform="sandbox",
         credentials=credentials_of(account),
     )
+
+
+@pytest.fixture
+def logged_in(client, owner):
+    """A client signed in as the owner of `bot`."""
+    client.force_login(owner)
+    return client

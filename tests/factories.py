@@ -68,3 +68,42 @@ def make_image(*, bot, color=(200, 60, 30), alt_text=""):
     if alt_text:
         set_alt_text(image, text=alt_text)
     return image
+
+
+def make_staff(user, *models):
+    """Let `user` into the admin with every permission on `models`, as a staff member
+    who is not a superuser."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    user.is_staff = True
+    user.save()
+    types = ContentType.objects.get_for_models(*models).values()
+    user.user_permissions.add(*Permission.objects.filter(content_type__in=types))
+    return user
+
+
+def make_sandbox_post(*, account, text, image_alt_text=None):
+    """A post on a sandbox account, with one stored image when `image_alt_text` is given."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from xsandbox.models import Media, Post
+
+    post = Post.objects.create(account=account, text=text)
+    if image_alt_text is not None:
+        data = image_bytes()
+        media = Media(
+            account=account,
+            content_type="image/png",
+            width=64,
+            height=48,
+            size=len(data),
+            alt_text=image_alt_text,
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+        media.file.save(f"{account.pk}-{post.pk}.png", ContentFile(data))
+        post.media.add(media)
+    return post

@@ -3,9 +3,11 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from bots.models import Bot
+from corpora.models import Corpus
 from tweets import services
 from tweets.forms import TweetAdminForm
-from tweets.models import Mention, PostAttempt, Tweet, TweetImage
+from tweets.models import PostAttempt, Tweet, TweetImage
 
 
 class PostAttemptInline(admin.TabularInline):
@@ -55,6 +57,13 @@ class TweetAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bot":
+            kwargs["queryset"] = Bot.objects.visible_to(request.user)
+        elif db_field.name == "corpus":
+            kwargs["queryset"] = Corpus.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         # Text changes go through edit_tweet (X's rules, the activity log), on editable
         # tweets only.
@@ -88,15 +97,6 @@ class TweetAdmin(admin.ModelAdmin):
             return ""
         return format_html('<a href="{}">{}</a>', tweet.x_post_url, tweet.x_post_id)
 
-
-@admin.register(PostAttempt)
-class PostAttemptAdmin(admin.ModelAdmin):
-    list_display = ["tweet", "number", "started_at", "duration_ms", "outcome", "http_status"]
-    list_filter = ["outcome", "started_at"]
-    search_fields = ["tweet__text", "error"]
-    raw_id_fields = ["tweet"]
-    show_full_result_count = False
-
     @admin.action(description="Approve selected drafts (post as soon as possible)")
     def approve(self, request, queryset):
         self._apply(request, queryset, services.approve_tweet, "approved")
@@ -128,17 +128,20 @@ class PostAttemptAdmin(admin.ModelAdmin):
             self.message_user(request, reason, messages.WARNING)
 
 
-@admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
-    """Mentions are decided by the listener; the admin shows them, it does not change them."""
+@admin.register(PostAttempt)
+class PostAttemptAdmin(admin.ModelAdmin):
+    list_display = ["tweet", "number", "started_at", "duration_ms", "outcome", "http_status"]
+    list_filter = ["outcome", "started_at"]
+    search_fields = ["tweet__text", "error"]
+    raw_id_fields = ["tweet"]
+    show_full_result_count = False
 
-    list_display = ["received_at", "bot", "author_username", "keyword", "decision", "reason"]
-    list_filter = ["decision", "bot"]
-    search_fields = ["text", "author_username", "post_id", "conversation_id"]
-    list_select_related = ["bot"]
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(tweet__in=Tweet.objects.visible_to(request.user))
+        )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "tweet":
+            kwargs["queryset"] = Tweet.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

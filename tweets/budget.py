@@ -6,13 +6,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from bots.models import Bot
+from bots.schedule import expected_posts_per_month
+from platforms import rules_for
+from platforms.base import Call
 from tweets.models import Tweet
-from tweets.text import has_url
 
 CENT = Decimal("0.01")
 ESTIMATE_DAYS = 30
@@ -26,9 +27,15 @@ class Prices:
 
 @dataclass(frozen=True)
 class Budget:
-    """One bot's posting figures at a moment; `refusal` says why the next post must wait."""
+    """One bot's posting figures at a moment; `refusal` says why the next post must wait.
+
+    `against_cap` counts Tweet.objects.against_daily_cap: the posts of the last 24 hours
+    (`posts_today`) and the tweets in flight, `queued` of them approved and not yet sent.
+    """
 
     posts_today: int
+    against_cap: int
+    queued: int
     daily_cap: int
     spent: Decimal
     monthly_budget: Decimal | None
@@ -36,9 +43,15 @@ class Budget:
     link_share: float
     prices: Prices
 
-    @property
     def cap_reached(self) -> bool:
-        return self.posts_today >= self.daily_cap
+        """No room for one more post in the daily cap: what was posted, is being sent or is
+        queued to go already fills it. A schedule's slot asks this before adding a post."""
+        return self.against_cap >= self.daily_cap
+
+    @property
+    def sent_today(self) -> int:
+        """Posted in the last 24 hours, or sent and maybe on X (posting, unknown)."""
+        return self.against_cap - self.queued
 
     def budget_reached(self, next_cost: Decimal | None = None) -> bool:
         if self.monthly_budget is None:
@@ -46,10 +59,12 @@ class Budget:
         return self.spent + (next_cost or self.prices.per_post) > self.monthly_budget
 
     def refusal(self, next_cost: Decimal | None = None) -> str:
-        """Why the next post (costing `next_cost`) must wait, or "" when it may go."""
-        if self.cap_reached:
+        """Why the next queued tweet (costing `next_cost`) must wait, or "" when it may go:
+        the claim asks this of the tweet at the head of the queue, so the tweets queued
+        behind it do not count against the cap, only the ones already sent."""
+        if self.sent_today >= self.daily_cap:
             return (
-                f"Daily cap reached: {self.posts_today} of {self.daily_cap} posts in the last "
+                f"Daily cap reached: {self.sent_today} of {self.daily_cap} posts in the last "
                 "24 hours. Queued tweets wait until older posts leave the 24-hour window."
             )
         if self.budget_reached(next_cost):
@@ -67,22 +82,18 @@ class Budget:
         return (per_post * posts_per_month).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def prices_for(platform: str) -> Prices:
-    """The price per post, and per post with a link, on X or on the sandbox (whose prices
-    default to X's so the demo shows real figures)."""
-    prefix = "SANDBOX" if platform == Bot.Platform.SANDBOX else "X"
+def prices_for(bot: Bot) -> Prices:
+    """The bot's network's price per post, and per post with a link (the sandbox's default
+    to X's so the demo shows real figures)."""
+    rules = rules_for(bot)
     return Prices(
-        per_post=Decimal(str(getattr(settings, f"{prefix}_PRICE_PER_POST_USD"))),
-        per_post_with_link=Decimal(
-            str(getattr(settings, f"{prefix}_PRICE_PER_POST_WITH_LINK_USD"))
-        ),
+        per_post=rules.price(Call.POST), per_post_with_link=rules.price(Call.POST_WITH_URL)
     )
 
 
 def post_cost(bot: Bot, text: str) -> Decimal:
-    """What posting `text` costs the bot: the link price when X would see a URL in it."""
-    prices = prices_for(bot.platform)
-    return prices.per_post_with_link if has_url(text) else prices.per_post
+    """What posting `text` costs the bot: the link price when its network sees a URL in it."""
+    return rules_for(bot).post_price(text)
 
 
 def month_start(now: datetime.datetime) -> datetime.datetime:
@@ -92,39 +103,54 @@ def month_start(now: datetime.datetime) -> datetime.datetime:
 
 
 def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
-    """Each bot's Budget, from one grouped query over its posts of the last 31 days."""
+    """Each bot's Budget, from two grouped queries: what counts against its daily cap, and
+    its posts of the last 31 days."""
     bots = list(bots)
-    day_ago = now - datetime.timedelta(hours=24)
     month = month_start(now)
     window = now - datetime.timedelta(days=ESTIMATE_DAYS)
+    # A network's prices are the same for all its bots: one condition per network.
+    prices = {bot.platform: prices_for(bot) for bot in bots}
     with_link = Q()
-    for platform in Bot.Platform.values:
-        with_link |= Q(bot__platform=platform, cost_usd__gt=prices_for(platform).per_post)
+    for platform, platform_prices in prices.items():
+        with_link |= Q(bot__platform=platform, cost_usd__gt=platform_prices.per_post)
     rows = (
         Tweet.objects.filter(
             bot__in=bots, state=Tweet.State.POSTED, posted_at__gte=min(month, window)
         )
         .values("bot_id")
         .annotate(
-            today=Count("pk", filter=Q(posted_at__gte=day_ago)),
             spent=Sum("cost_usd", filter=Q(posted_at__gte=month)),
             recent=Count("pk", filter=Q(posted_at__gte=window)),
             recent_links=Count("pk", filter=Q(posted_at__gte=window) & with_link),
         )
     )
     found = {row["bot_id"]: row for row in rows}
+    counted = {
+        row.pop("bot_id"): row
+        for row in Tweet.objects.filter(bot__in=bots)
+        .against_daily_cap(now)
+        .values("bot_id")
+        .annotate(
+            total=Count("pk"),
+            posted=Count("pk", filter=Q(state=Tweet.State.POSTED)),
+            queued=Count("pk", filter=Q(state=Tweet.State.APPROVED)),
+        )
+    }
     budgets = {}
     for bot in bots:
         row = found.get(bot.pk, {})
+        cap = counted.get(bot.pk, {})
         recent = row.get("recent", 0)
         budgets[bot.pk] = Budget(
-            posts_today=row.get("today", 0),
+            posts_today=cap.get("posted", 0),
+            against_cap=cap.get("total", 0),
+            queued=cap.get("queued", 0),
             daily_cap=bot.daily_post_cap,
             spent=row.get("spent") or Decimal("0"),
             monthly_budget=bot.monthly_budget_usd,
             posts_last_30_days=recent,
             link_share=row.get("recent_links", 0) / recent if recent else 0.0,
-            prices=prices_for(bot.platform),
+            prices=prices[bot.platform],
         )
     return budgets
 
@@ -135,9 +161,7 @@ def budget_for(bot: Bot, now: datetime.datetime) -> Budget:
 
 def planned_posts_per_month(budget: Budget, schedule=None) -> int:
     """How many posts a month the bot is expected to make: its schedule's slots when it has
-    one that is on (tweets.schedule.expected_posts_per_month), else the last 30 days' pace."""
-    from tweets.schedule import expected_posts_per_month
-
+    one that is on (bots.schedule.expected_posts_per_month), else the last 30 days' pace."""
     if schedule is not None and schedule.enabled:
         return round(expected_posts_per_month(schedule))
     return budget.posts_last_30_days

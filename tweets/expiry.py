@@ -13,14 +13,12 @@ retry X may already have half-taken. Tweets queued "now" have no slot and never 
 import datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from bots.activity import record_activity
 from bots.models import Bot
 from tweets.models import Tweet
+from tweets.states import move_tweet
 
 State = Tweet.State
 
@@ -33,14 +31,6 @@ def missed_slots(now: datetime.datetime):
     """Approved tweets whose slot passed more than the grace ago, never sent."""
     return Tweet.objects.filter(
         state=State.APPROVED, scheduled_for__lt=now - slot_grace(), attempt_count=0
-    )
-
-
-def is_past_slot(tweet: Tweet, now: datetime.datetime) -> bool:
-    return bool(
-        tweet.scheduled_for
-        and tweet.attempt_count == 0
-        and tweet.scheduled_for < now - slot_grace()
     )
 
 
@@ -91,24 +81,17 @@ def expire_tweet(
 ) -> bool:
     """Move one tweet to expired if it is still in `from_state` (and, when approved, still
     unsent); records tweet.expired. Returns whether it moved."""
-    with transaction.atomic():
-        still = Q(pk=tweet.pk, state=from_state)
-        if from_state == State.APPROVED:
-            still &= Q(attempt_count=0)
-        moved = Tweet.objects.filter(still).update(
-            state=State.EXPIRED, last_error=reason, next_attempt_at=None, updated_at=now
-        )
-        if moved:
-            record_activity(
-                "tweet.expired",
-                message=f"Expired a tweet. {reason}",
-                actor=actor,
-                tweet=tweet,
-                reason=reason,
-            )
-    if moved:
-        tweet.state, tweet.last_error = State.EXPIRED, reason
-    return bool(moved)
+    return move_tweet(
+        tweet,
+        State.EXPIRED,
+        expect={from_state},
+        when={"attempt_count": 0} if from_state == State.APPROVED else None,
+        fields={"last_error": reason, "next_attempt_at": None, "updated_at": now},
+        action="expired",
+        message=f"Expired a tweet. {reason}",
+        actor=actor,
+        reason=reason,
+    )
 
 
 def expire_tweets(*, now: datetime.datetime) -> dict[str, int]:

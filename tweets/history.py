@@ -84,12 +84,6 @@ def csv_rows(bot, filters: dict):
         yield [_csv_value(value) for value in row]
 
 
-def query_without_cursor(params) -> str:
-    params = params.copy()
-    params.pop("before", None)
-    return params.urlencode()
-
-
 class Echo:
     """A file-like object for csv.writer that hands each row back to the response stream."""
 

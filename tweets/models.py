@@ -1,11 +1,16 @@
 """Tweets: one row per draft from generation to posting, and one row per call to the X API."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from bots.models import Bot, BotImage
 from corpora.models import Corpus
+from platforms import post_url
 
 
 class TweetQuerySet(models.QuerySet):
@@ -13,6 +18,35 @@ class TweetQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(bot__owners=user)
+
+    def due(self, now):
+        """Approved tweets whose time has come, in posting order; a tweet waiting for its
+        bot's next slot is not due until the slot releases it."""
+        return (
+            self.filter(state=Tweet.State.APPROVED, awaits_slot=False)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by(Coalesce("scheduled_for", "approved_at", "created_at"), "pk")
+        )
+
+    def sending(self):
+        """Tweets handed to X, or being: X may have them (Tweet.SENDING)."""
+        return self.filter(state__in=Tweet.SENDING)
+
+    def in_flight(self):
+        """Tweets on their way to X without a person: queued (not waiting for a slot),
+        posting, or unknown."""
+        return self.filter(_in_flight())
+
+    def against_daily_cap(self, now):
+        """What counts against a bot's daily cap: posts of the last 24 hours and every tweet
+        in flight. The slot adds one more only below the cap; the claim lets the next
+        queued tweet go while the ones already sent leave room (tweets.budget.Budget)."""
+        posted = Q(state=Tweet.State.POSTED, posted_at__gte=now - timedelta(hours=24))
+        return self.filter(posted | _in_flight())
+
+
+def _in_flight() -> Q:
+    return Q(state__in=Tweet.SENDING) | Q(state=Tweet.State.APPROVED, awaits_slot=False)
 
 
 class Tweet(models.Model):
@@ -28,12 +62,37 @@ class Tweet(models.Model):
         # Missed its slot, or waited for approval past the bot's draft max age.
         EXPIRED = "expired", "Expired"
 
+    # Handed to X, or being: the post may exist, so reconcile before it is ever sent again.
+    SENDING = frozenset({State.POSTING, State.UNKNOWN})
+
+    # The allowed changes of state, and the only ones (tweets.states.move_tweet checks every
+    # write against it). Staying in a state while other fields change is always allowed.
+    # X's answer is the truth: a post that went out becomes posted from wherever the row
+    # went meanwhile (a reclaimed lease, a person's reject or retry); posted is final.
+    TRANSITIONS = {
+        State.DRAFT: frozenset({State.APPROVED, State.REJECTED, State.EXPIRED}),
+        State.APPROVED: frozenset({State.POSTING, State.REJECTED, State.EXPIRED, State.POSTED}),
+        State.POSTING: frozenset({State.POSTED, State.FAILED, State.APPROVED, State.UNKNOWN}),
+        State.UNKNOWN: frozenset({State.POSTED, State.APPROVED}),
+        State.FAILED: frozenset({State.APPROVED, State.POSTED}),
+        State.EXPIRED: frozenset({State.APPROVED, State.POSTED}),
+        State.REJECTED: frozenset({State.POSTED}),
+        State.POSTED: frozenset(),
+    }
+
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="tweets")
     text = models.TextField()
     state = models.CharField(max_length=10, choices=State, default=State.DRAFT, db_index=True)
     corpus = models.ForeignKey(Corpus, null=True, blank=True, on_delete=models.SET_NULL)
     seed_word = models.CharField(max_length=100, blank=True)
     in_reply_to_post_id = models.CharField(max_length=32, blank=True)
+    generation_job = models.ForeignKey(
+        "GenerationJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+    )
     images = models.ManyToManyField(BotImage, through="TweetImage", blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,18 +147,34 @@ class Tweet(models.Model):
         return f"{self.get_state_display()}: {self.text[:50]}"
 
     def get_absolute_url(self):
-        return reverse("admin:tweets_tweet_change", args=[self.pk])
+        # The bot's history, newest first, starting at this tweet.
+        url = reverse("tweets:history", args=[self.bot_id])
+        return f"{url}?before={self.pk + 1}"
 
     @property
     def x_post_url(self) -> str:
-        if not self.x_post_id:
-            return ""
-        if self.bot.platform == Bot.Platform.SANDBOX:
-            return reverse("xsandbox:post", args=[self.x_post_id])
-        return f"https://x.com/{self.bot.handle}/status/{self.x_post_id}"
+        return post_url(self.bot, self.x_post_id) if self.x_post_id else ""
 
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.FAILED, self.State.EXPIRED}
+
+    @property
+    def is_in_flight(self) -> bool:
+        """On its way to X without a person (TweetQuerySet.in_flight, for one row)."""
+        return self.state in self.SENDING or (
+            self.state == self.State.APPROVED and not self.awaits_slot
+        )
+
+    def can_be_approved(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    def needs_retry(self) -> bool:
+        """Failed or expired: nothing more happens unless a person retries it."""
+        return self.state in {self.State.FAILED, self.State.EXPIRED}
+
+    def attached_images(self) -> list[BotImage]:
+        """The images in posting order, from `tweetimage_set__image` as the views prefetch it."""
+        return [link.image for link in self.tweetimage_set.all()]
 
 
 class TweetImage(models.Model):
@@ -182,40 +257,8 @@ class GenerationJob(models.Model):
     def is_finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
 
+    def is_running(self) -> bool:
+        return self.state == self.State.RUNNING
 
-class Mention(models.Model):
-    """A post that mentioned a listening bot, and what the bot did about it: each mention is
-    decided once (the unique constraint), whatever reads it twice."""
-
-    class Decision(models.TextChoices):
-        REPLIED = "replied", "Replied"
-        SKIPPED = "skipped", "Skipped"
-
-    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="mentions")
-    post_id = models.CharField(max_length=32)
-    author_id = models.CharField(max_length=32)
-    author_username = models.CharField(max_length=50, blank=True)
-    conversation_id = models.CharField(max_length=32, blank=True)
-    text = models.TextField()
-    keyword = models.CharField(max_length=100, blank=True)
-    decision = models.CharField(max_length=10, choices=Decision)
-    reason = models.TextField(blank=True)
-    reply = models.OneToOneField(
-        Tweet, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
-    )
-    received_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-received_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["bot", "post_id"], name="unique_mention_per_bot")
-        ]
-        indexes = [
-            models.Index(
-                fields=["bot", "decision", "conversation_id"], name="mention_conversation"
-            ),
-            models.Index(fields=["bot", "decision", "received_at"], name="mention_recent"),
-        ]
-
-    def __str__(self):
-        return f"Mention {self.post_id} of {self.bot.name}: {self.get_decision_display()}"
+    def has_failed(self) -> bool:
+        return self.state == self.State.FAILED

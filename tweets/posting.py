@@ -8,42 +8,32 @@ sweep finds work whose message was lost and leases whose worker died.
 
 import logging
 import random
-import re
 import time
-import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone
 
-from bots import x_api
-from bots.activity import record_activity
+from activity.services import record_activity
 from bots.credentials import CredentialsUnreadable
 from bots.models import Bot
+from bots.tasks import check_credentials
+from platforms import base, client_for
+from platforms.x.text import remove_urls
 from tweets import budget, expiry
 from tweets.models import PostAttempt, Tweet
+from tweets.states import move_tweet, move_tweets, sources
 
 log = logging.getLogger(__name__)
 State = Tweet.State
 Outcome = PostAttempt.Outcome
-URL_RE = re.compile(r"https?://\S+")
 # X keeps an uploaded image for 24 hours; an hour's margin covers a slow post.
 MEDIA_ID_LIFETIME = timedelta(hours=23)
 
 
 # 1. Claiming ----------------------------------------------------------------------------
-
-
-def due_tweets(bot_id: int, now):
-    """The bot's approved tweets whose time has come, in posting order."""
-    return (
-        Tweet.objects.filter(bot_id=bot_id, state=State.APPROVED, awaits_slot=False)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by(Coalesce("scheduled_for", "approved_at", "created_at"), "pk")
-    )
 
 
 def claim_next(bot_id: int, *, now=None) -> Tweet | None:
@@ -60,14 +50,13 @@ def claim_next(bot_id: int, *, now=None) -> Tweet | None:
         bot = Bot.objects.select_for_update().filter(pk=bot_id).first()
         if bot is None or not bot.can_post():
             return None
-        # An unknown tweet being reconciled holds the queue too: it may be on X already.
-        in_flight = Tweet.objects.filter(bot_id=bot_id).filter(
-            Q(state=State.POSTING) | Q(state=State.UNKNOWN, next_attempt_at__isnull=False)
-        )
-        if in_flight.exists():
+        # A tweet being sent or reconciled holds the queue: it may be on X already. An
+        # unknown one left for a person (its timeline unreadable) does not.
+        sending = bot.tweets.sending().exclude(state=State.UNKNOWN, next_attempt_at=None)
+        if sending.exists():
             return None
         expiry.expire_missed_slots(now, bot_id=bot_id, actor="worker")
-        tweet = due_tweets(bot_id, now).first()
+        tweet = bot.tweets.due(now).first()
         if tweet is None:
             return None
         refusal = budget.budget_for(bot, now).refusal(budget.post_cost(bot, tweet.text))
@@ -75,13 +64,8 @@ def claim_next(bot_id: int, *, now=None) -> Tweet | None:
         if refusal:
             return None
         lease = now + timedelta(seconds=settings.TWEET_LEASE_SECONDS)
-        claimed = Tweet.objects.filter(pk=tweet.pk, state=State.APPROVED).update(
-            state=State.POSTING,
-            lease_until=lease,
-            attempt_count=F("attempt_count") + 1,
-            updated_at=now,
-        )
-        if not claimed:
+        fields = {"lease_until": lease, "attempt_count": F("attempt_count") + 1, "updated_at": now}
+        if not move_tweet(tweet, State.POSTING, expect={State.APPROVED}, fields=fields):
             return None
     tweet.refresh_from_db()
     return tweet
@@ -113,7 +97,7 @@ def _set_budget_hold(bot: Bot, refusal: str) -> None:
 # 2. Posting -----------------------------------------------------------------------------
 
 
-def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
+def post_claimed(tweet: Tweet) -> Tweet:
     """Send a claimed tweet to X and record what happened (rows written: PostAttempt, Tweet;
     the bot's attention flag on refused credentials or credit)."""
     attempt = PostAttempt.objects.create(
@@ -122,7 +106,7 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
     began = time.monotonic()
     client = None
     try:
-        client = client_factory(tweet.bot)
+        client = client_for(tweet.bot)
         media_ids = upload_media(client, tweet)
         post_id = client.post(
             tweet.text, media_ids=media_ids, reply_to=tweet.in_reply_to_post_id or None
@@ -131,28 +115,28 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
         _finish(attempt, began, Outcome.ERROR, None, str(error))
         _flag_bot(tweet.bot, str(error))
         _requeue(tweet, delay=timedelta(0), error=str(error))
-    except x_api.DuplicateContent as error:
+    except base.DuplicateContent as error:
         _finish(attempt, began, Outcome.DUPLICATE, error.status, error.reason)
         _after_duplicate(tweet, error)
-    except (x_api.Unauthorized, x_api.Forbidden) as error:
+    except (base.Unauthorized, base.Forbidden) as error:
         outcome = Outcome.UNAUTHORIZED if error.status == 401 else Outcome.FORBIDDEN
         _finish(attempt, began, outcome, error.status, error.reason)
         _flag_bot(tweet.bot, error.reason)
         _fail(tweet, error.reason)
         _check_credentials_soon(tweet.bot)
-    except x_api.RateLimited as error:
+    except base.RateLimited as error:
         _finish(attempt, began, Outcome.RATE_LIMITED, error.status, error.reason)
         wait = max(error.reset_at - timezone.now(), timedelta(seconds=1))
         _requeue(tweet, delay=wait, error=error.reason)
-    except x_api.OutOfCredit as error:
+    except base.OutOfCredit as error:
         _finish(attempt, began, Outcome.OUT_OF_CREDIT, error.status, error.reason)
         # Paused first, so no other worker claims the requeued tweet in between.
         pause_for_credit(tweet.bot, reason=error.reason)
         _requeue(tweet, delay=timedelta(0), error=error.reason)
-    except x_api.BadRequest as error:
+    except base.BadRequest as error:
         _finish(attempt, began, Outcome.ERROR, error.status, error.reason)
         _fail(tweet, error.reason)
-    except x_api.Transient as error:
+    except base.Transient as error:
         if error.ambiguous:
             _finish(attempt, began, Outcome.AMBIGUOUS, error.status, error.reason)
             _mark_unknown(tweet, error.reason)
@@ -174,7 +158,7 @@ def post_claimed(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
     return tweet
 
 
-def record_daily_limits(bot: Bot, limits: x_api.Limits) -> None:
+def record_daily_limits(bot: Bot, limits: base.Limits) -> None:
     """Keep what X last reported of the bot's 24-hour posting limit (rows written: Bot)."""
     if limits.daily_limit is None:
         return
@@ -225,65 +209,62 @@ def _finish(attempt, began, outcome, status, error) -> None:
     attempt.save()
 
 
-def _leave_posting(tweet: Tweet, **fields) -> bool:
-    """Write the outcome only while we still hold the claim (state posting)."""
-    fields.setdefault("lease_until", None)
-    fields["updated_at"] = timezone.now()
-    return bool(Tweet.objects.filter(pk=tweet.pk, state=State.POSTING).update(**fields))
+def _leave_posting(tweet: Tweet, to: str, *, fields: dict, **activity) -> bool:
+    """Write the outcome only while the tweet is still posting (nobody reclaimed it)."""
+    fields = {"lease_until": None, **fields}
+    return move_tweet(tweet, to, expect={State.POSTING}, fields=fields, actor="worker", **activity)
 
 
 def _mark_posted(tweet: Tweet, post_id: str) -> None:
-    fields = {
-        "state": State.POSTED,
-        "x_post_id": post_id,
-        "posted_at": timezone.now(),
-        "last_error": "",
-        "cost_usd": budget.post_cost(tweet.bot, tweet.text),
-    }
-    with transaction.atomic():
-        # Our lease may have been reclaimed meanwhile: record the truth whatever state it is in.
-        settled = _leave_posting(tweet, **fields) or (
-            Tweet.objects.filter(pk=tweet.pk).exclude(state=State.POSTED).update(**fields)
-        )
-        if not settled:
-            return
-        record_activity(
-            "tweet.posted",
-            message=f"Posted on X as {post_id}.",
-            actor="worker",
-            tweet=tweet,
-            post_id=post_id,
-        )
+    # From any state: our lease may have been reclaimed meanwhile, and X's answer is the truth.
+    move_tweet(
+        tweet,
+        State.POSTED,
+        expect=sources(State.POSTED),
+        fields={
+            "lease_until": None,
+            "x_post_id": post_id,
+            "posted_at": timezone.now(),
+            "last_error": "",
+            "cost_usd": budget.post_cost(tweet.bot, tweet.text),
+        },
+        action="posted",
+        message=f"Posted on X as {post_id}.",
+        actor="worker",
+        post_id=post_id,
+    )
 
 
 def _fail(tweet: Tweet, reason: str) -> None:
-    with transaction.atomic():
-        if _leave_posting(tweet, state=State.FAILED, last_error=reason, next_attempt_at=None):
-            record_activity(
-                "tweet.failed", message=f"Posting failed: {reason}", actor="worker", tweet=tweet
-            )
+    _leave_posting(
+        tweet,
+        State.FAILED,
+        fields={"last_error": reason, "next_attempt_at": None},
+        action="failed",
+        message=f"Posting failed: {reason}",
+    )
 
 
 def _requeue(tweet: Tweet, *, delay: timedelta, error: str) -> None:
     _leave_posting(
         tweet,
-        state=State.APPROVED,
-        next_attempt_at=timezone.now() + delay,
-        last_error=error,
+        State.APPROVED,
+        fields={"next_attempt_at": timezone.now() + delay, "last_error": error},
     )
 
 
 def _mark_unknown(tweet: Tweet, reason: str) -> None:
     note = f"{reason} It may have been posted; checking the timeline before retrying."
-    with transaction.atomic():
-        left = _leave_posting(
-            tweet,
-            state=State.UNKNOWN,
-            last_error=note,
-            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
-        )
-        if left:
-            record_activity("tweet.unknown", message=note, actor="worker", tweet=tweet)
+    _leave_posting(
+        tweet,
+        State.UNKNOWN,
+        fields={
+            "last_error": note,
+            "next_attempt_at": timezone.now() + timedelta(seconds=reconcile_delay()),
+        },
+        action="unknown",
+        message=note,
+    )
 
 
 def _after_transient(tweet: Tweet, reason: str) -> None:
@@ -338,8 +319,6 @@ def _flag_bot(bot: Bot, reason: str) -> None:
 
 def _check_credentials_soon(bot: Bot) -> None:
     """A 401/403 while posting: have a worker check the credentials themselves."""
-    from bots.tasks import check_credentials
-
     check_credentials.delay_on_commit(bot.pk)
 
 
@@ -348,16 +327,16 @@ def _check_credentials_soon(bot: Bot) -> None:
 
 def normalised(text: str) -> str:
     """Text as compared with the timeline: X rewrites links and may normalise the rest."""
-    text = URL_RE.sub("<url>", unicodedata.normalize("NFC", text))
+    text = remove_urls(text, "<url>")
     return " ".join(text.split()).casefold()
 
 
-def find_on_timeline(tweet: Tweet, *, client_factory=x_api.XClient) -> str | None:
+def find_on_timeline(tweet: Tweet) -> str | None:
     """The id of a post on the bot's timeline with this text, made since the first attempt."""
     first = tweet.attempts.order_by("number").first()
     since = (first.started_at if first else tweet.created_at) - timedelta(minutes=5)
     wanted = normalised(tweet.text)
-    for post in client_factory(tweet.bot).recent_posts():
+    for post in client_for(tweet.bot).recent_posts():
         if normalised(post.text) == wanted and (
             post.created_at is None or post.created_at >= since
         ):
@@ -365,21 +344,23 @@ def find_on_timeline(tweet: Tweet, *, client_factory=x_api.XClient) -> str | Non
     return None
 
 
-def reconcile(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
+def reconcile(tweet: Tweet) -> Tweet:
     """Settle an `unknown` tweet: posted if the timeline has it, else queued again once the
     grace period has passed. If the timeline cannot be read, it stays unknown for a person."""
     attempt_started = timezone.now()
     try:
-        found = find_on_timeline(tweet, client_factory=client_factory)
-    except (x_api.Unauthorized, x_api.Forbidden) as error:
-        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
+        found = find_on_timeline(tweet)
+    except (base.Unauthorized, base.Forbidden) as error:
+        _still_unknown(
+            tweet,
             next_attempt_at=None,
             last_error=f"The bot's timeline cannot be read ({error.reason}) so Aviary cannot "
             "tell whether this was posted. Check the profile, then mark it posted or retry.",
         )
         return tweet
-    except (x_api.XApiError, CredentialsUnreadable) as error:
-        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
+    except (base.PlatformError, CredentialsUnreadable) as error:
+        _still_unknown(
+            tweet,
             next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
             last_error=f"Checking the timeline failed ({error}); will check again.",
         )
@@ -393,33 +374,41 @@ def reconcile(tweet: Tweet, *, client_factory=x_api.XClient) -> Tweet:
             outcome=Outcome.RECONCILED,
             error=f"Found on the timeline as {found}.",
         )
-        settled = Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
-            state=State.POSTED,
-            x_post_id=found,
-            posted_at=timezone.now(),
-            last_error="",
-            cost_usd=budget.post_cost(tweet.bot, tweet.text),
+        move_tweet(
+            tweet,
+            State.POSTED,
+            expect={State.UNKNOWN},
+            fields={
+                "x_post_id": found,
+                "posted_at": timezone.now(),
+                "last_error": "",
+                "cost_usd": budget.post_cost(tweet.bot, tweet.text),
+            },
+            action="reconciled",
+            message=f"Found on the bot's timeline as {found}: it was posted.",
+            actor="worker",
+            post_id=found,
         )
-        if settled:
-            record_activity(
-                "tweet.reconciled",
-                message=f"Found on the bot's timeline as {found}: it was posted.",
-                actor="worker",
-                tweet=tweet,
-                post_id=found,
-            )
     elif _grace_passed(tweet):
-        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
-            state=State.APPROVED,
-            next_attempt_at=timezone.now(),
-            last_error="Not found on the timeline after the grace period: posting again.",
+        move_tweet(
+            tweet,
+            State.APPROVED,
+            expect={State.UNKNOWN},
+            fields={
+                "next_attempt_at": timezone.now(),
+                "last_error": "Not found on the timeline after the grace period: posting again.",
+            },
         )
     else:
-        Tweet.objects.filter(pk=tweet.pk, state=State.UNKNOWN).update(
-            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay())
-        )
+        _still_unknown(tweet, next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()))
     tweet.refresh_from_db()
     return tweet
+
+
+def _still_unknown(tweet: Tweet, **fields) -> None:
+    """Keep an unknown tweet unknown with new timings (updated_at untouched: the grace
+    counts from the last attempt, or from the row's last change of state)."""
+    move_tweet(tweet, None, expect={State.UNKNOWN}, fields=fields)
 
 
 def _grace_passed(tweet: Tweet) -> bool:
@@ -438,12 +427,17 @@ def sweep(now=None) -> dict:
     bots with due tweets and the unknown tweets due a check, for the caller to enqueue.
     """
     now = now or timezone.now()
-    expired = Tweet.objects.filter(state=State.POSTING, lease_until__lt=now).update(
-        state=State.UNKNOWN,
-        lease_until=None,
-        next_attempt_at=now,
-        last_error="The worker stopped while posting; checking the timeline before retrying.",
-        updated_at=now,
+    expired = move_tweets(
+        Tweet.objects.filter(lease_until__lt=now),
+        State.UNKNOWN,
+        expect={State.POSTING},
+        fields={
+            "lease_until": None,
+            "next_attempt_at": now,
+            "last_error": "The worker stopped while posting; checking the timeline before "
+            "retrying.",
+            "updated_at": now,
+        },
     )
     to_reconcile = list(
         Tweet.objects.filter(state=State.UNKNOWN, next_attempt_at__lte=now).values_list(
@@ -451,14 +445,9 @@ def sweep(now=None) -> dict:
         )
     )
     bots_due = list(
-        Tweet.objects.filter(
-            state=State.APPROVED,
-            awaits_slot=False,
-            bot__is_active=True,
-            bot__attention_reason="",
-            bot__out_of_credit_reason="",
-        )
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        Tweet.objects.due(now)
+        .filter(bot__in=Bot.objects.may_post())
+        .order_by()
         .values_list("bot_id", flat=True)
         .distinct()
     )

@@ -4,17 +4,16 @@ only; a lost message is found again by sweep_tweets, a duplicate one finds nothi
 from celery import shared_task
 from django.utils import timezone
 
-from bots.models import Bot
-from tweets import expiry, listening, posting, schedule, services
+from tweets import drafting, expiry, posting
 from tweets.models import GenerationJob, Tweet
 
 
 @shared_task
 def generate_drafts(job_id: int) -> None:
-    """Run generation job N (tweets.services.run_generation_job): drafts plus progress."""
+    """Run generation job N (tweets.drafting.run_generation_job): drafts plus progress."""
     job = GenerationJob.objects.select_related("bot").filter(pk=job_id).first()
     if job is not None:
-        services.run_generation_job(job)
+        drafting.run_generation_job(job)
 
 
 @shared_task
@@ -50,13 +49,10 @@ def sweep_tweets() -> dict:
     """Every minute (beat): reclaim dead leases, check unknowns, send due tweets whose
     message may have been lost."""
     found = posting.sweep()
-    found["slots"] = schedule.due_slots(timezone.now())
     for tweet_id in found["reconcile"]:
         reconcile_tweet.delay(tweet_id)
     for bot_id in found["bots"]:
         _queue_next(bot_id)
-    for bot_id in found["slots"]:
-        run_bot_slot.delay(bot_id)
     return {key: len(value) if isinstance(value, list) else value for key, value in found.items()}
 
 
@@ -68,37 +64,8 @@ def expire_tweets() -> dict:
 
 
 def _queue_next(bot_id: int) -> None:
-    next_id = posting.due_tweets(bot_id, timezone.now()).values_list("pk", flat=True).first()
+    next_id = (
+        Tweet.objects.filter(bot_id=bot_id).due(timezone.now()).values_list("pk", flat=True).first()
+    )
     if next_id is not None:
         post_tweet.delay(next_id)
-
-
-@shared_task
-def open_bot_slot(bot_id: int) -> str:
-    """Beat's periodic task of a scheduled bot: open its slot (tweets.schedule.open_slot),
-    which writes a draft or a post now, or after the schedule's jitter."""
-    return schedule.open_slot(bot_id).message
-
-
-@shared_task
-def run_bot_slot(bot_id: int) -> str:
-    """Run a bot's opened slot whose jitter has passed (tweets.schedule.run_slot)."""
-    return schedule.run_slot(bot_id).message
-
-
-@shared_task
-def listen_for_mentions() -> int:
-    """Every LISTEN_INTERVAL_SECONDS (beat): queue a read of each listening bot's mentions."""
-    bot_ids = listening.listening_bots(timezone.now())
-    for bot_id in bot_ids:
-        check_mentions.delay(bot_id)
-    return len(bot_ids)
-
-
-@shared_task
-def check_mentions(bot_id: int) -> int:
-    """Read and decide bot N's new mentions (tweets.listening.check_mentions)."""
-    bot = Bot.objects.filter(pk=bot_id).first()
-    if bot is None or not hasattr(bot, "listener"):
-        return 0
-    return len(listening.check_mentions(bot))

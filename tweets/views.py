@@ -4,21 +4,24 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from bots.access import bot_for_user, tweet_for_user
-from bots.gallery import AttachRefused, attach_images
+from bots.access import bot_for_user
 from bots.groups import filter_by_group
 from bots.models import Bot, BotGroup
+from platforms import rules_for
+from platforms.x import rules as x_rules
 from tweets import history, services
+from tweets.access import tweet_for_user
 from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, TweetTextForm
 from tweets.generation import CannotGenerate
+from tweets.images import AttachRefused, attach_images
 from tweets.models import Tweet
 from tweets.services import InvalidText, InvalidTransition
-from tweets.text import weighted_length
 
 REVIEW_PAGE_SIZE = 50
 
@@ -100,7 +103,14 @@ def edit(request, pk):
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         return _act(request, tweet, lambda: services.edit_tweet(tweet, text=text, by=request.user))
-    context = {"tweet": tweet, "form": form, "length": weighted_length(form["text"].value() or "")}
+    prefetch_related_objects([tweet], "tweetimage_set__image")
+    rules = rules_for(tweet.bot)
+    context = {
+        "tweet": tweet,
+        "form": form,
+        "length": rules.weighted_length(form["text"].value() or ""),
+        "rules": rules,
+    }
     template = "tweets/includes/tweet_card.html" if request.htmx else "tweets/tweet_edit.html"
     status = 400 if form.is_bound and not request.htmx else 200
     return render(request, template, context, status=status)
@@ -142,8 +152,11 @@ def bulk(request):
 @login_required
 @require_POST
 def count(request):
-    length = weighted_length(request.POST.get("text", "").strip())
-    return render(request, "tweets/includes/char_count.html", {"length": length})
+    # The live count is asked with the text alone, so X's rules count it.
+    rules = x_rules.RULES
+    length = rules.weighted_length(request.POST.get("text", "").strip())
+    context = {"length": length, "rules": rules}
+    return render(request, "tweets/includes/char_count.html", context)
 
 
 @login_required
@@ -153,12 +166,7 @@ def bot_history(request, bot_pk):
     form = HistoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = history.history_page(bot, filters)
-    context = {
-        "bot": bot,
-        "form": form,
-        "page": page,
-        "query": history.query_without_cursor(request.GET),
-    }
+    context = {"bot": bot, "form": form, "page": page}
     if request.htmx:
         return render(request, "tweets/includes/history_rows.html", context)
     return render(request, "tweets/tweet_history.html", context)
@@ -186,6 +194,7 @@ def images(request, pk):
             "tweet": tweet,
             "images": tweet.bot.images.in_gallery().order_by("-created_at"),
             "chosen": set(tweet.tweetimage_set.values_list("image_id", flat=True)),
+            "rules": rules_for(tweet.bot),
         }
         return render(request, "tweets/includes/image_picker.html", context)
     if request.method != "POST":

@@ -1,4 +1,4 @@
-"""Sandbox admin: accounts (with their faults, editable), posts and media."""
+"""Sandbox admin, for superusers only: accounts (with their faults, editable), posts and media."""
 
 from django.contrib import admin, messages
 
@@ -6,8 +6,28 @@ from xsandbox.accounts import FAULT_FIELDS, set_faults
 from xsandbox.models import Account, Media, Post
 
 
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Every sandbox account and its posts, whoever's bot speaks as it: no permission given to
+    a staff member opens these, only being a superuser does."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(SuperuserOnlyAdmin):
     list_display = ["handle", "name", *FAULT_FIELDS, "created_at"]
     list_editable = list(FAULT_FIELDS)
     search_fields = ["handle", "name"]
@@ -25,7 +45,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SuperuserOnlyAdmin):
     list_display = ["__str__", "account", "created_at", "deleted"]
     list_filter = ["deleted", "account"]
     search_fields = ["text"]
@@ -35,7 +55,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Media)
-class MediaAdmin(admin.ModelAdmin):
+class MediaAdmin(SuperuserOnlyAdmin):
     list_display = ["__str__", "account", "content_type", "width", "height", "size", "created_at"]
     list_filter = ["content_type"]
     list_select_related = ["account"]

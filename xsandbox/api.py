@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from tweets.text import MAX_WEIGHTED_LENGTH, is_valid, weighted_length
+from platforms.x.rules import RULES as X
 from xsandbox import faults, limits, problems
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.models import (
@@ -30,8 +30,6 @@ from xsandbox.oauth import authenticate
 
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{1,15})")
 MEDIA_LIFETIME = timedelta(hours=24)
-MAX_MEDIA = 4
-MAX_ALT_TEXT = 1000
 POST_FIELDS = {"created_at", "author_id", "conversation_id", "in_reply_to_user_id"}
 
 
@@ -139,8 +137,8 @@ def media_upload(request, account):
         return problems.invalid(
             "Only media_category=tweet_image is supported.", "media_category", category
         )
-    if upload.size > 5 * 1024 * 1024:
-        return problems.invalid("Images must be at most 5 MB.", "media")
+    if upload.size > X.max_image_bytes:
+        return problems.invalid(f"Images must be at most {_megabytes(X.max_image_bytes)}.", "media")
     try:
         image = check_image(upload.read())
     except NotAnImage as error:
@@ -174,8 +172,10 @@ def media_metadata(request, account):
         alt_text = str(body["metadata"]["alt_text"]["text"])
     except (ValueError, KeyError, TypeError):
         return problems.invalid("Send {id, metadata: {alt_text: {text}}}.", "metadata")
-    if len(alt_text) > MAX_ALT_TEXT:
-        return problems.invalid("Alt text is at most 1,000 characters.", "metadata.alt_text")
+    if len(alt_text) > X.max_alt_text:
+        return problems.invalid(
+            f"Alt text is at most {X.max_alt_text:,} characters.", "metadata.alt_text"
+        )
     media = _own_media(account, [media_id])
     if not media:
         return problems.invalid(f"Unknown media id: {media_id}.", "id", media_id)
@@ -194,13 +194,17 @@ def _refusal(account, text, media_ids, reply_to):
         return problems.invalid("A post needs text or media.", "text")
     if "\x00" in text:
         return problems.invalid("The text holds characters X does not allow.", "text")
-    if text and not is_valid(text):
-        length = weighted_length(text)
-        if length <= MAX_WEIGHTED_LENGTH:
+    if text and not X.is_valid(text):
+        length = X.weighted_length(text)
+        if length <= X.max_length:
             return problems.invalid("The text holds characters X does not allow.", "text")
-        return problems.invalid(f"The text is {length} characters; the limit is 280.", "text")
-    if len(media_ids) > MAX_MEDIA:
-        return problems.invalid("At most 4 images may be attached to a post.", "media.media_ids")
+        return problems.invalid(
+            f"The text is {length} characters; the limit is {X.max_length}.", "text"
+        )
+    if len(media_ids) > X.max_images:
+        return problems.invalid(
+            f"At most {X.max_images} images may be attached to a post.", "media.media_ids"
+        )
     if len(_own_media(account, media_ids)) != len(set(media_ids)):
         return problems.invalid("Your media IDs are invalid.", "media.media_ids")
     if reply_to and _parent(reply_to) is None:
@@ -298,3 +302,7 @@ def _user(account: Account) -> dict:
         "name": account.name or account.handle,
         "username": account.handle,
     }
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"

@@ -1,4 +1,4 @@
-"""Checking uploaded images as X does (a real JPEG, PNG, GIF or WEBP of at most 5 MB), and
+"""Checking uploaded images as X does (a real JPEG, PNG, GIF or WEBP within X's size), and
 re-encoding them, so what the sandbox stores and serves is only ever pixels."""
 
 import io
@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-MAX_BYTES = 5 * 1024 * 1024
+from platforms.x.rules import RULES as X
+
+MAX_BYTES = X.max_image_bytes
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
@@ -31,7 +33,7 @@ def check_image(data: bytes) -> CheckedImage:
     """Decode the image fully (verify() alone passes truncated JPEGs), refuse decompression
     bombs, and re-encode it: EXIF, GPS and any polyglot payload are dropped."""
     if len(data) > MAX_BYTES:
-        raise NotAnImage("Images must be at most 5 MB.")
+        raise NotAnImage(f"Images must be at most {MAX_BYTES // (1024 * 1024)} MB.")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -33,6 +33,15 @@ def _access_token() -> str:
     return f"{secrets.randbelow(10**18)}-{_token(40)}"
 
 
+class AccountQuerySet(models.QuerySet):
+    def with_user_ids(self, user_ids: set[str] | None):
+        """The accounts behind these public user ids; None means every account."""
+        if user_ids is None:
+            return self
+        pks = {pk_from(user_id, USER_ID_OFFSET) for user_id in user_ids} - {None}
+        return self.filter(pk__in=pks)
+
+
 class Account(models.Model):
     """One sandbox X account, with the app credentials a bot uses to speak as it."""
 
@@ -61,6 +70,8 @@ class Account(models.Model):
     usage_capped = models.BooleanField(
         default=False, help_text="Answer every request with 429, usage cap exceeded."
     )
+
+    objects = AccountQuerySet.as_manager()
 
     class Meta:
         ordering = ["handle"]

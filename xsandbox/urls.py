@@ -1,12 +1,17 @@
-"""The X API sandbox's URLs: X's own paths under /xsandbox/, and its timeline pages."""
+"""The X API sandbox's URLs: X's own paths under /xsandbox/, and its timeline pages.
 
-from django.urls import path
+project/urls.py mounts both: `api_patterns` as they are (OAuth-checked, like X), and
+`page_patterns(visible_user_ids)` with the project's answer to "whose accounts may this person
+see", since the sandbox knows nothing of bots or their owners.
+"""
+
+from django.urls import URLPattern, path
 
 from xsandbox import api, pages
 
 app_name = "xsandbox"
 
-urlpatterns = [
+api_patterns = [
     path("2/users/me", api.me, name="me"),
     path("2/tweets", api.tweets, name="tweets"),
     path("2/tweets/<str:post_id>", api.tweet, name="tweet"),
@@ -14,8 +19,21 @@ urlpatterns = [
     path("2/users/<str:user_id>/mentions", api.mentions, name="mentions"),
     path("2/media/upload", api.media_upload, name="media_upload"),
     path("2/media/metadata", api.media_metadata, name="media_metadata"),
-    path("", pages.timeline, name="timeline"),
-    path("media/<int:pk>/", pages.media_file, name="media"),
-    path("status/<str:post_id>/", pages.post, name="post"),
-    path("<str:handle>/", pages.account, name="account"),
 ]
+
+
+def page_patterns(visible_user_ids: pages.VisibleUserIds) -> list[URLPattern]:
+    """The timeline pages, each showing only the accounts `visible_user_ids(user)` names.
+    Last, because an account's page takes any handle."""
+    given = {"visible_user_ids": visible_user_ids}
+    return [
+        path("", pages.timeline, given, name="timeline"),
+        path("media/<int:pk>/", pages.media_file, given, name="media"),
+        path("status/<str:post_id>/", pages.post, given, name="post"),
+        path("<str:handle>/", pages.account, given, name="account"),
+    ]
+
+
+def patterns(visible_user_ids: pages.VisibleUserIds) -> tuple[list[URLPattern], str]:
+    """Everything the sandbox serves, for `include()`: the API, then the pages."""
+    return [*api_patterns, *page_patterns(visible_user_ids)], app_name

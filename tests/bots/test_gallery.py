@@ -8,16 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from bots.gallery import (
-    AttachRefused,
-    add_gallery_image,
-    attach_images,
-    remove_gallery_image,
-    set_alt_text,
-)
+from bots.gallery import add_gallery_image, set_alt_text
 from bots.images import ImageRejected
 from bots.models import BotImage
 from tests.factories import image_bytes, make_bot, make_image, make_tweet
+from tweets.images import AttachRefused, attach_images, remove_gallery_image
 from tweets.models import Tweet, TweetImage
 
 
@@ -294,7 +289,7 @@ def test_the_gallery_page_costs_the_same_queries_with_more_images(client, owner,
 def test_a_bot_set_to_always_gives_each_draft_its_least_used_image(bot):
     import random
 
-    from bots.gallery import auto_attach_images
+    from tweets.images import auto_attach_images
 
     worn, fresh = make_image(bot=bot), make_image(bot=bot, color=(5, 5, 5))
     attach_images(make_tweet(bot=bot), images=[worn])
@@ -310,7 +305,7 @@ def test_a_bot_set_to_always_gives_each_draft_its_least_used_image(bot):
 def test_a_bot_set_to_never_attaches_nothing(bot):
     import random
 
-    from bots.gallery import auto_attach_images
+    from tweets.images import auto_attach_images
 
     make_image(bot=bot)
     draft = make_tweet(bot=bot)
@@ -322,7 +317,7 @@ def test_a_bot_set_to_never_attaches_nothing(bot):
 
 def test_generated_drafts_get_images_by_the_bots_share(bot):
     from tests.integration.world import ready_corpus_for
-    from tweets.services import generate_drafts
+    from tweets.drafting import generate_drafts
 
     ready_corpus_for(bot)
     make_image(bot=bot)

@@ -4,17 +4,12 @@ and pause, resume or generate for every bot at once."""
 import pytest
 from django.urls import reverse
 
-from bots.models import Activity, Bot, BotGroup
+from activity.models import Activity
+from bots.models import Bot, BotGroup
 from tests.factories import make_bot, make_tweet, make_user
 from tweets.models import GenerationJob
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def logged_in(client, owner):
-    client.force_login(owner)
-    return client
 
 
 @pytest.fixture

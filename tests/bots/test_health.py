@@ -6,13 +6,12 @@ import json
 import socket
 from datetime import datetime, timedelta
 
-import pytest
 import redis
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.models import Activity
 from bots import health
-from bots.models import Activity
 from bots.services import verify_bot
 from bots.tasks import check_credentials
 from tests.conftest import SECRETS
@@ -120,12 +119,6 @@ def test_scheduled_checks_spread_over_the_period_oldest_first(db, credential_key
     assert due == [bots[3].pk, bots[11].pk]
 
 
-@pytest.fixture
-def logged_in(client, owner):
-    client.force_login(owner)
-    return client
-
-
 def test_the_dashboard_says_reconnect_with_the_last_error(logged_in, bot):
     bot.attention_reason = "X refused the bot's credentials (401 Unauthorized)."
     bot.save()
@@ -211,3 +204,15 @@ def test_an_automatic_ok_after_a_refusal_says_the_refusal_stands(sandbox_bot):
     check_credentials(sandbox_bot.pk)
     logged = Activity.objects.get(bot=sandbox_bot, action="bot.credentials_ok")
     assert "stays until someone verifies or re-enters them" in logged.message
+
+
+def test_a_bot_with_only_some_credentials_is_not_due_a_check(db, credential_keys):
+    complete = make_bot(credentials=SECRETS)
+    partial = make_bot(
+        credentials={
+            "consumer_key": SECRETS["consumer_key"],
+            "access_token": SECRETS["access_token"],
+        }
+    )
+    assert not partial.has_credentials()
+    assert health.bots_due_a_check(NOW) == [complete.pk]

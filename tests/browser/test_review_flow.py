@@ -68,7 +68,7 @@ def test_it_generates_edits_approves_posts_and_rejects(flock, page, live_server,
     assert states == ["draft", "posted", "rejected"]
     posted = Tweet.objects.get(bot=flock, state="posted")
     assert posted.text == "Edited in the browser: the game is afoot."
-    page.goto(f"{live_server.url}{posted.x_post_url}")
+    page.goto(posted.x_post_url)
     expect(page.locator("body")).to_contain_text("Edited in the browser: the game is afoot.")
 
 

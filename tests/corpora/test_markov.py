@@ -11,17 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpora import markov as engine
-from corpora.markov import (
-    CorpusTooSmall,
-    MarkovModel,
-    UnknownWord,
-    _unbalanced_marks,
-    split_sentences,
-)
+from corpora.markov import CorpusTooSmall, MarkovModel, UnknownWord, index, split_sentences
+from corpora.markov.splitting import _CLOSERS, _end_kind, unbalanced_marks
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = (ROOT / "corpora" / "demo" / "adventures-1-6.txt").read_text()[:60_000]
+DEMO = (ROOT / "project" / "demo" / "texts" / "adventures-1-6.txt").read_text()[:60_000]
 VOCABULARY = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran", "far", "Watson", "and", "ran,"]
 END = "<END>"
 
@@ -31,7 +25,7 @@ def grams(text: str, k: int) -> set[tuple]:
     starts and ends marked, as the chain may walk them."""
     found = set()
     for sentence in split_sentences(text):
-        if len(sentence) <= k or _unbalanced_marks(" ".join(sentence)):
+        if len(sentence) <= k or unbalanced_marks(" ".join(sentence)):
             continue
         padded = [None] * k + sentence + [END]
         found.update(tuple(padded[i : i + k + 1]) for i in range(len(padded) - k))
@@ -91,18 +85,20 @@ def test_lengths_and_minimum_words_hold(limit, words, seed):
     model = MarkovModel.build(DEMO[:20_000])
     sentence = model.sentence(max_length=limit, min_words=words, rng=random.Random(seed), tries=30)
     if sentence is not None:
-        assert len(sentence) <= limit  # for ASCII prose, X counts each character once
+        assert len(sentence) <= limit
         assert len(sentence.split()) >= words
 
 
-def test_lengths_are_counted_as_x_counts_them():
-    from tweets.text import weighted_length
+def test_lengths_are_counted_by_the_length_given():
+    from platforms.x.text import weighted_length
 
     # The same prose in CJK letters: each weighs 2, so plain len() would let twice as much in.
     cjk = DEMO.translate({ord(c): 0x4E00 + ord(c) for c in "abcdefghijklmnopqrstuvwxyz"})
     model = MarkovModel.build(cjk)
     rng = random.Random(5)
-    sentences = [model.sentence(max_length=100, rng=rng, tries=50) for _ in range(30)]
+    sentences = [
+        model.sentence(max_length=100, rng=rng, tries=50, length=weighted_length) for _ in range(30)
+    ]
     assert any(sentences)
     assert all(weighted_length(s) <= 100 for s in sentences if s)
 
@@ -199,7 +195,7 @@ def reference_split(text: str) -> list[list[str]]:
     for paragraph in re.split(r"\n[^\S\n]*\n", text):
         words, start = paragraph.split(), 0
         for i in range(len(words) - 1):
-            core, following = words[i].rstrip(engine._CLOSERS), words[i + 1][0]
+            core, following = words[i].rstrip(_CLOSERS), words[i + 1][0]
             if (
                 not core
                 or core[-1] not in ".!?"
@@ -207,7 +203,7 @@ def reference_split(text: str) -> list[list[str]]:
                 or following in "-\u2013\u2014"
             ):
                 continue
-            kind = engine._end_kind(words[i]) if core[-1] == "." else 1
+            kind = _end_kind(words[i]) if core[-1] == "." else 1
             if kind == 1 or (kind == 2 and not following.isdigit()):
                 sentences.append(words[start : i + 1])
                 start = i + 1
@@ -286,10 +282,10 @@ def test_each_way_of_indexing_builds_the_same_model(k, monkeypatch):
     """The float-record sort (state sizes 1 and 2), numpy (large corpora) and the plain sort
     of Python ints must agree to the byte."""
     built = MarkovModel.build(DEMO, state_size=k).to_bytes()
-    monkeypatch.setattr(engine, "NUMPY_FROM_WINDOWS", 0)
+    monkeypatch.setattr(index, "NUMPY_FROM_WINDOWS", 0)
     assert MarkovModel.build(DEMO, state_size=k).to_bytes() == built
-    monkeypatch.setattr(engine, "NUMPY_FROM_WINDOWS", 10**9)
-    monkeypatch.setattr(engine, "_FLOAT_RECORDS", False)
+    monkeypatch.setattr(index, "NUMPY_FROM_WINDOWS", 10**9)
+    monkeypatch.setattr(index, "_FLOAT_RECORDS", False)
     assert MarkovModel.build(DEMO, state_size=k).to_bytes() == built
 
 
@@ -382,9 +378,39 @@ def test_the_cli_refuses_a_bad_state_size(tmp_path):
     assert done.returncode == 2 and "state-size" in done.stderr
 
 
-def test_the_engine_never_imports_django():
-    code = "import sys, corpora.markov; sys.exit(any(m.startswith('django') for m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+# Every module of the package imported and the engine used once (an import on use counts
+# too), then the modules loaded: of the project, only the package and its parent may be there.
+IMPORTS_OF_EVERY_ENGINE_MODULE = """
+import pkgutil, sys
+import corpora.markov
+for module in pkgutil.iter_modules(corpora.markov.__path__, "corpora.markov."):
+    __import__(module.name)
+model = corpora.markov.MarkovModel.build("The cat sat on the mat. The dog sat on the rug.")
+corpora.markov.MarkovModel.from_bytes(model.to_bytes()).sentence(seed="cat", tries=5)
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_no_module_of_the_engine_imports_django_or_any_project_package():
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS_OF_EVERY_ENGINE_MODULE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    modules = done.stdout.split()
+    assert "corpora.markov.__main__" in modules and "corpora.markov.storage" in modules
+    project = {path.parent.name for path in ROOT.glob("*/__init__.py")} | {"django"}
+    outside = [
+        name
+        for name in modules
+        if name.split(".")[0] in project
+        and name != "corpora"
+        and name.split(".")[:2] != ["corpora", "markov"]
+    ]
+    assert outside == []
 
 
 def test_the_benchmark_counts_a_childs_own_peak_memory_not_its_parents():

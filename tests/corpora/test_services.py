@@ -11,7 +11,7 @@ from tests.factories import make_corpus
 
 # Enough varied prose that new sentences exist which copy no long run of the original.
 TEXT = (
-    Path(__file__).resolve().parents[2] / "corpora" / "demo" / "adventures-1-6.txt"
+    Path(__file__).resolve().parents[2] / "project" / "demo" / "texts" / "adventures-1-6.txt"
 ).read_text()[:40_000]
 
 

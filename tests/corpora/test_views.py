@@ -104,3 +104,11 @@ def test_the_preview_of_a_corpus_not_ready_says_so(logged_in, my_corpus):
 
     assert "is not ready" in response.content.decode()
     assert "Ask for 1 to 20 sentences." in too_many.content.decode()
+
+
+def test_creating_a_corpus_logs_who_created_it(logged_in, owner):
+    logged_in.post(reverse("corpora:list"), {"name": "Sea shanties", "state_size": 3})
+    corpus = Corpus.objects.get(name="Sea shanties")
+    assert (corpus.state_size, corpus.created_by) == (3, owner)
+    entry = corpus.activity.get()
+    assert (entry.action, entry.actor) == ("corpus.created", owner)

@@ -2,6 +2,7 @@
 production, against the test database and a Redis database of their own."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -52,6 +53,10 @@ class CeleryProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def count(self, pattern: re.Pattern) -> int:
+        """How many times the log says `pattern` so far."""
+        return len(pattern.findall(self.log()))
 
     def wait_for(self, text: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout

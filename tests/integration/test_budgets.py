@@ -2,14 +2,13 @@
 posting without a pile of failures and resuming posts its queue once, in order; beat
 expires a tweet whose slot passed and checks every bot's credentials."""
 
-import time
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from bots.models import Activity
-from bots.services import resume_posting
+from activity.models import Activity
 from tests.factories import make_bot, make_tweet, make_user
 from tests.integration.processes import wait_until
 from tests.integration.test_pipeline import (  # noqa: F401 - the fixture, shared
@@ -19,14 +18,18 @@ from tests.integration.test_pipeline import (  # noqa: F401 - the fixture, share
 )
 from tests.integration.world import approve_many, sandbox_bot, set_faults
 from tweets.models import PostAttempt, Tweet
+from tweets.services import resume_posting
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+# What the worker logs each time the minute sweep (every second here) has run.
+SWEEP_DONE = re.compile(r"Task tweets\.tasks\.sweep_tweets\[[^\]]+\] succeeded")
 
 
 def test_out_of_credit_pauses_posting_and_resuming_posts_the_queue_once(processes):  # noqa: F811
     bot = sandbox_bot(name="Spender", handle="spender")
     set_faults(bot.handle, credits_exhausted=True)
-    processes.worker("w1")
+    worker = processes.worker("w1")
     processes.beat()
     tweets = approve_many(bot, [f"Paid post {n}." for n in range(3)])
 
@@ -35,7 +38,12 @@ def test_out_of_credit_pauses_posting_and_resuming_posts_the_queue_once(processe
         timeout=30,
         message="the 402 never paused the bot",
     )
-    time.sleep(3)  # several sweeps: none of them may try again while the bot is paused
+    swept = worker.count(SWEEP_DONE)
+    wait_until(
+        lambda: worker.count(SWEEP_DONE) >= swept + 3,
+        timeout=30,
+        message="the sweep stopped running",
+    )  # three sweeps since the pause: none of them may have tried again
     states = set(Tweet.objects.filter(bot=bot).values_list("state", flat=True))
     assert states == {"approved"}
     assert PostAttempt.objects.filter(tweet__bot=bot).count() == 1

@@ -7,14 +7,16 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.db.models import Q
 from django.utils import timezone
 
-from bots.models import Bot
-from bots.x_api import XClient
+from autonomy.models import Mention
+from bots.listener import save_listener
+from bots.models import Bot, Listener
+from platforms import client_for
 from tests.integration.processes import start_beat, start_worker, wait_until
 from tests.integration.world import ready_corpus_for, sandbox_bot
-from tweets.listening import save_listener
-from tweets.models import Mention, Tweet
+from tweets.models import Tweet
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +61,7 @@ def test_two_bots_stop_at_the_conversation_limit(pair):
     for bot in pair:
         listen(bot, cooldown=timedelta(0), max_replies_per_conversation=3)
 
-    root = XClient(porch).post("@hall_bot which door do you mean?")
+    root = client_for(porch).post("@hall_bot which door do you mean?")
 
     stopped = wait_until(
         lambda: Mention.objects.filter(reason__contains="in this conversation").first(),
@@ -71,7 +73,16 @@ def test_two_bots_stop_at_the_conversation_limit(pair):
         "already replied 3 times in this conversation (limit 3)",
     )
     wait_until(all_posted, timeout=30, message="replies were not all posted")
-    time.sleep(4)  # several more listening rounds: nothing new may happen
+    settled_at = timezone.now()
+    wait_until(
+        lambda: (
+            not Listener.objects.filter(
+                Q(checked_at__isnull=True) | Q(checked_at__lt=settled_at + timedelta(seconds=3))
+            ).exists()
+        ),
+        timeout=30,
+        message="the listeners stopped reading",
+    )  # three more listening rounds of both bots: nothing new may happen in them
     assert replies_in(root) == 6
     assert Mention.objects.filter(bot=porch, decision="replied").count() == 3
     assert Mention.objects.filter(bot=hall, decision="replied").count() == 3
@@ -85,7 +96,7 @@ def test_the_cooldown_stops_an_exchange_and_a_later_conversation_is_answered(pai
     for bot in pair:
         listen(bot, cooldown=cooldown, max_replies_per_conversation=3)
 
-    first = XClient(porch).post("@hall_bot the door again")
+    first = client_for(porch).post("@hall_bot the door again")
     wait_until(
         lambda: Mention.objects.filter(bot=hall, reason__contains="cooldown").exists(),
         timeout=60,
@@ -93,7 +104,7 @@ def test_the_cooldown_stops_an_exchange_and_a_later_conversation_is_answered(pai
     )
     assert replies_in(first) == 2  # Hall answered, Porch answered back, Hall waits
 
-    second = XClient(porch).post("@hall_bot another door, straight away")
+    second = client_for(porch).post("@hall_bot another door, straight away")
     skipped = wait_until(
         lambda: Mention.objects.filter(bot=hall, post_id=second).first(), timeout=30
     )
@@ -102,7 +113,7 @@ def test_the_cooldown_stops_an_exchange_and_a_later_conversation_is_answered(pai
 
     replied = Mention.objects.get(bot=hall, conversation_id=first, decision="replied")
     time.sleep(max(0, (replied.received_at + cooldown - timezone.now()).total_seconds()) + 1)
-    third = XClient(porch).post("@hall_bot a third door, later")
+    third = client_for(porch).post("@hall_bot a third door, later")
     answered = wait_until(
         lambda: Mention.objects.filter(bot=hall, post_id=third).first(), timeout=30
     )

@@ -9,14 +9,15 @@ from django.core.management import call_command
 from django.db import transaction
 
 from bots.models import Bot
-from bots.x_api import XClient
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model
+from platforms import client_for
 from tests.factories import make_corpus
 from tweets import services
 from tweets.models import Tweet
+from xsandbox.models import Account
 
-DEMO_TEXT = Path(__file__).resolve().parents[2] / "corpora" / "demo" / "adventures-1-6.txt"
+DEMO_TEXT = Path(__file__).resolve().parents[2] / "project/demo/texts/adventures-1-6.txt"
 
 
 def sandbox_credentials(handle: str) -> dict[str, str]:
@@ -31,6 +32,8 @@ def sandbox_bot(*, name: str, handle: str, owners=(), **fields) -> Bot:
     fields.setdefault("daily_post_cap", 1000)
     bot = Bot(name=name, handle=handle, platform=Bot.Platform.SANDBOX, **fields)
     bot.set_credentials(**sandbox_credentials(handle))
+    # As connecting (or verifying) the bot leaves it: the sandbox shows its owners its pages.
+    bot.x_user_id = Account.objects.get(handle=handle).user_id
     bot.save()
     bot.owners.add(*owners)
     return bot
@@ -53,8 +56,9 @@ def approve_many(bot: Bot, texts: list[str], *, by=None) -> list[Tweet]:
 
 
 def sandbox_timeline(bot: Bot) -> dict[str, str]:
-    """What the sandbox says the bot posted, read over HTTP through XClient: id -> text."""
-    return {post.id: post.text for post in XClient(bot).recent_posts()}
+    """What the sandbox says the bot posted, read over HTTP through platforms.client_for:
+    id -> text."""
+    return {post.id: post.text for post in client_for(bot).recent_posts()}
 
 
 def set_faults(handle: str, **options) -> None:

@@ -1,4 +1,4 @@
-// The reference for tests/tweets/test_text.py: twitter-text 3.1.0 itself. Reads lines, each a
+// The reference for tests/platforms/test_x_text.py: twitter-text 3.1.0 itself. Reads lines, each a
 // JSON object {"op": "parseTweet" | "extractUrlsWithIndices", "texts": [...]}, and answers
 // each with one line: a JSON array with, per text, {weightedLength, valid} or the entities
 // [{url, indices}], or {error} when the library threw.

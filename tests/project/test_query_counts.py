@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bots.activity import record_activity
+from activity.services import record_activity
 from bots.models import BotGroup
 from tests.factories import make_bot, make_tweet
 from tweets.models import Tweet

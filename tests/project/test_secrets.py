@@ -42,7 +42,7 @@ def test_no_secret_escapes_a_bots_whole_life(client, superuser, account, caplog,
     # Verified, drafts written, one approved and posted.
     pages.append(client.post(reverse("bots:verify", args=[bot.pk]), follow=True).content.decode())
     ready_corpus_for(bot)
-    from tweets.services import generate_drafts
+    from tweets.drafting import generate_drafts
 
     first, second = generate_drafts(bot, count=2)
     pages.append(

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bots.models import Activity
+from activity.models import Activity
 from tests.factories import make_tweet
 from tweets import budget, posting
 from tweets.models import Tweet
@@ -202,3 +202,47 @@ def test_the_csv_export_carries_each_posts_cost(logged_in, bot):
     export = logged_in.get(reverse("tweets:history_csv", args=[bot.pk]))
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert rows[0][-1] == "cost_usd" and rows[1][-1] == "0.2000"
+
+
+def test_the_slot_counts_posts_and_tweets_on_their_way_against_the_cap(bot):
+    bot.daily_post_cap = 3
+    bot.save()
+    posted(bot, at=NOW - timedelta(hours=1))
+    posted(bot, at=NOW - timedelta(hours=25))
+    make_tweet(bot=bot, state=Tweet.State.POSTING)
+    make_tweet(bot=bot, state=Tweet.State.APPROVED, awaits_slot=True)
+    make_tweet(bot=bot, state=Tweet.State.DRAFT)
+    assert not budget.budget_for(bot, NOW).cap_reached()
+
+    queued(bot)
+
+    figures = budget.budget_for(bot, NOW)
+    assert figures.cap_reached(), "a slot adds no post once the cap is spoken for"
+    assert (figures.posts_today, figures.against_cap, figures.queued) == (1, 3, 1)
+
+
+def test_the_claim_sends_the_head_of_a_long_queue_while_sent_posts_leave_room(bot):
+    bot.daily_post_cap = 2
+    bot.save()
+    posted(bot, at=NOW - timedelta(hours=1))
+    first = queued(bot, "First in the queue")
+    for n in range(4):
+        queued(bot, f"Behind it {n}")
+
+    assert budget.budget_for(bot, NOW).cap_reached()
+    assert posting.claim_next(bot.pk, now=NOW) == first
+
+
+def test_an_unknown_tweet_counts_against_the_cap_since_x_may_have_it(bot):
+    bot.daily_post_cap = 2
+    bot.save()
+    posted(bot, at=NOW - timedelta(hours=1))
+    # Its timeline could not be read: it waits for a person and does not hold the queue.
+    make_tweet(bot=bot, state=Tweet.State.UNKNOWN, next_attempt_at=None)
+    tweet = queued(bot)
+
+    assert posting.claim_next(bot.pk, now=NOW) is None
+    bot.refresh_from_db()
+    assert bot.budget_hold.startswith("Daily cap reached: 2 of 2 posts")
+    tweet.refresh_from_db()
+    assert tweet.state == Tweet.State.APPROVED

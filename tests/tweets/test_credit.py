@@ -4,7 +4,7 @@ Against the sandbox's credit-exhausted fault over real HTTP."""
 
 from django.urls import reverse
 
-from bots.models import Activity
+from activity.models import Activity
 from tests.factories import make_tweet
 from tests.integration.world import set_faults
 from tweets import posting
@@ -66,7 +66,7 @@ def test_the_banner_says_what_to_do_and_resuming_posts_the_queue(client, sandbox
 
 
 def test_resuming_a_bot_that_was_not_paused_changes_nothing(bot, owner):
-    from bots.services import resume_posting
+    from tweets.services import resume_posting
 
     resume_posting(bot, by=owner)
     assert not Activity.objects.filter(action="bot.posting_resumed").exists()

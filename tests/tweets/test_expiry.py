@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from bots.models import Activity
+from activity.models import Activity
 from tests.factories import make_tweet
 from tweets import expiry, posting, services
 from tweets.models import Tweet

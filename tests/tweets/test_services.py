@@ -88,10 +88,24 @@ def test_retry_requeues_a_failed_tweet_with_fresh_attempts(bot, owner):
     assert (tweet.state, tweet.attempt_count, tweet.last_error) == (State.APPROVED, 0, "")
 
 
-def test_schedule_moves_a_queued_tweet(draft, owner):
-    services.approve_tweet(draft, by=owner)
-    later = timezone.now() + timedelta(days=1)
-    services.schedule_tweet(draft, at=later, by=owner)
+@pytest.mark.parametrize("character", ["\ufeff", "\ufffe", "\uffff"])
+def test_a_character_x_refuses_is_refused_before_it_reaches_x(draft, owner, character):
+    with pytest.raises(services.InvalidText, match="character X refuses"):
+        services.edit_tweet(draft, text=f"Hidden{character} inside", by=owner)
+    with pytest.raises(services.InvalidText, match="character X refuses"):
+        services.validate_text(f"{character}At the start")
     draft.refresh_from_db()
-    assert draft.next_attempt_at == later
-    assert draft.state == State.APPROVED
+    assert draft.text == "A perfectly good draft."
+
+
+def test_the_slot_releases_the_oldest_waiting_tweet_and_queues_it(
+    bot, owner, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    older = make_tweet(bot=bot, state=State.APPROVED, awaits_slot=True, approved_at=now)
+    make_tweet(bot=bot, state=State.APPROVED, awaits_slot=True, approved_at=now)
+    with django_capture_on_commit_callbacks() as callbacks:
+        released = services.release_waiting_tweet(bot, now=now)
+    assert released == older and not released.awaits_slot
+    assert list(Tweet.objects.due(now)) == [older]
+    assert len(callbacks) == 1

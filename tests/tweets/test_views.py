@@ -65,7 +65,7 @@ def test_approving_with_htmx_returns_the_card_queued_and_polling(
 def test_approving_a_draft_of_a_scheduled_review_bot_says_it_waits_for_the_slot(
     logged_in, draft, bot, django_capture_on_commit_callbacks
 ):
-    from tweets.schedule import save_schedule
+    from bots.schedule import save_schedule
 
     save_schedule(bot, every_minutes=60)
     with django_capture_on_commit_callbacks() as callbacks:

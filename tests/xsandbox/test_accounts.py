@@ -1,7 +1,7 @@
 """Demo bots speak as sandbox accounts of their own handles, whatever happened since."""
 
-from bots.demo import load_demo_data
-from bots.x_api import XClient
+from platforms import client_for
+from project.demo.flock import load_demo_data
 from xsandbox.models import Account
 
 
@@ -9,13 +9,13 @@ def test_demo_bots_speak_as_their_sandbox_accounts_even_after_a_sandbox_reset(
     sandbox, owner, credential_keys
 ):
     bots = load_demo_data(owner=owner)
-    assert [XClient(bot).me().username for bot in bots] == [bot.handle for bot in bots]
+    assert [client_for(bot).me().username for bot in bots] == [bot.handle for bot in bots]
     stored = [bot.encrypted_consumer_key for bot in bots]
     assert [bot.encrypted_consumer_key for bot in load_demo_data(owner=owner)] == stored
 
     Account.objects.all().delete()
     bots = load_demo_data(owner=owner)
-    assert [XClient(bot).me().username for bot in bots] == [bot.handle for bot in bots]
+    assert [client_for(bot).me().username for bot in bots] == [bot.handle for bot in bots]
     assert all(bot.x_user_id == Account.objects.get(handle=bot.handle).user_id for bot in bots)
 
 

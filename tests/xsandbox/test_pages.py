@@ -1,5 +1,6 @@
 """The sandbox's timeline pages show what the accounts posted, images with their alt text,
-replies and authors, the way a profile page does; uploaded images are served as pixels."""
+replies and authors, the way a profile page does; uploaded images are served as pixels. Each
+person sees only the sandbox accounts of their own bots (a superuser, all): the rest is a 404."""
 
 import io
 
@@ -8,7 +9,8 @@ from django.urls import reverse
 from PIL import Image
 from requests_oauthlib import OAuth1Session
 
-from tests.factories import make_user
+from tests.factories import make_bot, make_sandbox_post, make_user
+from xsandbox.accounts import ensure_account
 
 
 @pytest.fixture
@@ -47,9 +49,19 @@ def posted(sandbox, session):
     return first["id"]
 
 
+def make_sandbox_bot(account, *, owner):
+    return make_bot(
+        owners=[owner], platform="sandbox", handle=account.handle, x_user_id=account.user_id
+    )
+
+
 @pytest.fixture
-def browser(client, transactional_db):
-    client.force_login(make_user())
+def browser(client, account, other_account):
+    """Signed in as the owner of the bots speaking as both sandbox accounts."""
+    person = make_user()
+    make_sandbox_bot(account, owner=person)
+    make_sandbox_bot(other_account, owner=person)
+    client.force_login(person)
     return client
 
 
@@ -87,3 +99,65 @@ def test_images_are_served_re_encoded_without_exif_and_never_sniffed(browser, po
 def test_the_pages_are_for_signed_in_people(client, transactional_db):
     response = client.get(reverse("xsandbox:timeline"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.fixture
+def two_owners(db):
+    """Two people, each with a sandbox bot that has posted, with an image."""
+    owners = {}
+    for name in ("ada", "bea"):
+        account = ensure_account(f"{name}_bird", name=f"{name.title()} Bird")[0]
+        post = make_sandbox_post(
+            account=account, text=f"{name.title()} speaks", image_alt_text=f"{name} picture"
+        )
+        person = make_user()
+        make_sandbox_bot(account, owner=person)
+        owners[name] = {"person": person, "account": account, "post": post}
+    return owners
+
+
+def pages_of(owner) -> list[str]:
+    return [
+        reverse("xsandbox:account", args=[owner["account"].handle]),
+        reverse("xsandbox:post", args=[owner["post"].post_id]),
+        reverse("xsandbox:media", args=[owner["post"].media.get().pk]),
+    ]
+
+
+def test_a_person_sees_their_own_bots_accounts_and_nobody_elses(client, two_owners):
+    ada, bea = two_owners["ada"], two_owners["bea"]
+    client.force_login(ada["person"])
+
+    timeline = client.get(reverse("xsandbox:timeline")).content.decode()
+    assert "Ada speaks" in timeline and "@ada_bird" in timeline
+    assert "Bea speaks" not in timeline and "bea_bird" not in timeline
+    assert [client.get(url).status_code for url in pages_of(ada)] == [200, 200, 200]
+    assert [client.get(url).status_code for url in pages_of(bea)] == [404, 404, 404]
+
+
+def test_a_person_without_sandbox_bots_sees_an_empty_timeline(client, two_owners):
+    client.force_login(make_user())
+    timeline = client.get(reverse("xsandbox:timeline")).content.decode()
+    assert "Ada speaks" not in timeline and "Bea speaks" not in timeline
+    assert [client.get(url).status_code for url in pages_of(two_owners["ada"])] == [404] * 3
+
+
+def test_a_bot_on_x_with_the_same_user_id_opens_no_sandbox_account(client, two_owners):
+    person = make_user()
+    make_bot(owners=[person], platform="x", x_user_id=two_owners["ada"]["account"].user_id)
+    client.force_login(person)
+    assert [client.get(url).status_code for url in pages_of(two_owners["ada"])] == [404] * 3
+
+
+def test_a_superuser_sees_every_account(client, two_owners):
+    client.force_login(make_user(superuser=True))
+    timeline = client.get(reverse("xsandbox:timeline")).content.decode()
+    assert "Ada speaks" in timeline and "Bea speaks" in timeline
+    for owner in two_owners.values():
+        assert [client.get(url).status_code for url in pages_of(owner)] == [200, 200, 200]
+
+
+def test_anonymous_visitors_are_sent_to_log_in_from_every_page(client, two_owners):
+    for url in [reverse("xsandbox:timeline"), *pages_of(two_owners["ada"])]:
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"]

@@ -1,21 +1,30 @@
-"""Display filters for tweets: state badges."""
+"""Display filters for tweets: state badges and the partial that shows each state."""
 
 from django import template
 
+from tweets.models import Tweet
+
 register = template.Library()
 
+State = Tweet.State
 STATE_BADGES = {
-    "draft": "",
-    "approved": "info",
-    "posting": "info",
-    "posted": "ok",
-    "failed": "bad",
-    "rejected": "",
-    "unknown": "warn",
-    "expired": "warn",
+    State.DRAFT: "",
+    State.APPROVED: "info",
+    State.POSTING: "info",
+    State.POSTED: "ok",
+    State.FAILED: "bad",
+    State.REJECTED: "",
+    State.UNKNOWN: "warn",
+    State.EXPIRED: "warn",
 }
 
 
 @register.filter
 def state_badge(state: str) -> str:
     return STATE_BADGES.get(state, "")
+
+
+@register.filter
+def status_template(tweet: Tweet) -> str:
+    """The partial saying where `tweet` stands and what a person may do about it."""
+    return f"tweets/includes/tweet_status/{tweet.state}.html"

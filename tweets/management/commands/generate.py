@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from bots.models import Bot
+from tweets.drafting import generate_drafts
 from tweets.generation import CannotGenerate, generate_texts
-from tweets.services import generate_drafts
 
 
 class Command(BaseCommand):

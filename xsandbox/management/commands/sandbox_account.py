@@ -3,7 +3,7 @@ the four credentials a bot needs, as X_... lines."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bots.models import handle_validator
+from platforms.x.handles import HANDLE_RULE, is_valid_handle
 from xsandbox.accounts import credential_lines, ensure_account
 
 
@@ -16,10 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         handle = options["handle"].lstrip("@")
-        try:
-            handle_validator(handle)
-        except Exception as error:
-            raise CommandError(" ".join(error.messages)) from None
+        if not is_valid_handle(handle):
+            raise CommandError(HANDLE_RULE)
         account, created = ensure_account(handle, name=options["name"])
         verb = "Created" if created else "Found"
         self.stderr.write(f"{verb} sandbox account @{account.handle} (user id {account.user_id}).")

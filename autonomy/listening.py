@@ -1,0 +1,216 @@
+"""Bots that answer their mentions: a mention with one of the bot's keywords gets a reply
+seeded with that keyword, within limits that make an endless exchange between two bots
+impossible (never itself, a few replies per conversation, a cooldown per account, an hourly
+ceiling). Every mention is decided once and the decision is kept, with its reason."""
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from activity.services import record_activity
+from autonomy.models import Mention
+from bots.listener import ago
+from bots.models import Bot, Listener
+from platforms import base, client_for
+from platforms.x.text import remove_urls
+from tweets.generation import CannotGenerate, generate_texts
+from tweets.models import Tweet
+from tweets.services import approve_tweet
+
+# Words as a reader sees them: @handles and links are not words of the text.
+_HANDLE = re.compile(r"@\w+")
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class History:
+    """What the bot already did that the limits count."""
+
+    replies_in_conversation: int
+    last_reply_to_author: datetime | None
+    replies_in_last_hour: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    keyword: str
+    skip_reason: str = ""
+
+    @property
+    def replies(self) -> bool:
+        return not self.skip_reason
+
+
+def matched_keyword(text: str, keywords: list[str]) -> str:
+    """The first keyword (in the bot's order) that is a word of the text, ignoring case,
+    punctuation, @handles and links; '' when none is."""
+    words = {word.casefold() for word in _WORD.findall(_HANDLE.sub(" ", remove_urls(text, " ")))}
+    return next((keyword for keyword in keywords if keyword.casefold() in words), "")
+
+
+def decide(
+    mention: base.Post,
+    *,
+    bot_user_id: str,
+    listener: Listener,
+    history: History,
+    now: datetime,
+) -> Decision:
+    """Reply or skip, and why: a pure function of the mention, the limits and the counts."""
+    keyword = matched_keyword(mention.text, listener.keywords)
+    if mention.author_id == bot_user_id:
+        return Decision(keyword, "it is the bot's own post")
+    if not keyword:
+        return Decision("", "no keyword in it")
+    if history.replies_in_conversation >= listener.max_replies_per_conversation:
+        return Decision(
+            keyword,
+            f"already replied {history.replies_in_conversation} times in this conversation "
+            f"(limit {listener.max_replies_per_conversation})",
+        )
+    if (
+        history.last_reply_to_author is not None
+        and now - history.last_reply_to_author < listener.cooldown
+    ):
+        return Decision(
+            keyword,
+            f"replied to this account {ago(now - history.last_reply_to_author)} ago "
+            f"(cooldown {ago(listener.cooldown)})",
+        )
+    if history.replies_in_last_hour >= listener.max_replies_per_hour:
+        return Decision(
+            keyword, f"{history.replies_in_last_hour} replies in the last hour already (limit)"
+        )
+    return Decision(keyword)
+
+
+def history_for(bot: Bot, mention: base.Post, now: datetime) -> History:
+    replied = Mention.objects.filter(bot=bot, decision=Mention.Decision.REPLIED)
+    return History(
+        replies_in_conversation=replied.filter(
+            conversation_id=mention.conversation_id or mention.id
+        ).count(),
+        last_reply_to_author=replied.filter(author_id=mention.author_id).aggregate(
+            last=Max("received_at")
+        )["last"],
+        replies_in_last_hour=replied.filter(received_at__gte=now - timedelta(hours=1)).count(),
+    )
+
+
+def listening_bots(now: datetime) -> list[int]:
+    """Bots whose mentions are due a read: listening, allowed to post (Bot.can_post), not
+    rate limited."""
+    return list(
+        Listener.objects.filter(enabled=True, bot__in=Bot.objects.may_post())
+        .exclude(keywords=[])
+        .exclude(paused_until__gt=now)
+        .values_list("bot_id", flat=True)
+    )
+
+
+def check_mentions(
+    bot: Bot, *, now: datetime | None = None, rng: random.Random | None = None
+) -> list[Mention]:
+    """Read the bot's mentions since the last one seen and decide each, oldest first (one
+    call to X; rows written: Mention, Tweet replies, Activity, Listener; tasks queued:
+    post_tweet for replies on autopilot). A rate limit waits until X's reset time; no
+    error of X's loses a mention, since `since_id` only moves past decided ones."""
+    now = now or timezone.now()
+    listener = Listener.objects.get(bot=bot)
+    client = client_for(bot)
+    try:
+        mentions = client.mentions(since_id=listener.since_id or None)
+        bot_user_id = bot.x_user_id or client.me().id
+    except base.RateLimited as error:
+        Listener.objects.filter(pk=listener.pk).update(
+            paused_until=error.reset_at or now + timedelta(minutes=15), last_error=error.reason
+        )
+        return []
+    except base.PlatformError as error:
+        Listener.objects.filter(pk=listener.pk).update(checked_at=now, last_error=error.reason)
+        return []
+    decided = []
+    for mention in sorted(mentions, key=lambda post: int(post.id)):
+        with transaction.atomic():
+            # One reader per bot at a time, so the counts the limits read are current.
+            listener = Listener.objects.select_for_update().get(pk=listener.pk)
+            if Mention.objects.filter(bot=bot, post_id=mention.id).exists():
+                continue
+            decision = decide(
+                mention,
+                bot_user_id=bot_user_id,
+                listener=listener,
+                history=history_for(bot, mention, now),
+                now=now,
+            )
+            decided.append(_record(bot, listener, mention, decision, now=now, rng=rng))
+            listener.since_id = mention.id
+            listener.save(update_fields=["since_id"])
+    Listener.objects.filter(pk=listener.pk).update(checked_at=now, last_error="", paused_until=None)
+    return decided
+
+
+def _record(bot, listener, mention, decision, *, now, rng) -> Mention:
+    reply = None
+    reason = decision.skip_reason
+    if decision.replies:
+        try:
+            reply = _write_reply(bot, listener, mention, decision.keyword, rng=rng)
+        except CannotGenerate as error:
+            reason = f"no reply could be written: {error}"
+    try:
+        with transaction.atomic():
+            row = Mention.objects.create(
+                bot=bot,
+                post_id=mention.id,
+                author_id=mention.author_id,
+                author_username=mention.author_username,
+                conversation_id=mention.conversation_id or mention.id,
+                text=mention.text,
+                keyword=decision.keyword,
+                decision=Mention.Decision.REPLIED if reply else Mention.Decision.SKIPPED,
+                reason=reason,
+                reply=reply,
+                received_at=now,
+            )
+    except IntegrityError:
+        # Another reader decided it first; its decision stands, this reply goes.
+        if reply is not None:
+            reply.delete()
+        return Mention.objects.get(bot=bot, post_id=mention.id)
+    author = f"@{mention.author_username}" if mention.author_username else "an account"
+    if reply is None:
+        record_activity(
+            "mention.skipped",
+            message=f"Skipped a mention from {author}: {reason}.",
+            actor="listener",
+            bot=bot,
+            post_id=mention.id,
+        )
+    else:
+        how = "posting it" if listener.reply_mode == Bot.PostingMode.AUTOPILOT else "for review"
+        record_activity(
+            "mention.replied",
+            message=f"Wrote a reply to {author} about “{decision.keyword}”, {how}.",
+            actor="listener",
+            tweet=reply,
+            post_id=mention.id,
+        )
+    return row
+
+
+def _write_reply(bot, listener, mention, keyword, *, rng) -> Tweet:
+    texts = generate_texts(bot, count=1, seed=keyword, rng=rng).texts
+    if not texts:
+        raise CannotGenerate(f"the corpus gave no sentence with “{keyword}” that fits")
+    reply = Tweet.objects.create(
+        bot=bot, text=texts[0], seed_word=keyword, in_reply_to_post_id=mention.id
+    )
+    if listener.reply_mode == Bot.PostingMode.AUTOPILOT:
+        approve_tweet(reply, by=None, actor="listener")
+    return reply

@@ -1,0 +1,22 @@
+"""Display filters for bots: the badge that says whether a bot is posting."""
+
+from django import template
+from django.utils.html import format_html
+
+from bots.models import Bot
+
+register = template.Library()
+
+
+@register.filter
+def bot_badge(bot: Bot) -> str:
+    """Needs attention, out of credit, active or paused, in that order of urgency."""
+    if bot.attention_reason:
+        colour, label = "warn", "Needs attention"
+    elif bot.out_of_credit_reason:
+        colour, label = "bad", "Out of credit"
+    elif bot.is_active:
+        colour, label = "ok", "Active"
+    else:
+        colour, label = "", "Paused"
+    return format_html('<span class="{}">{}</span>', f"badge {colour}".strip(), label)

@@ -1,0 +1,37 @@
+"""URLs of the bot pages, groups and activity, under /bots/ and named bots:... as people and
+tests have always known them."""
+
+from django.urls import path
+
+from dashboard import views
+
+app_name = "bots"
+
+urlpatterns = [
+    path("activity/", views.activity, name="activity"),
+    path("groups/", views.group_list, name="groups"),
+    path("groups/<int:pk>/", views.group_detail, name="group"),
+    path("groups/<int:pk>/pause/", views.group_action, {"action": "pause"}, name="group_pause"),
+    path("groups/<int:pk>/resume/", views.group_action, {"action": "resume"}, name="group_resume"),
+    path(
+        "groups/<int:pk>/generate/",
+        views.group_action,
+        {"action": "generate"},
+        name="group_generate",
+    ),
+    path("groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
+    path("<int:pk>/", views.bot_detail, name="detail"),
+    path("<int:pk>/settings/", views.bot_settings, name="settings"),
+    path("<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("<int:pk>/listening/", views.listener, name="listener"),
+    path("<int:pk>/pause/", views.pause, name="pause"),
+    path("<int:pk>/resume/", views.resume, name="resume"),
+    path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/resume-posting/", views.resume_posting, name="resume_posting"),
+    path("<int:pk>/generate/", views.generate, name="generate"),
+    path("<int:pk>/generate/<int:job_pk>/", views.generation_job, name="generation_job"),
+    path("<int:pk>/gallery/", views.gallery, name="gallery"),
+    path("<int:pk>/gallery/upload/", views.gallery_upload, name="gallery_upload"),
+    path("<int:pk>/gallery/<int:image_pk>/alt/", views.image_alt_text, name="image_alt_text"),
+    path("<int:pk>/gallery/<int:image_pk>/remove/", views.image_remove, name="image_remove"),
+]

@@ -1,0 +1,347 @@
+"""The site's pages about bots: the dashboard of the flock, each bot's own page and
+gallery, groups and the activity log. They combine every app below them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from bots import groups, services
+from bots.access import bot_for_user, gallery_image_for_user, group_for_user
+from bots.forms import (
+    AltTextForm,
+    BotGroupForm,
+    BotSettingsForm,
+    GalleryUploadForm,
+    GroupGenerateForm,
+    ListenerForm,
+    ScheduleForm,
+)
+from bots.gallery import add_gallery_image, set_alt_text
+from bots.images import ImageRejected
+from bots.listener import save_listener
+from bots.models import Bot, BotGroup, Listener, Schedule
+from bots.schedule import describe, save_schedule
+from corpora.models import BotCorpus
+from dashboard import stats
+from dashboard.activity import activity_page
+from dashboard.forms import ActivityFilterForm
+from dashboard.health import read_health
+from platforms import rules_for
+from tweets import services as tweet_services
+from tweets.forms import GenerateForm
+from tweets.images import remove_gallery_image
+from tweets.models import GenerationJob
+from tweets.services import generate_for_group, request_generation
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    now = timezone.now()
+    bots, group = groups.filter_by_group(
+        Bot.objects.visible_to(request.user), request.user, request.GET.get("group")
+    )
+    page = Paginator(stats.bot_rows(bots), stats.BOTS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = stats.counts_by_bot([bot.pk for bot in page], now)
+    slots = stats.next_slots_by_bot(list(page))
+    figures = stats.budget_figures(page.object_list, now)
+    for bot in page:
+        bot.counts = counts.get(bot.pk, {"drafts": 0, "queued": 0, "failed": 0})
+        bot.next_slot = slots.get(bot.pk)
+        bot.figures = figures[bot.pk]
+    context = {
+        "page": page,
+        "group": group,
+        "groups": BotGroup.objects.visible_to(request.user),
+        "out_of_credit": [bot for bot in page if bot.out_of_credit_reason],
+        "chart": stats.chart_bars(
+            stats.posts_per_day(None if request.user.is_superuser and not group else bots, now)
+        ),
+        "health": read_health(),
+    }
+    return render(request, "bots/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def bot_detail(request, pk):
+    bot = bot_for_user(request.user, pk)
+    return render(request, "bots/bot_detail.html", _detail_context(bot))
+
+
+@login_required
+@require_POST
+def bot_settings(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = BotSettingsForm(request.POST, instance=bot)
+    if not form.is_valid():
+        bot.refresh_from_db()
+        return render(request, "bots/bot_detail.html", _detail_context(bot, form=form), status=400)
+    replaced = services.save_bot_settings(
+        bot, credentials=form.credential_values(), by=request.user
+    )
+    if replaced:
+        messages.success(request, "Settings saved. Checking the new credentials with X now.")
+    else:
+        messages.success(request, "Settings saved.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def pause(request, pk):
+    bot = bot_for_user(request.user, pk)
+    services.pause_bot(bot, by=request.user)
+    messages.success(request, f"{bot.name} is paused: nothing is posted until you resume it.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def resume(request, pk):
+    bot = bot_for_user(request.user, pk)
+    services.resume_bot(bot, by=request.user)
+    messages.success(request, f"{bot.name} is active again.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def resume_posting(request, pk):
+    bot = bot_for_user(request.user, pk)
+    tweet_services.resume_posting(bot, by=request.user)
+    messages.success(request, f"{bot.name} posts again; queued tweets go out in order.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def verify(request, pk):
+    bot = bot_for_user(request.user, pk)
+    outcome = services.verify_bot(bot, by=request.user)
+    level = messages.SUCCESS if outcome.ok else messages.ERROR
+    messages.add_message(request, level, outcome.message)
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def generate(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(bot, generate_form=form)
+        return render(request, "bots/bot_detail.html", context, status=400)
+    job = request_generation(
+        bot, count=form.cleaned_data["count"], seed=form.cleaned_data["seed"], by=request.user
+    )
+    if request.htmx:
+        return render(request, "bots/includes/generation_job.html", {"job": job, "bot": bot})
+    messages.success(request, "Writing drafts on the worker; they appear below when ready.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_GET
+def generation_job(request, pk, job_pk):
+    bot = bot_for_user(request.user, pk)
+    job = get_object_or_404(GenerationJob, pk=job_pk, bot=bot)
+    context = {"job": job, "bot": bot, "drafts": job.drafts.order_by("pk")}
+    return render(request, "bots/includes/generation_job.html", context)
+
+
+@login_required
+@require_POST
+def schedule(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(bot, schedule_form=form)
+        return render(request, "bots/bot_detail.html", context, status=400)
+    saved = save_schedule(bot, by=request.user, **form.schedule_fields())
+    messages.success(request, f"Schedule saved: {describe(saved)}.")
+    return redirect("bots:detail", bot.pk)
+
+
+@login_required
+@require_POST
+def listener(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = ListenerForm(request.POST, instance=Listener.objects.filter(bot=bot).first())
+    if not form.is_valid():
+        context = _detail_context(bot, listener_form=form)
+        return render(request, "bots/bot_detail.html", context, status=400)
+    save_listener(bot, by=request.user, **form.listener_fields())
+    messages.success(request, "Listening settings saved.")
+    return redirect("bots:detail", bot.pk)
+
+
+def _detail_context(
+    bot, *, form=None, generate_form=None, schedule_form=None, listener_form=None
+) -> dict:
+    links = BotCorpus.objects.filter(bot=bot).select_related("corpus").order_by("-weight")
+    bot_schedule = Schedule.objects.filter(bot=bot).first()
+    bot_listener = Listener.objects.filter(bot=bot).first()
+    return {
+        "bot": bot,
+        "figures": stats.budget_figures([bot], timezone.now())[bot.pk],
+        "form": form or BotSettingsForm(instance=bot),
+        "schedule": bot_schedule,
+        "schedule_summary": describe(bot_schedule) if bot_schedule else "",
+        "next_slot": bot_schedule.next_run_at if bot_schedule else None,
+        "schedule_form": schedule_form or ScheduleForm.for_schedule(bot_schedule),
+        "listener": bot_listener,
+        "listener_form": listener_form or ListenerForm(instance=bot_listener),
+        "mentions": bot.mentions.select_related("reply")[:10],
+        "activity": {"entries": bot.activity.select_related("bot", "tweet", "corpus")[:10]},
+        "generate_form": generate_form or GenerateForm(),
+        "corpus_links": links,
+        "jobs": bot.generation_jobs.order_by("-created_at")[:3],
+        "recent": bot.tweets.order_by("-pk")[:10],
+    }
+
+
+@login_required
+@require_GET
+def gallery(request, pk):
+    bot = bot_for_user(request.user, pk)
+    return render(request, "bots/botimage_list.html", _gallery_context(bot, GalleryUploadForm()))
+
+
+@login_required
+@require_POST
+def gallery_upload(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = GalleryUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "bots/botimage_list.html", _gallery_context(bot, form), status=400)
+    for upload in form.cleaned_data["images"]:
+        try:
+            added = add_gallery_image(bot, upload=upload, by=request.user)
+        except ImageRejected as error:
+            messages.error(request, str(error))
+        else:
+            level = messages.SUCCESS if added.created else messages.INFO
+            messages.add_message(request, level, f"{upload.name}: {added.message}")
+    return redirect("bots:gallery", bot.pk)
+
+
+@login_required
+@require_POST
+def image_alt_text(request, pk, image_pk):
+    image = gallery_image_for_user(request.user, pk, image_pk)
+    form = AltTextForm(request.POST)
+    if form.is_valid():
+        set_alt_text(image, text=form.cleaned_data["alt_text"], by=request.user)
+    image.used_count = image.tweetimage_set.count()
+    if request.htmx:
+        context = {
+            "image": image,
+            "bot": image.bot,
+            "alt_form": form,
+            "rules": rules_for(image.bot),
+        }
+        return render(request, "bots/includes/gallery_image.html", context)
+    if form.is_valid():
+        messages.success(request, "Alt text saved.")
+    else:
+        messages.error(request, " ".join(form.errors.get("alt_text", [])))
+    return redirect("bots:gallery", pk)
+
+
+@login_required
+@require_POST
+def image_remove(request, pk, image_pk):
+    image = gallery_image_for_user(request.user, pk, image_pk)
+    if remove_gallery_image(image, by=request.user):
+        messages.success(request, "Image deleted.")
+    else:
+        messages.success(request, "Image removed from the gallery; posted tweets keep it.")
+    return redirect("bots:gallery", pk)
+
+
+def _gallery_context(bot, form) -> dict:
+    images = bot.images.in_gallery().with_used_count().order_by("-created_at")
+    return {"bot": bot, "form": form, "images": images, "rules": rules_for(bot)}
+
+
+@login_required
+@require_GET
+def activity(request):
+    form = ActivityFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    context = {
+        "form": form,
+        "page": activity_page(request.user, filters),
+    }
+    if request.htmx:
+        return render(request, "bots/includes/activity_rows.html", context)
+    return render(request, "bots/activity_list.html", context)
+
+
+@login_required
+def group_list(request):
+    form = BotGroupForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        group = groups.save_group(BotGroup(), by=request.user, **form.cleaned_data)
+        messages.success(request, f"Group {group.name} created.")
+        return redirect("bots:group", group.pk)
+    context = {
+        "form": form,
+        "groups": BotGroup.objects.visible_to(request.user).annotate(size=Count("bots")),
+    }
+    return render(request, "bots/botgroup_list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def group_detail(request, pk):
+    group = group_for_user(request.user, pk)
+    form = BotGroupForm(request.POST or None, user=request.user, group=group)
+    if request.method == "POST" and form.is_valid():
+        groups.save_group(group, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Group {group.name} saved.")
+        return redirect("bots:group", group.pk)
+    if request.method == "GET":
+        form = BotGroupForm(
+            initial={"name": group.name, "bots": list(group.bots.all())},
+            user=request.user,
+            group=group,
+        )
+    context = {
+        "group": group,
+        "form": form,
+        "members": groups.members_for(group, request.user),
+        "generate_form": GroupGenerateForm(),
+    }
+    return render(request, "bots/botgroup_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def group_action(request, pk, action):
+    group = group_for_user(request.user, pk)
+    if action == "generate":
+        form = GroupGenerateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Ask for 1 to 20 drafts per bot.")
+            return redirect("bots:group", group.pk)
+        outcome = generate_for_group(group, by=request.user, **form.cleaned_data)
+    elif action == "pause":
+        outcome = groups.pause_group(group, by=request.user)
+    else:
+        outcome = groups.resume_group(group, by=request.user)
+    messages.success(request, outcome.message)
+    return redirect("bots:group", group.pk)
+
+
+@login_required
+@require_POST
+def group_delete(request, pk):
+    group = group_for_user(request.user, pk)
+    groups.delete_group(group)
+    messages.success(request, f"Group {group.name} deleted; its bots are untouched.")
+    return redirect("bots:groups")

@@ -1,0 +1,123 @@
+"""What every network has in common: the posts and accounts a client returns, the rate
+limits it reports, the errors that say what to do next, and the Rules of a network."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from django.conf import settings
+
+
+class PlatformError(Exception):
+    """The network refused; `reason` is a sentence for a person, never a secret."""
+
+    def __init__(self, reason: str, *, status: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+class Unauthorized(PlatformError):
+    """401: the credentials are wrong or revoked. Do not retry; a person must fix them."""
+
+
+class Forbidden(PlatformError):
+    """403: the account may not do this (suspended, locked, not permitted). Do not retry."""
+
+
+class DuplicateContent(PlatformError):
+    """403 duplicate content: this text was posted recently. Check the timeline, do not retry."""
+
+
+class RateLimited(PlatformError):
+    """429: wait until `reset_at`, then try again (a usage cap is one too, with its reason)."""
+
+    def __init__(self, reason: str, *, status: int | None = 429, reset_at: datetime):
+        super().__init__(reason, status=status)
+        self.reset_at = reset_at
+
+
+class OutOfCredit(PlatformError):
+    """402: the account's pay-per-use credit is spent. Wait, flagged, until someone tops up."""
+
+
+class BadRequest(PlatformError):
+    """400, 404, 422...: X will never accept this request as it is. Do not retry."""
+
+
+class Transient(PlatformError):
+    """5xx, timeouts, lost connections: retry later. `ambiguous` means the request may have
+    been acted on (a write that got no answer): reconcile before sending it again."""
+
+    def __init__(self, reason: str, *, status: int | None = None, ambiguous: bool = False):
+        super().__init__(reason, status=status)
+        self.ambiguous = ambiguous
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    text: str
+    author_id: str = ""
+    author_username: str = ""
+    created_at: datetime | None = None
+    conversation_id: str = ""
+    in_reply_to_user_id: str = ""
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    username: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The 15-minute rate window of the last answer, and, on posting, the user's 24-hour
+    posting limit (x-user-limit-24hour-*)."""
+
+    limit: int | None
+    remaining: int | None
+    reset_at: datetime | None
+    daily_limit: int | None = None
+    daily_remaining: int | None = None
+    daily_reset_at: datetime | None = None
+
+
+class Call(StrEnum):
+    """The calls a network bills for, one price each."""
+
+    POST = "post"
+    POST_WITH_URL = "post_with_url"
+    SUMMONED_REPLY = "summoned_reply"
+    MEDIA_METADATA = "media_metadata"
+    POST_READ = "post_read"
+    USER_READ = "user_read"
+    OWNED_READ = "owned_read"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a network allows and what it charges. Limits are values; prices are the names of
+    the settings that hold them (in US dollars), read when asked for, so an operator's
+    change (or a test's) applies at once."""
+
+    max_length: int
+    weighted_length: Callable[[str], int]
+    is_valid: Callable[[str], bool]
+    has_url: Callable[[str], bool]
+    max_images: int
+    max_alt_text: int
+    max_image_bytes: int
+    price_settings: Mapping[Call, str] = field(hash=False)
+
+    def price(self, call: Call) -> Decimal:
+        """What one `call` costs, in US dollars."""
+        return Decimal(str(getattr(settings, self.price_settings[call])))
+
+    def post_price(self, text: str) -> Decimal:
+        """What posting `text` costs: the price of a post with a URL when it holds one."""
+        return self.price(Call.POST_WITH_URL if self.has_url(text) else Call.POST)

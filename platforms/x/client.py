@@ -1,0 +1,377 @@
+"""The one client for the X API v2, for X and the sandbox alike: tweepy's Client for the
+endpoints it has, the v2 media upload beside it, and errors that say what to do next.
+
+The base URL comes from the bot's platform (platforms.client_for), and requests-oauthlib
+signs the URL actually called, so the same code talks to https://api.x.com and to this
+site's /xsandbox.
+"""
+
+import logging
+import mimetypes
+import time
+from datetime import UTC, datetime, timedelta
+
+import requests
+import tweepy
+from django.conf import settings
+from requests_oauthlib import OAuth1
+from urllib3.exceptions import NewConnectionError
+
+from platforms.base import (
+    Account,
+    BadRequest,
+    DuplicateContent,
+    Forbidden,
+    Limits,
+    OutOfCredit,
+    PlatformError,
+    Post,
+    RateLimited,
+    Transient,
+    Unauthorized,
+)
+from platforms.x.rules import MAX_ALT_TEXT
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_DETAIL = "duplicate content"
+# 403s that refuse this one post (its text, the post it replies to), not the account.
+POST_REFUSALS = ("too long", "deleted or not visible")
+USAGE_CAPPED = "usage-capped"
+CREDITS_DEPLETED = "credits-depleted"
+POST_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id"]
+
+
+class _TweepyClient(tweepy.Client):
+    """tweepy's v2 Client with the host it calls made per bot, every request signed as the
+    bot (OAuth 1.0a user context), timed out, and answered with platforms.base errors."""
+
+    def __init__(self, *, base_url: str, on_response, **credentials):
+        super().__init__(**credentials, return_type=dict)
+        self.base_url = base_url
+        self.on_response = on_response
+
+    def request(self, method, route, params=None, json=None, user_auth=True):
+        return self.on_response(
+            method,
+            self.session.request(
+                method,
+                self.base_url + route,
+                params=params,
+                json=json,
+                headers={"User-Agent": self.user_agent},
+                auth=self.oauth(),
+                timeout=_timeouts(),
+            ),
+        )
+
+    def oauth(self) -> OAuth1:
+        return OAuth1(
+            self.consumer_key,
+            client_secret=self.consumer_secret,
+            resource_owner_key=self.access_token,
+            resource_owner_secret=self.access_token_secret,
+        )
+
+
+class XClient:
+    """Speaks for one bot, to the X API at `base_url` (X's or the sandbox's; platforms.client_for
+    picks it). Every method raises a platforms.base error on failure."""
+
+    def __init__(self, bot, *, base_url: str):
+        credentials = bot.credentials()
+        self.bot = bot
+        self.base_url = base_url.rstrip("/")
+        self.last_limits = Limits(None, None, None)
+        self._tweepy = _TweepyClient(
+            base_url=self.base_url,
+            on_response=self._check,
+            consumer_key=credentials.consumer_key,
+            consumer_secret=credentials.consumer_secret,
+            access_token=credentials.access_token,
+            access_token_secret=credentials.access_token_secret,
+        )
+
+    def __repr__(self):
+        return f"<XClient for {self.bot.name} at {self.base_url}>"
+
+    def me(self) -> Account:
+        """Who the credentials speak for (one call to GET /2/users/me)."""
+        return self._call(
+            "GET",
+            lambda: self._tweepy.get_me(user_auth=True),
+            lambda answer: Account(
+                id=str(answer["data"]["id"]),
+                username=answer["data"]["username"],
+                name=answer["data"].get("name", ""),
+            ),
+        )
+
+    def post(self, text: str, media_ids=(), reply_to: str | None = None) -> str:
+        """Create a post (POST /2/tweets); returns its id."""
+        return self._call(
+            "POST",
+            lambda: self._tweepy.create_tweet(
+                text=text,
+                media_ids=list(media_ids) or None,
+                in_reply_to_tweet_id=reply_to or None,
+                user_auth=True,
+            ),
+            lambda answer: str(answer["data"]["id"]),
+        )
+
+    def delete(self, post_id: str) -> None:
+        self._call(
+            "DELETE", lambda: self._tweepy.delete_tweet(post_id, user_auth=True), lambda a: a
+        )
+
+    def upload_image(self, path, alt_text: str = "") -> str:
+        """Upload an image with the v2 one-shot media upload, then set its alt text; returns
+        the media id to attach to a post."""
+        mime = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
+        with open(path, "rb") as image:
+            media_id = self._send(
+                "POST",
+                "/2/media/upload",
+                lambda answer: str(answer["data"]["id"]),
+                files={"media": ("image", image, mime)},
+                data={"media_category": "tweet_image"},
+            )
+        if alt_text:
+            self._send(
+                "POST",
+                "/2/media/metadata",
+                lambda answer: answer,
+                json={"id": media_id, "metadata": {"alt_text": {"text": alt_text[:MAX_ALT_TEXT]}}},
+            )
+        return media_id
+
+    def mentions(self, since_id: str | None = None) -> list[Post]:
+        """Posts that mention the bot, newest first, after `since_id` when given (the first
+        page of up to 100); reply to one with post(text, reply_to=mention.id)."""
+        user_id = self._user_id()
+        return self._call(
+            "GET",
+            lambda: self._tweepy.get_users_mentions(
+                user_id,
+                since_id=since_id or None,
+                max_results=100,
+                tweet_fields=POST_FIELDS,
+                expansions=["author_id"],
+                user_fields=["username"],
+                user_auth=True,
+            ),
+            _posts,
+        )
+
+    def recent_posts(self) -> list[Post]:
+        """The bot's own latest posts (up to 100), newest first."""
+        user_id = self._user_id()
+        return self._call(
+            "GET",
+            lambda: self._tweepy.get_users_tweets(
+                user_id, max_results=100, tweet_fields=POST_FIELDS, user_auth=True
+            ),
+            _posts,
+        )
+
+    def _user_id(self) -> str:
+        return self.bot.x_user_id or self.me().id
+
+    def _call(self, method: str, call, read):
+        """Make the call, then read what is needed from its answer; an answer that cannot be
+        read is as uncertain as no answer at all."""
+        try:
+            answer = call()
+        except requests.JSONDecodeError:
+            raise _unreadable(method) from None
+        except requests.RequestException as error:
+            raise _network_error(method, error) from None
+        try:
+            return read(answer)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            raise _unreadable(method) from None
+
+    def _send(self, method: str, route: str, read, **kwargs):
+        """A call tweepy has no method for, signed and checked the same way."""
+
+        def call():
+            response = self._tweepy.session.request(
+                method,
+                self.base_url + route,
+                auth=self._tweepy.oauth(),
+                timeout=_timeouts(),
+                headers={"User-Agent": self._tweepy.user_agent},
+                **kwargs,
+            )
+            return self._check(method, response).json()
+
+        return self._call(method, call, read)
+
+    def _check(self, method: str, response: requests.Response) -> requests.Response:
+        """Record the rate-limit headers; raise the error the answer stands for."""
+        with response:
+            self.last_limits = _limits(response.headers)
+            # The path only: the query holds no secret, and the headers are never logged.
+            log.log(
+                logging.DEBUG if response.ok else logging.INFO,
+                "%s %s for %s: %s",
+                method,
+                response.request.path_url if response.request else "",
+                self.bot.name,
+                response.status_code,
+            )
+            if 200 <= response.status_code < 300:
+                response.content  # noqa: B018 - read the body before the connection closes
+                return response
+            raise _http_error(method, response)
+
+
+def _timeouts() -> tuple[float, float]:
+    return (settings.X_API_CONNECT_TIMEOUT, settings.X_API_READ_TIMEOUT)
+
+
+def _posts(answer: dict) -> list[Post]:
+    users = answer.get("includes", {}).get("users", [])
+    usernames = {user["id"]: user["username"] for user in users}
+    return [_post(item, usernames) for item in answer.get("data", [])]
+
+
+def _post(item: dict, usernames: dict) -> Post:
+    created = item.get("created_at")
+    return Post(
+        id=str(item["id"]),
+        text=item.get("text", ""),
+        author_id=str(item.get("author_id", "")),
+        author_username=usernames.get(item.get("author_id"), ""),
+        created_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None,
+        conversation_id=str(item.get("conversation_id", "")),
+        in_reply_to_user_id=str(item.get("in_reply_to_user_id", "")),
+    )
+
+
+def _limits(headers) -> Limits:
+    def number(name):
+        value = headers.get(name)
+        return int(value) if value and value.isdigit() else None
+
+    return Limits(
+        limit=number("x-rate-limit-limit"),
+        remaining=number("x-rate-limit-remaining"),
+        reset_at=_epoch(headers.get("x-rate-limit-reset")),
+        daily_limit=number("x-user-limit-24hour-limit"),
+        daily_remaining=number("x-user-limit-24hour-remaining"),
+        daily_reset_at=_epoch(headers.get("x-user-limit-24hour-reset")),
+    )
+
+
+def _problem(response: requests.Response) -> tuple[str, str]:
+    """X's explanation (RFC 7807 `detail`/`title`, or the older `errors` list) and its type."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "", ""
+    if not isinstance(body, dict):
+        return "", ""
+    detail = body.get("detail") or body.get("title") or ""
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        message = errors[0].get("message") or errors[0].get("detail") or ""
+        detail = f"{detail} {message}".strip() if message not in detail else detail
+    return str(detail)[:500], str(body.get("type", ""))
+
+
+def _http_error(method: str, response: requests.Response) -> PlatformError:
+    status = response.status_code
+    detail, kind = _problem(response)
+    said = f": {detail}" if detail else "."
+    if status == 401:
+        return Unauthorized(
+            "X refused the bot's credentials (401 Unauthorized). Check the four keys and "
+            "tokens on the bot's page, then verify them.",
+            status=status,
+        )
+    if status == 402 or CREDITS_DEPLETED in kind:
+        return OutOfCredit(
+            "The X account is out of API credit (402). Top it up in the X developer console; "
+            "queued posts wait until then.",
+            status=status,
+        )
+    if status == 403 and DUPLICATE_DETAIL in detail.lower():
+        return DuplicateContent(f"X refused a duplicate of a recent post{said}", status=status)
+    if status == 403 and any(refusal in detail.lower() for refusal in POST_REFUSALS):
+        return BadRequest(f"X refused this post (403){said}", status=status)
+    if status == 403:
+        return Forbidden(f"X forbids this for the account (403){said}", status=status)
+    if status == 429:
+        return _rate_limited(response, kind)
+    if status >= 500:
+        return Transient(
+            f"X had a server error ({status}){said}", status=status, ambiguous=method != "GET"
+        )
+    return BadRequest(f"X refused the request ({status}){said}", status=status)
+
+
+def _rate_limited(response: requests.Response, kind: str) -> RateLimited:
+    """A 429 waits for the window that ran out: the usage cap's, a 24-hour posting limit
+    with nothing remaining, or else the 15-minute window of x-rate-limit-reset."""
+    headers = response.headers
+    daily = [
+        _epoch(headers.get(f"{scope}-24hour-reset"))
+        for scope in ("x-user-limit", "x-app-limit")
+        if USAGE_CAPPED in kind or headers.get(f"{scope}-24hour-remaining") == "0"
+    ]
+    daily = [reset for reset in daily if reset]
+    window = _epoch(headers.get("x-rate-limit-reset"))
+    if USAGE_CAPPED in kind:
+        reason = "The X app or account reached its usage cap (429 usage capped)."
+        reset_at = max(daily) if daily else window or _from_now(hours=24)
+    elif daily:
+        reason = "X's 24-hour posting limit was reached (429)."
+        reset_at = max(daily)
+    else:
+        reason = "X's rate limit was reached (429)."
+        reset_at = window or _from_now(minutes=15)
+    wait = max(0, int(reset_at.timestamp() - time.time()))
+    return RateLimited(f"{reason} Waiting {wait} s until it resets.", reset_at=reset_at)
+
+
+def _epoch(value: str | None) -> datetime | None:
+    return datetime.fromtimestamp(int(value), UTC) if value and value.isdigit() else None
+
+
+def _from_now(**delta) -> datetime:
+    return datetime.now(UTC) + timedelta(**delta)
+
+
+def _unreadable(method: str) -> Transient:
+    return Transient("X's answer could not be read.", status=None, ambiguous=method != "GET")
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    """True when the request certainly never reached X: no connection was made (refused,
+    name not resolved, connect timeout, TLS handshake failed) or the URL is unusable."""
+    if isinstance(
+        error,
+        requests.ConnectTimeout
+        | requests.exceptions.SSLError
+        | requests.exceptions.InvalidURL
+        | requests.exceptions.MissingSchema
+        | requests.exceptions.InvalidSchema,
+    ):
+        return True
+    if isinstance(error, requests.ConnectionError) and error.args:
+        cause = error.args[0]
+        return isinstance(getattr(cause, "reason", cause), NewConnectionError)
+    return False
+
+
+def _network_error(method: str, error: requests.RequestException) -> Transient:
+    never_sent = _never_sent(error)
+    if isinstance(error, requests.ReadTimeout):
+        reason = "X did not answer in time."
+    elif never_sent:
+        reason = f"Could not connect to X ({type(error).__name__})."
+    else:
+        reason = f"The connection to X failed ({type(error).__name__})."
+    return Transient(reason, ambiguous=method != "GET" and not never_sent)

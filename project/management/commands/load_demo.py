@@ -1,0 +1,29 @@
+"""Load the demo flock (idempotent): what `make run` shows a new user."""
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+
+from project.demo.autonomy import load_demo_autonomy
+from project.demo.corpora import load_demo_corpora
+
+
+class Command(BaseCommand):
+    help = "Create the demo sandbox bots, owned by the first superuser. Safe to run again."
+
+    def handle(self, *args, **options):
+        if not apps.is_installed("xsandbox"):
+            raise CommandError(
+                "The demo bots speak to the X API sandbox, which is off here: "
+                "set XSANDBOX_ENABLED=true (the default with DEBUG) and run load_demo again."
+            )
+        # Imported here, after the check, as django.contrib.sites.shortcuts does: the demo
+        # flock is made of sandbox accounts, whose models cannot load without the app.
+        from project.demo.flock import demo_owner, load_demo_data
+
+        owner = demo_owner()
+        if owner is None:
+            raise CommandError("Create an admin first: python manage.py ensure_admin")
+        bots = load_demo_data(owner=owner)
+        load_demo_corpora(bots, owner=owner)
+        load_demo_autonomy(bots, owner=owner)
+        self.stdout.write(f"Demo data ready: {', '.join(bot.name for bot in bots)}.")

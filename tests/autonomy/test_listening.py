@@ -1,0 +1,200 @@
+"""Listening: which mentions get a reply and why others do not, and reading mentions from the
+sandbox over HTTP through platforms.client_for."""
+
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from activity.models import Activity
+from autonomy.listening import History, check_mentions, decide, listening_bots, matched_keyword
+from autonomy.models import Mention
+from bots.listener import save_listener
+from bots.models import Bot, Listener
+from platforms import client_for
+from platforms.base import Post
+from tests.integration.world import ready_corpus_for, sandbox_bot
+from tweets.models import Tweet
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+QUIET = History(replies_in_conversation=0, last_reply_to_author=None, replies_in_last_hour=0)
+
+
+def listener(**fields) -> Listener:
+    fields.setdefault("keywords", ["door", "window"])
+    return Listener(**fields)
+
+
+def mention(text="Is the door open?", author_id="200", conversation_id="1") -> Post:
+    return Post(id="10", text=text, author_id=author_id, conversation_id=conversation_id)
+
+
+def test_it_matches_keywords_as_words_ignoring_case_punctuation_handles_and_links():
+    keywords = ["door", "window"]
+
+    assert matched_keyword("The DOOR, at last!", keywords) == "door"
+    assert matched_keyword("@door_bot hello", keywords) == ""
+    assert matched_keyword("see https://example.com/door", keywords) == ""
+    assert matched_keyword("doorway", keywords) == ""
+    assert matched_keyword("a window and a door", keywords) == "door"
+
+
+def test_it_replies_to_a_mention_with_a_keyword():
+    decision = decide(mention(), bot_user_id="100", listener=listener(), history=QUIET, now=NOW)
+
+    assert (decision.replies, decision.keyword) == (True, "door")
+
+
+def test_it_never_replies_to_itself():
+    decision = decide(
+        mention(author_id="100"), bot_user_id="100", listener=listener(), history=QUIET, now=NOW
+    )
+
+    assert decision.skip_reason == "it is the bot's own post"
+
+
+def test_it_skips_a_mention_without_a_keyword():
+    decision = decide(
+        mention("Nice weather."), bot_user_id="100", listener=listener(), history=QUIET, now=NOW
+    )
+
+    assert decision.skip_reason == "no keyword in it"
+
+
+def test_it_stops_at_the_conversation_limit():
+    history = History(replies_in_conversation=3, last_reply_to_author=None, replies_in_last_hour=0)
+
+    decision = decide(
+        mention(),
+        bot_user_id="100",
+        listener=listener(max_replies_per_conversation=3),
+        history=history,
+        now=NOW,
+    )
+
+    assert decision.skip_reason == "already replied 3 times in this conversation (limit 3)"
+
+
+def test_it_waits_out_the_cooldown_for_the_same_account():
+    rules = listener(cooldown=timedelta(minutes=15), max_replies_per_conversation=3)
+    recently = History(0, NOW - timedelta(minutes=5), 0)
+    long_ago = History(0, NOW - timedelta(minutes=16), 0)
+
+    refused = decide(mention(), bot_user_id="100", listener=rules, history=recently, now=NOW)
+    allowed = decide(mention(), bot_user_id="100", listener=rules, history=long_ago, now=NOW)
+
+    assert refused.skip_reason == "replied to this account 5 min ago (cooldown 15 min)"
+    assert allowed.replies
+
+
+def test_it_holds_the_hourly_ceiling():
+    history = History(replies_in_conversation=0, last_reply_to_author=None, replies_in_last_hour=10)
+
+    decision = decide(
+        mention(),
+        bot_user_id="100",
+        listener=listener(max_replies_per_hour=10),
+        history=history,
+        now=NOW,
+    )
+
+    assert decision.skip_reason == "10 replies in the last hour already (limit)"
+
+
+def test_every_decision_path_is_bounded_for_any_counts():
+    """Whatever the counts, a reply is only ever allowed under every limit at once."""
+    rules = listener(max_replies_per_conversation=3, max_replies_per_hour=5)
+    for in_conversation in range(6):
+        for minutes_ago in (None, 1, 14, 15, 60):
+            for in_hour in range(8):
+                last = None if minutes_ago is None else NOW - timedelta(minutes=minutes_ago)
+                history = History(in_conversation, last, in_hour)
+                decision = decide(
+                    mention(), bot_user_id="100", listener=rules, history=history, now=NOW
+                )
+                within = in_conversation < 3 and in_hour < 5 and minutes_ago in (None, 15, 60)
+                assert decision.replies == within
+
+
+@pytest.fixture
+def speakers(sandbox, transactional_db, credential_keys, owner):
+    """Two sandbox bots with corpora that speak of doors and windows."""
+    first = sandbox_bot(name="First", handle="first_bot", owners=[owner])
+    second = sandbox_bot(name="Second", handle="second_bot", owners=[owner])
+    ready_corpus_for(first)
+    ready_corpus_for(second)
+    return first, second
+
+
+def test_it_reads_mentions_over_http_and_answers_once(speakers, owner):
+    first, second = speakers
+    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.AUTOPILOT)
+    asked = client_for(second).post("@first_bot which door did he take?")
+    client_for(second).post("@first_bot nothing to see here")
+
+    decided = check_mentions(first, rng=random.Random(1))
+    again = check_mentions(first, rng=random.Random(1))
+
+    assert [m.decision for m in decided] == ["replied", "skipped"]
+    assert again == []
+    replied = Mention.objects.get(bot=first, post_id=asked)
+    assert (replied.keyword, replied.author_username) == ("door", "second_bot")
+    assert replied.reply.in_reply_to_post_id == asked
+    assert replied.reply.state == Tweet.State.APPROVED
+    assert "door" in replied.reply.text.lower()
+    skipped = Activity.objects.get(bot=first, action="mention.skipped")
+    assert skipped.message == "Skipped a mention from @second_bot: no keyword in it."
+
+
+def test_replies_in_review_mode_wait_as_drafts(speakers, owner):
+    first, second = speakers
+    save_listener(first, by=owner, keywords=["window"], reply_mode=Bot.PostingMode.REVIEW)
+    client_for(second).post("@first_bot the window was open")
+
+    (decided,) = check_mentions(first, rng=random.Random(2))
+
+    assert decided.reply.state == Tweet.State.DRAFT
+
+
+def test_a_rate_limited_read_waits_for_xs_reset_and_loses_no_mention(speakers, owner):
+    from xsandbox.limits import WINDOW_SECONDS
+    from xsandbox.models import Account, RateWindow
+
+    first, second = speakers
+    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
+    client_for(second).post("@first_bot the door, please")
+    start = int(time.time()) // WINDOW_SECONDS * WINDOW_SECONDS
+    RateWindow.objects.create(
+        account=Account.objects.get(handle="first_bot"),
+        endpoint="mentions",
+        window_start=start,
+        count=300,
+    )
+
+    assert check_mentions(first) == []
+
+    listener = Listener.objects.get(bot=first)
+    assert listener.paused_until == datetime.fromtimestamp(start + WINDOW_SECONDS, tz=UTC)
+    assert first.pk not in listening_bots(timezone.now())
+    assert first.pk in listening_bots(listener.paused_until)
+    RateWindow.objects.all().delete()
+    (decided,) = check_mentions(first, rng=random.Random(3))
+    assert decided.decision == Mention.Decision.REPLIED
+
+
+def test_it_reads_no_mentions_for_a_bot_that_may_not_post(db, credential_keys):
+    from tests.conftest import SECRETS
+    from tests.factories import make_bot
+
+    bots = {
+        "listening": make_bot(credentials=SECRETS),
+        "out of credit": make_bot(credentials=SECRETS, out_of_credit_reason="402"),
+        "refused": make_bot(credentials=SECRETS, attention_reason="401"),
+        "paused": make_bot(credentials=SECRETS, is_active=False),
+        "no credentials": make_bot(),
+    }
+    for bot in bots.values():
+        Listener.objects.create(bot=bot, keywords=["door"])
+    assert listening_bots(NOW) == [bots["listening"].pk]

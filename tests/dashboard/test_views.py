@@ -1,0 +1,221 @@
+"""The bot page and its forms: settings with write-only credentials, pause and resume,
+generating drafts and a job's own drafts, the schedule and listening forms saved through their
+services (every mistake answered with a message on the page, nothing saved)."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bots.models import Listener, Schedule
+from corpora.models import BotCorpus
+from corpora.services import build_corpus_model
+from tests.conftest import SECRETS
+from tests.factories import make_corpus, make_tweet
+from tweets.drafting import run_generation_job
+from tweets.models import GenerationJob
+
+TEXT = (
+    Path(__file__).resolve().parents[2] / "project" / "demo" / "texts" / "adventures-1-6.txt"
+).read_text()[:40_000]
+
+
+def test_a_jobs_page_shows_its_own_drafts_and_no_others_made_at_the_same_moment(client, owner, bot):
+    corpus = make_corpus(text=TEXT)
+    build_corpus_model(corpus)
+    BotCorpus.objects.create(bot=bot, corpus=corpus)
+    mine, other = (GenerationJob.objects.create(bot=bot, count=2) for _ in range(2))
+    GenerationJob.objects.filter(pk__in=[mine.pk, other.pk]).update(created_at=timezone.now())
+    run_generation_job(other)
+    reply = make_tweet(bot=bot, text="A reply drafted meanwhile.", in_reply_to_post_id="5")
+    run_generation_job(mine)
+    assert mine.drafts.count() == other.drafts.count() == 2
+
+    client.force_login(owner)
+    html = client.get(reverse("bots:generation_job", args=[bot.pk, mine.pk])).content.decode()
+    for draft in mine.drafts.all():
+        assert draft.text in html
+    for draft in [*other.drafts.all(), reply]:
+        assert draft.text not in html
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_the_bot_page_never_shows_a_credential(logged_in, bot):
+    html = logged_in.get(reverse("bots:detail", args=[bot.pk])).content.decode()
+    assert bot.name in html
+    assert "Saved. Leave blank to keep it" in html
+    for secret in SECRETS.values():
+        assert secret not in html
+
+
+def test_saving_settings_with_blank_credentials_keeps_them(logged_in, bot):
+    response = logged_in.post(
+        reverse("bots:settings", args=[bot.pk]),
+        {
+            "handle": "@renamed",
+            "platform": "sandbox",
+            "posting_mode": "autopilot",
+            "daily_post_cap": 5,
+        },
+    )
+    assert response.status_code == 302
+    bot.refresh_from_db()
+    assert bot.handle == "renamed" and bot.daily_post_cap == 5
+    assert bot.credentials().consumer_secret == SECRETS["consumer_secret"]
+
+
+def test_bad_settings_are_explained_and_change_nothing(logged_in, bot):
+    response = logged_in.post(
+        reverse("bots:settings", args=[bot.pk]),
+        {
+            "handle": "has spaces",
+            "platform": "sandbox",
+            "posting_mode": "review",
+            "daily_post_cap": 0,
+        },
+    )
+    assert response.status_code == 400
+    assert "An X handle is 1 to 15 letters" in response.content.decode()
+    bot.refresh_from_db()
+    assert bot.handle != "has spaces"
+
+
+def test_pause_and_resume(logged_in, bot):
+    logged_in.post(reverse("bots:pause", args=[bot.pk]))
+    bot.refresh_from_db()
+    assert not bot.is_active
+    logged_in.post(reverse("bots:resume", args=[bot.pk]))
+    bot.refresh_from_db()
+    assert bot.is_active
+
+
+def test_generate_queues_a_job_after_commit_and_shows_its_progress(
+    logged_in, bot, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = logged_in.post(
+            reverse("bots:generate", args=[bot.pk]), {"count": 3, "seed": "Watson"}, **HTMX
+        )
+    job = GenerationJob.objects.get(bot=bot)
+    assert (job.count, job.seed_word, job.state) == (3, "Watson", "queued")
+    assert len(callbacks) == 1
+    assert "Waiting for a worker to write 3 drafts" in response.content.decode()
+
+
+def test_generate_refuses_two_seed_words(logged_in, bot):
+    response = logged_in.post(
+        reverse("bots:generate", args=[bot.pk]), {"count": 3, "seed": "two words"}
+    )
+    assert response.status_code == 400
+    assert "A seed is one word." in response.content.decode()
+    assert not GenerationJob.objects.exists()
+
+
+SCHEDULE = {
+    "enabled": "on",
+    "kind": "interval",
+    "every": "3",
+    "unit": "hours",
+    "times_of_day": "",
+    "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
+    "time_zone": "Europe/Paris",
+    "jitter_minutes": "10",
+    "quiet_start": "22:00",
+    "quiet_end": "07:00",
+}
+
+
+def test_it_saves_a_schedule_and_shows_the_next_slot(logged_in, bot):
+    response = logged_in.post(reverse("bots:schedule", args=[bot.pk]), SCHEDULE, follow=True)
+
+    schedule = Schedule.objects.get(bot=bot)
+    assert (schedule.every_minutes, schedule.time_zone, schedule.jitter_minutes) == (
+        180,
+        "Europe/Paris",
+        10,
+    )
+    assert schedule.next_run_at is not None
+    html = response.content.decode()
+    assert "Schedule saved: every 3 h (Europe/Paris), up to 10 min late at random" in html
+    assert "Next slot:" in html
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "is not a time zone name"),
+        ({"jitter_minutes": "200"}, "Jitter must be shorter than the interval."),
+        ({"kind": "times", "times_of_day": ""}, "Give at least one time of day."),
+        ({"kind": "times", "times_of_day": "25:99"}, "is not a time of day like 09:30"),
+        ({"kind": "times", "times_of_day": "09:00", "weekdays": []}, "Choose at least one day"),
+        ({"quiet_end": ""}, "Give both ends of the quiet hours, or neither."),
+        ({"every": "0"}, "greater than or equal to 1"),
+    ],
+)
+def test_a_bad_schedule_is_refused_with_a_message(logged_in, bot, change, message):
+    response = logged_in.post(reverse("bots:schedule", args=[bot.pk]), {**SCHEDULE, **change})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Schedule.objects.filter(bot=bot).exists()
+
+
+def test_it_saves_what_the_bot_listens_for(logged_in, bot):
+    response = logged_in.post(
+        reverse("bots:listener", args=[bot.pk]),
+        {
+            "enabled": "on",
+            "keywords": "Door, window;  door",
+            "reply_mode": "autopilot",
+            "max_replies_per_conversation": "2",
+            "max_replies_per_hour": "6",
+            "cooldown_minutes": "30",
+        },
+    )
+
+    assert response.status_code == 302
+    listener = Listener.objects.get(bot=bot)
+    assert listener.keywords == ["door", "window"]
+    assert listener.cooldown == timedelta(minutes=30)
+    assert (listener.reply_mode, listener.max_replies_per_conversation) == ("autopilot", 2)
+
+
+def test_listening_without_a_keyword_is_refused(logged_in, bot):
+    response = logged_in.post(
+        reverse("bots:listener", args=[bot.pk]),
+        {
+            "enabled": "on",
+            "keywords": " , ",
+            "reply_mode": "review",
+            "max_replies_per_conversation": "3",
+            "max_replies_per_hour": "10",
+            "cooldown_minutes": "15",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Give at least one keyword to listen for." in response.content.decode()
+    assert not Listener.objects.exists()
+
+
+def test_the_dashboard_shows_the_next_scheduled_slot(logged_in, bot):
+    logged_in.post(reverse("bots:schedule", args=[bot.pk]), SCHEDULE)
+
+    html = logged_in.get(reverse("dashboard")).content.decode()
+
+    assert "Next scheduled slot" in html
+    assert "from now" in html
+
+
+def test_the_admin_shows_the_schedule_and_sends_changes_to_the_bot_page(client, superuser, bot):
+    client.force_login(superuser)
+    client.post(reverse("bots:schedule", args=[bot.pk]), SCHEDULE)
+
+    html = client.get(reverse("admin:bots_bot_change", args=[bot.pk])).content.decode()
+
+    assert "Posts every 3 h (Europe/Paris)" in html
+    assert f"{reverse('bots:detail', args=[bot.pk])}#schedule" in html

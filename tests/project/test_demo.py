@@ -1,0 +1,29 @@
+"""`manage.py load_demo` sets the demo bots running on their own, once."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
+
+from bots.models import Bot
+from project.demo.autonomy import OPENER
+from tweets.models import Tweet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_bots_get_schedules_listeners_and_one_opening_mention(superuser, credential_keys):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    lighthouse, almanac = Bot.objects.get(name="Lighthouse"), Bot.objects.get(name="Almanac")
+    assert lighthouse.schedule.times_of_day == ["09:00", "13:00", "18:00"]
+    assert almanac.schedule.every_minutes == 120
+    assert "night" in lighthouse.listener.keywords and "night" in almanac.listener.keywords
+    # The schedule rows alone say when the next slots run: no per-bot periodic tasks.
+    assert lighthouse.schedule.next_run_at is not None
+    assert almanac.schedule.next_run_at is not None
+    assert not PeriodicTask.objects.filter(name__startswith="aviary: bot ").exists()
+    opener = Tweet.objects.get(text=OPENER)
+    assert (opener.bot, opener.state, opener.awaits_slot) == (lighthouse, "approved", False)

@@ -1,0 +1,105 @@
+"""Writing drafts in a bot's voice: at once (generate_drafts), or on a worker for a
+GenerationJob that the page polls (run_generation_job; tweets.services.request_generation
+queues it)."""
+
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from activity.services import record_activity
+from bots.models import Bot
+from corpora.models import BotCorpus, Corpus
+from tweets.generation import CannotGenerate, generate_texts
+from tweets.images import auto_attach_images
+from tweets.models import GenerationJob, Tweet
+
+
+def generate_drafts(
+    bot: Bot,
+    *,
+    count: int,
+    seed: str = "",
+    rng: random.Random | None = None,
+    by=None,
+    actor: str = "worker",
+    job: GenerationJob | None = None,
+) -> list[Tweet]:
+    """Generate up to `count` drafts in the bot's voice (rows written: Tweet, state draft;
+    TweetImage for the share of drafts the bot's auto_image_percent gives an image; one
+    Activity for the batch, by `by` or else `actor`), each linked to `job` when a job wrote
+    them.
+
+    Raises tweets.generation.CannotGenerate when the bot has no ready corpus or the seed
+    word is not in it.
+    """
+    generated = generate_texts(bot, count=count, seed=seed, rng=rng)
+    corpus = _main_corpus(bot)
+    with transaction.atomic():
+        drafts = [
+            Tweet.objects.create(
+                bot=bot, text=text, corpus=corpus, seed_word=seed, generation_job=job
+            )
+            for text in generated.texts
+        ]
+        auto_attach_images(bot, drafts, rng=rng or random.Random())
+        if drafts or generated.repeats:
+            record_activity(
+                "tweet.generated",
+                message=_generated_message(len(drafts), seed, generated.repeats),
+                by=by,
+                actor=actor,
+                bot=bot,
+                tweet=drafts[0] if len(drafts) == 1 else None,
+                count=len(drafts),
+                repeats=generated.repeats,
+            )
+    return drafts
+
+
+def _generated_message(count: int, seed: str, repeats: int) -> str:
+    message = f"Wrote {count} draft{'s' if count != 1 else ''}"
+    if seed:
+        message += f" around “{seed}”"
+    if repeats:
+        message += f"; threw away {repeats} that repeated the bot's posts or drafts"
+    return message + "."
+
+
+def run_generation_job(job: GenerationJob) -> GenerationJob:
+    """Write a job's drafts and record how it went (rows written: Tweet drafts, the job).
+    A job already started elsewhere is left alone, so a repeated message does nothing."""
+    started = GenerationJob.objects.filter(pk=job.pk, state=GenerationJob.State.QUEUED).update(
+        state=GenerationJob.State.RUNNING
+    )
+    if not started:
+        return job
+    fields = {"state": GenerationJob.State.DONE, "finished_at": timezone.now()}
+    try:
+        drafts = generate_drafts(
+            job.bot, count=job.count, seed=job.seed_word, by=job.requested_by, job=job
+        )
+    except CannotGenerate as error:
+        fields.update(state=GenerationJob.State.FAILED, error=str(error))
+    else:
+        fields["created_count"] = len(drafts)
+        if len(drafts) < job.count:
+            fields["error"] = (
+                f"Only {len(drafts)} of {job.count} drafts could be written: the corpus gave "
+                "too few new sentences that fit X's length (a sentence that repeats one of "
+                "the bot's posts or waiting drafts is thrown away)."
+            )
+    fields["finished_at"] = timezone.now()
+    GenerationJob.objects.filter(pk=job.pk).update(**fields)
+    job.refresh_from_db()
+    return job
+
+
+def _main_corpus(bot: Bot) -> Corpus | None:
+    link = (
+        BotCorpus.objects.filter(bot=bot, corpus__status=Corpus.Status.READY)
+        .select_related("corpus")
+        .order_by("-weight", "pk")
+        .first()
+    )
+    return link.corpus if link else None
