@@ -1,5 +1,7 @@
 """Forms for the review queue and a bot's history: validation only."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 
@@ -15,6 +17,23 @@ class TweetTextForm(forms.Form):
             return validate_text(self.cleaned_data["text"])
         except InvalidText as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class PostLinkForm(forms.Form):
+    """The post a person found on X: its link (x.com/…/status/N, or the sandbox's) or id."""
+
+    # X's post ids are 64-bit numbers: at most 19 digits.
+    POST_ID = re.compile(r"(?:^|/status(?:es)?/)(\d{1,19})/?(?:[?#].*)?$")
+
+    link = forms.CharField(label="Link to the post on X", max_length=300, strip=True)
+
+    def clean_link(self):
+        found = self.POST_ID.search(self.cleaned_data["link"])
+        if found is None:
+            raise forms.ValidationError(
+                "Paste the post's link (https://x.com/handle/status/123…) or its number."
+            )
+        return found.group(1)
 
 
 class ApproveAtForm(forms.Form):

@@ -187,10 +187,6 @@ class Tweet(models.Model):
         """In flight and not waiting for a person: its card polls for the next state."""
         return self.is_in_flight and not self.awaits_person
 
-    def can_be_settled(self) -> bool:
-        """Unknown: a person may say it is on X (with its link) or not (post it again)."""
-        return self.state == self.State.UNKNOWN
-
     def can_be_approved(self) -> bool:
         return self.state == self.State.DRAFT
 

@@ -17,11 +17,11 @@ from platforms import rules_for
 from platforms.x import rules as x_rules
 from tweets import history, services
 from tweets.access import tweet_for_user
-from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, TweetTextForm
+from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, PostLinkForm, TweetTextForm
 from tweets.generation import CannotGenerate
 from tweets.images import AttachRefused, attach_images
 from tweets.models import Tweet
-from tweets.services import InvalidText, InvalidTransition
+from tweets.services import InvalidPost, InvalidText, InvalidTransition
 
 REVIEW_PAGE_SIZE = 50
 
@@ -94,6 +94,30 @@ def regenerate(request, pk):
 def retry(request, pk):
     tweet = tweet_for_user(request.user, pk)
     return _act(request, tweet, lambda: services.retry_tweet(tweet, by=request.user))
+
+
+@login_required
+@require_POST
+def mark_posted(request, pk):
+    """On X: the unknown tweet is the post the person links to."""
+    tweet = tweet_for_user(request.user, pk)
+    form = PostLinkForm(request.POST)
+    if not form.is_valid():
+        return _card(request, tweet, error=form.errors["link"][0])
+    post_id = form.cleaned_data["link"]
+    return _act(
+        request,
+        tweet,
+        lambda: services.mark_tweet_posted(tweet, post_id=post_id, by=request.user),
+    )
+
+
+@login_required
+@require_POST
+def post_again(request, pk):
+    """Not on X: the unknown tweet goes back to the queue."""
+    tweet = tweet_for_user(request.user, pk)
+    return _act(request, tweet, lambda: services.post_tweet_again(tweet, by=request.user))
 
 
 @login_required
@@ -214,7 +238,7 @@ def images(request, pk):
 def _act(request, tweet, action):
     try:
         action()
-    except (InvalidTransition, InvalidText, CannotGenerate) as error:
+    except (InvalidTransition, InvalidText, InvalidPost, CannotGenerate) as error:
         tweet.refresh_from_db()
         return _card(request, tweet, error=str(error))
     tweet.refresh_from_db()

@@ -136,6 +136,8 @@ def test_the_matrix_covers_the_site_pages():
         "tweets:review",
         "bots:detail",
         "tweets:history",
+        "tweets:mark_posted",
+        "tweets:post_again",
         "corpora:detail",
         "xsandbox:timeline",
         "xsandbox:account",

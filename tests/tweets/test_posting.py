@@ -163,3 +163,28 @@ def test_a_duplicate_of_another_tweets_post_fails_and_names_it(sandbox_bot):
     assert second.state == State.FAILED and second.x_post_id == ""
     assert f"X refused it as a duplicate of tweet {first.pk}, posted" in second.last_error
     assert Tweet.objects.filter(x_post_id=first.x_post_id).count() == 1
+
+
+def test_an_unknown_tweet_refused_its_timeline_is_checked_again_once_credentials_verify(
+    sandbox_bot, account
+):
+    from bots.services import verify_bot
+    from xsandbox.accounts import credentials_of
+
+    tweet = make_tweet(bot=sandbox_bot, text="Was it posted?", state=State.UNKNOWN)
+    sandbox_bot.set_credentials(**{**credentials_of(account), "access_token_secret": "typo"})
+    sandbox_bot.save()
+    tweet = posting.reconcile(tweet)
+    assert tweet.state == State.UNKNOWN and tweet.next_attempt_at is None
+    assert "mark it posted or retry" not in tweet.last_error
+    assert "Not on X: post again" in tweet.last_error
+    assert tweet.pk not in posting.sweep()["reconcile"]
+
+    sandbox_bot.set_credentials(**credentials_of(account))
+    sandbox_bot.save()
+    assert verify_bot(sandbox_bot).ok
+
+    assert tweet.pk in posting.sweep()["reconcile"]
+    tweet = posting.reconcile(tweet)
+    assert tweet.state == State.UNKNOWN and tweet.next_attempt_at is not None
+    assert tweet.timeline_refused_at is None

@@ -157,3 +157,56 @@ def test_history_filters_pages_and_exports_csv(logged_in, bot):
     assert rows[0][:3] == ["id", "state", "text"]
     assert len(rows) == 62
     assert [row[2] for row in rows if "cmd" in row[2]] == ["'=cmd 0"]
+
+
+# Settling an unknown tweet from its card -----------------------------------------------
+
+
+@pytest.fixture
+def left_for_a_person(bot):
+    return make_tweet(
+        bot=bot, text="Did it go out?", state=State.UNKNOWN, last_error="Timeline refused."
+    )
+
+
+def test_an_unknown_tweet_left_for_a_person_offers_both_ways_out_and_stops_polling(
+    logged_in, left_for_a_person
+):
+    html = logged_in.get(reverse("tweets:card", args=[left_for_a_person.pk]), **HTMX)
+    html = html.content.decode()
+    assert "On X: mark posted with this link" in html and "Not on X: post again" in html
+    assert reverse("tweets:mark_posted", args=[left_for_a_person.pk]) in html
+    assert 'hx-trigger="every 2s"' not in html
+
+
+@pytest.mark.parametrize("link", ["", "not a link", "https://x.com/bot/status/", "9" * 40])
+def test_marking_posted_with_a_link_that_is_no_post_says_so_and_changes_nothing(
+    logged_in, left_for_a_person, link
+):
+    url = reverse("tweets:mark_posted", args=[left_for_a_person.pk])
+    response = logged_in.post(url, {"link": link}, **HTMX)
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    left_for_a_person.refresh_from_db()
+    assert left_for_a_person.state == State.UNKNOWN
+
+
+def test_marking_posted_with_an_x_link_settles_the_card(logged_in, left_for_a_person, settings):
+    settings.X_API_BASE_URL = settings.SANDBOX_BASE_URL = "http://127.0.0.1:9"  # unreadable
+    url = reverse("tweets:mark_posted", args=[left_for_a_person.pk])
+    link = "https://x.com/someone/status/1790000000000000001?s=20"
+    response = logged_in.post(url, {"link": link}, **HTMX)
+    assert "Posted" in response.content.decode()
+    left_for_a_person.refresh_from_db()
+    assert (left_for_a_person.state, left_for_a_person.x_post_id) == (
+        State.POSTED,
+        "1790000000000000001",
+    )
+
+
+def test_not_on_x_puts_the_tweet_back_in_the_queue(logged_in, left_for_a_person):
+    url = reverse("tweets:post_again", args=[left_for_a_person.pk])
+    response = logged_in.post(url, **HTMX)
+    assert "Queued" in response.content.decode()
+    left_for_a_person.refresh_from_db()
+    assert left_for_a_person.state == State.APPROVED
