@@ -15,12 +15,14 @@ class GroupOutcome:
     message: str
 
 
-def save_group(group: BotGroup, *, name: str, bots, by) -> BotGroup:
-    """Create or change a group (rows written: BotGroup and its members)."""
+def save_group(group: BotGroup, *, name: str, bots, by, created_by=None) -> BotGroup:
+    """Create or change a group (rows written: BotGroup and its members). A new group is
+    kept by `by` unless `created_by` (a superuser's choice in the admin) names its keeper."""
     with transaction.atomic():
-        created = group.pk is None
         group.name = name
-        if created:
+        if created_by is not None:
+            group.created_by = created_by
+        elif group.pk is None:
             group.created_by = by
         group.save()
         group.bots.set(bots)
