@@ -65,6 +65,6 @@ def filter_by_group(bots, user, group_id) -> tuple:
     """`bots` narrowed to the user's group `group_id` (a query parameter: anything that is
     not one of the user's groups leaves them as they are), and that group or None."""
     group = None
-    if group_id and str(group_id).isdigit():
+    if group_id and str(group_id).isdecimal():  # "²" is a digit that int() refuses
         group = BotGroup.objects.visible_to(user).filter(pk=int(group_id)).first()
     return (bots.filter(groups=group) if group else bots), group

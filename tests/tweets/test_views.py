@@ -157,3 +157,20 @@ def test_history_filters_pages_and_exports_csv(logged_in, bot):
     assert rows[0][:3] == ["id", "state", "text"]
     assert len(rows) == 62
     assert [row[2] for row in rows if "cmd" in row[2]] == ["'=cmd 0"]
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "0001-01-01"])
+def test_history_to_the_ends_of_the_calendar_is_a_page_and_a_whole_csv(logged_in, bot, until):
+    make_tweet(bot=bot, text="Tweet one")
+    filters = {"since": "0001-01-01", "until": until}
+    page = logged_in.get(reverse("tweets:history", args=[bot.pk]), filters)
+    assert page.status_code == 200
+    export = logged_in.get(reverse("tweets:history_csv", args=[bot.pk]), filters)
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert len(rows) == (2 if until == "9999-12-31" else 1)
+
+
+def test_the_review_queue_ignores_a_bot_id_that_is_not_a_number(logged_in, draft):
+    for value in ("²", "٣x", "9" * 40, "-1"):
+        response = logged_in.get(reverse("tweets:review"), {"bot": value, "after": value})
+        assert response.status_code == 200, value
