@@ -210,3 +210,20 @@ def test_not_on_x_puts_the_tweet_back_in_the_queue(logged_in, left_for_a_person)
     assert "Queued" in response.content.decode()
     left_for_a_person.refresh_from_db()
     assert left_for_a_person.state == State.APPROVED
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "0001-01-01"])
+def test_history_to_the_ends_of_the_calendar_is_a_page_and_a_whole_csv(logged_in, bot, until):
+    make_tweet(bot=bot, text="Tweet one")
+    filters = {"since": "0001-01-01", "until": until}
+    page = logged_in.get(reverse("tweets:history", args=[bot.pk]), filters)
+    assert page.status_code == 200
+    export = logged_in.get(reverse("tweets:history_csv", args=[bot.pk]), filters)
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert len(rows) == (2 if until == "9999-12-31" else 1)
+
+
+def test_the_review_queue_ignores_a_bot_id_that_is_not_a_number(logged_in, draft):
+    for value in ("²", "٣x", "9" * 40, "-1"):
+        response = logged_in.get(reverse("tweets:review"), {"bot": value, "after": value})
+        assert response.status_code == 200, value
