@@ -144,7 +144,7 @@ def edit(request, pk):
 @require_POST
 def bulk(request):
     visible = Tweet.objects.filter(bot__in=Bot.objects.visible_to(request.user))
-    ids = [value for value in request.POST.getlist("tweets") if value.isdigit()]
+    ids = [value for value in request.POST.getlist("tweets") if value.isdecimal()]
     allowed = list(visible.filter(pk__in=ids).values_list("pk", flat=True))
     data = request.POST.copy()
     data.setlist("tweets", [str(pk) for pk in allowed])  # others' ids are simply not acted on
@@ -223,7 +223,7 @@ def images(request, pk):
         return render(request, "tweets/includes/image_picker.html", context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
-    ids = [value for value in request.POST.getlist("images") if value.isdigit()]
+    ids = [value for value in request.POST.getlist("images") if value.isdecimal()]
     chosen = {image.pk: image for image in tweet.bot.images.in_gallery().filter(pk__in=ids)}
     ordered = [chosen[int(value)] for value in dict.fromkeys(ids) if int(value) in chosen]
     try:
