@@ -373,3 +373,18 @@ def test_an_upload_adds_at_most_ten_files_and_names_the_rest(client, owner, bot,
     shown = [str(message) for message in response.context["messages"]]
     assert BotImage.objects.filter(bot=bot).count() == 10
     assert any("p10.png, p11.png" in message and "at most 10" in message for message in shown)
+
+
+def test_an_upload_without_the_csrf_token_is_still_refused(owner, bot):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("bots:gallery_upload", args=[bot.pk]),
+        {"images": [upload(image_bytes(format="PNG"), name="p.png")]},
+    )
+
+    assert response.status_code == 403
+    assert not BotImage.objects.exists()
