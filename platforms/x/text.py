@@ -360,13 +360,23 @@ class _DomainEnds:
         self.dotted = [
             subject[end : end + 1] == "." and subject[end - 1] not in "_-" for _, end in self.runs
         ]
-        self.tlds = _TopLevelDomains(subject)
-        self.onward: list[int | None] = [None] * len(self.runs)
+        tlds = _TopLevelDomains(subject)
+        # reach[n]: the first index of run n a domain may start at, and where it then ends.
+        self.reach: list[tuple[int, int | None]] = [(0, None)] * len(self.runs)
         by_start = {start: number for number, start in enumerate(self.run_starts)}
         for number in reversed(range(len(self.runs))):
-            following = by_start.get(self.runs[number][1] + 1)
-            if self.dotted[number] and following is not None:
-                self.onward[number] = self._end_in(following, self.runs[following][0])
+            start, end = self.runs[number]
+            if not self.dotted[number]:
+                self.reach[number] = (start, None)
+                continue
+            following = by_start.get(end + 1)
+            onward = None if following is None else self._end_in(following, end + 1)
+            if onward is not None:
+                self.reach[number] = (start, onward)
+            else:
+                # The label from an index is then the domain name: it may not hold "_".
+                first = max(start, subject.rfind("_", start, end) + 1)
+                self.reach[number] = (first, tlds.end(end + 1))
 
     def end(self, index: int) -> int | None:
         number = bisect.bisect_right(self.run_starts, index) - 1
@@ -377,8 +387,7 @@ class _DomainEnds:
     def starts(self) -> Iterator[tuple[int, int]]:
         """Each index a domain starts at, with its end, that is 0 or has a character before
         it that a URL may follow."""
-        for number, (_start, end) in enumerate(self.runs):
-            first, domain_end = self._reach(number)
+        for (_start, end), (first, domain_end) in zip(self.runs, self.reach, strict=True):
             if domain_end is None:
                 continue
             if first == 0 and self.subject[0] not in "_-":
@@ -388,20 +397,10 @@ class _DomainEnds:
                     yield before.end(), domain_end
 
     def _end_in(self, number: int, index: int) -> int | None:
-        first, domain_end = self._reach(number)
+        first, domain_end = self.reach[number]
         if index < first or self.subject[index] in "_-":
             return None
         return domain_end
-
-    def _reach(self, number: int) -> tuple[int, int | None]:
-        """The first index of run `number` a domain may start at, and where it ends."""
-        start, end = self.runs[number]
-        if not self.dotted[number]:
-            return start, None
-        if self.onward[number] is not None:
-            return start, self.onward[number]
-        # The label from an index is the domain name: it may not hold "_".
-        return max(start, self.subject.rfind("_", start, end) + 1), self.tlds.end(end + 1)
 
 
 class _TopLevelDomains:
