@@ -4,6 +4,8 @@ queues it)."""
 
 import random
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,7 +70,8 @@ def _generated_message(count: int, seed: str, repeats: int) -> str:
 
 def run_generation_job(job: GenerationJob) -> GenerationJob:
     """Write a job's drafts and record how it went (rows written: Tweet drafts, the job).
-    A job already started elsewhere is left alone, so a repeated message does nothing."""
+    A job already started elsewhere is left alone, so a repeated message does nothing; a
+    job the worker's soft time limit stops is failed with that reason."""
     started = GenerationJob.objects.filter(pk=job.pk, state=GenerationJob.State.QUEUED).update(
         state=GenerationJob.State.RUNNING
     )
@@ -81,6 +84,13 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
         )
     except CannotGenerate as error:
         fields.update(state=GenerationJob.State.FAILED, error=str(error))
+    except SoftTimeLimitExceeded:
+        # The worker's time limit stopped the job: say so on the job, or it shows running.
+        fields.update(
+            state=GenerationJob.State.FAILED,
+            error=_too_long_message(),
+            created_count=job.drafts.count(),
+        )
     else:
         fields["created_count"] = len(drafts)
         if len(drafts) < job.count:
@@ -93,6 +103,14 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
     GenerationJob.objects.filter(pk=job.pk).update(**fields)
     job.refresh_from_db()
     return job
+
+
+def _too_long_message() -> str:
+    limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+    return (
+        f"Generation took too long: the worker stopped it after {limit} seconds. Try fewer "
+        "drafts, or check the corpus for very long sentences."
+    )
 
 
 def _main_corpus(bot: Bot) -> Corpus | None:

@@ -8,9 +8,15 @@ from django.utils import timezone
 from tweets.models import Tweet
 from tweets.services import InvalidText, validate_text
 
+# The most characters a tweet's text may be sent with: far past any network's limit, so that a
+# longer one is refused before anything counts it.
+MAX_TEXT_LENGTH = 2000
+
 
 class TweetTextForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=True, max_length=2000)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), strip=True, max_length=MAX_TEXT_LENGTH
+    )
 
     def clean_text(self):
         try:
@@ -94,6 +100,8 @@ class HistoryFilterForm(forms.Form):
 
 class TweetAdminForm(forms.ModelForm):
     """The admin's tweet form: text is checked by X's rules before edit_tweet saves it."""
+
+    text = forms.CharField(widget=forms.Textarea, max_length=MAX_TEXT_LENGTH)
 
     class Meta:
         model = Tweet

@@ -17,7 +17,14 @@ from platforms import rules_for
 from platforms.x import rules as x_rules
 from tweets import history, services
 from tweets.access import tweet_for_user
-from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, PostLinkForm, TweetTextForm
+from tweets.forms import (
+    MAX_TEXT_LENGTH,
+    ApproveAtForm,
+    BulkForm,
+    HistoryFilterForm,
+    PostLinkForm,
+    TweetTextForm,
+)
 from tweets.generation import CannotGenerate
 from tweets.images import AttachRefused, attach_images
 from tweets.models import Tweet
@@ -173,14 +180,30 @@ def bulk(request):
     return _back_to_review(request)
 
 
+# The largest body a count of MAX_TEXT_LENGTH characters comes in: each character URL-encoded
+# as at most 4 bytes of UTF-8, 3 characters each, and room for the other fields.
+MAX_COUNT_BODY = MAX_TEXT_LENGTH * 12 + 1024
+
+
 @login_required
 @require_POST
 def count(request):
-    # The live count is asked with the text alone, so X's rules count it.
+    # The live count is asked with the text alone, so X's rules count it. A text longer
+    # than any form takes is not read, let alone counted.
     rules = x_rules.RULES
-    length = rules.weighted_length(request.POST.get("text", "").strip())
-    context = {"length": length, "rules": rules}
+    context = {"rules": rules, "too_long": MAX_TEXT_LENGTH}
+    if _content_length(request) <= MAX_COUNT_BODY:
+        text = request.POST.get("text", "").strip()
+        if len(text) <= MAX_TEXT_LENGTH:
+            context = {"rules": rules, "length": rules.weighted_length(text)}
     return render(request, "tweets/includes/char_count.html", context)
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # as Django reads it: nothing to parse
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from platforms.x.rules import RULES as X
+from platforms.x.text import MAX_VALID_UNITS
 from xsandbox import faults, limits, problems
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.models import (
@@ -194,6 +195,9 @@ def _refusal(account, text, media_ids, reply_to):
         return problems.invalid("A post needs text or media.", "text")
     if "\x00" in text:
         return problems.invalid("The text holds characters X does not allow.", "text")
+    if len(text) > MAX_VALID_UNITS:
+        # Refused as X refuses it, before anything counts it.
+        return problems.invalid(f"The text is too long; the limit is {X.max_length}.", "text")
     if text and not X.is_valid(text):
         length = X.weighted_length(text)
         if length <= X.max_length:

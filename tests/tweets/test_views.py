@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 
 import pytest
 from django.urls import reverse
@@ -110,6 +111,33 @@ def test_editing_to_too_long_text_keeps_the_draft_and_says_why(logged_in, draft)
 def test_the_live_count_uses_x_rules(logged_in):
     response = logged_in.post(reverse("tweets:count"), {"text": "see example.com 👩‍👩‍👧"})
     assert "30 / 280" in response.content.decode()
+
+
+def test_the_live_count_refuses_a_text_longer_than_any_form_takes_before_counting(logged_in):
+    started = time.perf_counter()
+    response = logged_in.post(reverse("tweets:count"), {"text": "a." * 20_000})
+    assert response.status_code == 200
+    assert "Too long to count: at most 2000 characters" in response.content.decode()
+    assert time.perf_counter() - started < 2.0
+
+
+def test_the_live_count_counts_the_issues_dotted_texts_quickly(logged_in):
+    for text in ["U.S." * 500, "a." * 1_000, "é." * 1_000]:
+        started = time.perf_counter()
+        response = logged_in.post(reverse("tweets:count"), {"text": text})
+        assert "2000 / 280" in response.content.decode()
+        assert time.perf_counter() - started < 2.0, text[:8]
+
+
+def test_editing_to_a_dotted_run_is_refused_quickly_and_keeps_the_draft(logged_in, draft):
+    started = time.perf_counter()
+    response = logged_in.post(
+        reverse("tweets:edit", args=[draft.pk]), {"text": "U.S." * 500}, **HTMX
+    )
+    assert time.perf_counter() - started < 2.0
+    assert "2000" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.text == "The game is afoot, Watson."
 
 
 def test_approve_for_a_time_in_the_past_is_refused_clearly(logged_in, draft):

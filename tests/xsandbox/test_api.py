@@ -177,6 +177,17 @@ def test_it_refuses_duplicates_long_texts_and_bogus_media_as_x_does(sandbox, ses
     assert Post.objects.count() == 1
 
 
+def test_it_answers_dotted_and_over_long_texts_quickly_as_x_does(sandbox, session):
+    base = f"{sandbox.url}/xsandbox"
+    for text, message in [("U.S." * 500, "2000"), ("a." * 30_000, "too long")]:
+        started = time.perf_counter()
+        refused = session.post(f"{base}/2/tweets", json={"text": text}, timeout=30)
+        assert time.perf_counter() - started < 3.0, text[:8]
+        assert refused.status_code == 400
+        assert message in refused.json()["errors"][0]["message"]
+    assert Post.objects.count() == 0
+
+
 def test_it_refuses_plaintext_signatures(sandbox, account):
     auth = OAuth1(*credentials_of(account).values(), signature_method="PLAINTEXT")
     assert (
