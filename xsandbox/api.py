@@ -3,7 +3,7 @@ shapes, same errors, same headers. Every request is signed (xsandbox.oauth)."""
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from platforms.x.rules import RULES as X
 from xsandbox import faults, limits, problems
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.models import (
+    MAX_PK,
     MEDIA_ID_OFFSET,
     POST_ID_OFFSET,
     USER_ID_OFFSET,
@@ -252,22 +253,38 @@ def _account_by_user_id(user_id: str) -> Account | None:
 
 
 def _timeline(request, posts):
-    """A page of posts, newest first, with X's query parameters and meta fields."""
+    """A page of posts, newest first, with X's query parameters and meta fields; a value X
+    would refuse is a 400 naming it."""
     size = request.GET.get("max_results", "10")
-    if not size.isdigit() or not 5 <= int(size) <= 100:
+    if not (size.isascii() and size.isdigit() and 5 <= int(size) <= 100):
         return problems.invalid(
-            f"The `max_results` query parameter value [{size}] is not between 5 and 100",
+            f"The `max_results` query parameter value [{size[:40]}] is not between 5 and 100",
             "max_results",
-            size,
+            size[:40],
         )
     size = int(size)
     posts = posts.filter(deleted=False).select_related("account", "in_reply_to__account")
-    if since := request.GET.get("since_id"):
-        posts = posts.filter(pk__gt=pk_from(since, POST_ID_OFFSET) or 0)
-    if until := request.GET.get("until_id"):
-        posts = posts.filter(pk__lt=pk_from(until, POST_ID_OFFSET) or 0)
-    if token := request.GET.get("pagination_token"):
-        posts = posts.filter(pk__lt=pk_from(token, POST_ID_OFFSET) or 0)
+    # The next_token is the id of the last post on the page, so it bounds like until_id.
+    for name, lookup in (
+        ("since_id", "pk__gt"),
+        ("until_id", "pk__lt"),
+        ("pagination_token", "pk__lt"),
+    ):
+        if value := request.GET.get(name):
+            pk = _pk_bound(value)
+            if pk is None:
+                return problems.invalid(
+                    f"The `{name}` query parameter value [{value[:40]}] is not valid", name
+                )
+            posts = posts.filter(**{lookup: pk})
+    if start := request.GET.get("start_time"):
+        since = _instant(start)
+        if since is None:
+            return problems.invalid(
+                f"The `start_time` query parameter value [{start[:40]}] is not a valid time",
+                "start_time",
+            )
+        posts = posts.filter(created_at__gte=since)
     page = list(posts.order_by("-pk")[: size + 1])
     more, page = len(page) > size, page[:size]
     fields = set(request.GET.get("tweet.fields", "").split(",")) & POST_FIELDS
@@ -281,6 +298,23 @@ def _timeline(request, posts):
     if more:
         body["meta"]["next_token"] = page[-1].post_id
     return JsonResponse(body)
+
+
+def _pk_bound(post_id: str) -> int | None:
+    """The row id a post id bounds a timeline at (ids below ours bound at 0), or None when
+    it is no id at all."""
+    if not (post_id.isascii() and post_id.isdigit()) or len(post_id) > 20:
+        return None
+    return min(max(int(post_id) - POST_ID_OFFSET, 0), MAX_PK)
+
+
+def _instant(value: str) -> datetime | None:
+    """An RFC 3339 time as X takes it (YYYY-MM-DDTHH:mm:ssZ), or None."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 
 def _post(post: Post, fields: set) -> dict:
