@@ -30,6 +30,7 @@ from xsandbox.models import (
 from xsandbox.oauth import authenticate
 
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{1,15})")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 MEDIA_LIFETIME = timedelta(hours=24)
 POST_FIELDS = {"created_at", "author_id", "conversation_id", "in_reply_to_user_id"}
 
@@ -67,11 +68,8 @@ def me(request, account):
 
 @endpoint("create_post", methods=("POST",), write=True)
 def tweets(request, account):
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return problems.invalid("The request body is not valid JSON.", "body")
-    if not isinstance(body, dict):
+    body = _json_object(request)
+    if body is None:
         return problems.invalid("The request body must be a JSON object.", "body")
     for part in ("media", "reply"):
         if not isinstance(body.get(part) or {}, dict):
@@ -168,11 +166,15 @@ def media_upload(request, account):
 @endpoint("media_metadata", methods=("POST",), write=True)
 def media_metadata(request, account):
     try:
-        body = json.loads(request.body or b"{}")
+        body = _json_object(request)
         media_id = str(body["id"])
-        alt_text = str(body["metadata"]["alt_text"]["text"])
-    except (ValueError, KeyError, TypeError):
+        alt_text = body["metadata"]["alt_text"]["text"]
+    except (KeyError, TypeError):
+        alt_text = None
+    if not isinstance(alt_text, str):
         return problems.invalid("Send {id, metadata: {alt_text: {text}}}.", "metadata")
+    if not _storable(alt_text):
+        return problems.invalid("The alt text holds characters X does not allow.", "metadata")
     if len(alt_text) > X.max_alt_text:
         return problems.invalid(
             f"Alt text is at most {X.max_alt_text:,} characters.", "metadata.alt_text"
@@ -184,6 +186,21 @@ def media_metadata(request, account):
     return JsonResponse({"data": {"id": media_id, "associated_metadata": True}})
 
 
+def _json_object(request) -> dict | None:
+    """The request's JSON object, or None for anything else: not UTF-8, not JSON, nested
+    past what the parser can follow, or not an object."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _storable(text: str) -> bool:
+    """Whether a text can be kept as it is: no NUL, no lone surrogate (JSON lets both in)."""
+    return "\x00" not in text and not _SURROGATE.search(text)
+
+
 def _member(body: dict, name: str, field: str):
     part = body.get(name)
     return part.get(field) if isinstance(part, dict) else None
@@ -193,7 +210,7 @@ def _refusal(account, text, media_ids, reply_to):
     """X's refusal of this post, or None: empty, too long, bad media, gone parent, duplicate."""
     if not text.strip() and not media_ids:
         return problems.invalid("A post needs text or media.", "text")
-    if "\x00" in text:
+    if not _storable(text):
         return problems.invalid("The text holds characters X does not allow.", "text")
     if text and not X.is_valid(text):
         length = X.weighted_length(text)
