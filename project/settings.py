@@ -249,6 +249,9 @@ NOVELTY_LOOKBACK_DAYS = env.int("NOVELTY_LOOKBACK_DAYS", default=30)
 NOVELTY_MAX_TEXTS = env.int("NOVELTY_MAX_TEXTS", default=3000)
 # Schedules and listening (autonomy.slots, autonomy.listening).
 LISTEN_INTERVAL_SECONDS = env.float("LISTEN_INTERVAL_SECONDS", default=60.0)
+# Pages of 100 mentions one read follows at most, so a flood holds no worker: the rest are
+# read on the next run.
+LISTEN_MAX_PAGES = env.int("LISTEN_MAX_PAGES", default=5)
 SCHEDULE_MAX_WAITING_DRAFTS = env.int("SCHEDULE_MAX_WAITING_DRAFTS", default=20)
 # X's pay-per-use prices in US dollars (platforms.x.rules; DESIGN.md, "Facts"): a post, a
 # post with a link, a reply to a post that mentioned the bot, alt text, reads of a post, of
