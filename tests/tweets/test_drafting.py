@@ -34,6 +34,8 @@ def soft_time_limit():
     signal.signal(signal.SIGALRM, previous)
 
 
+# Transactional: the signal may land inside any query, and the worker runs in autocommit.
+@pytest.mark.django_db(transaction=True)
 def test_a_job_stopped_by_the_time_limit_is_failed_with_the_reason(bot, soft_time_limit):
     corpus = make_corpus(text=TEXT)
     build_corpus_model(corpus)
