@@ -387,7 +387,7 @@ def find_on_timeline(tweet: Tweet) -> str | None:
     since = (first.started_at if first else tweet.created_at) - timedelta(minutes=5)
     posts = [
         post
-        for post in client_for(tweet.bot).recent_posts()
+        for post in client_for(tweet.bot).recent_posts(since=since)
         if (post.created_at is None or post.created_at >= since)
         and same_text_on_x(tweet.text, post.text)
     ]

@@ -7,7 +7,7 @@ Each transition is one conditional UPDATE on the row's state (tweets.states), so
 InvalidTransition.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -207,13 +207,17 @@ def mark_tweet_posted(tweet: Tweet, *, post_id: str, by) -> Tweet:
     holder = tweet.bot.tweets.filter(x_post_id=post_id).exclude(pk=tweet.pk).first()
     if holder is not None:
         raise InvalidPost(f"Post {post_id} is already tweet {holder.pk}'s, so it is not this one.")
+    # Every post since the tweet was written: the bot may have posted many since.
+    since = tweet.created_at - timedelta(minutes=5)
     try:
-        confirmed = post_id in {post.id for post in client_for(tweet.bot).recent_posts()}
+        posts = client_for(tweet.bot).recent_posts(since=since)
+        confirmed = post_id in {post.id for post in posts}
     except (base.PlatformError, CredentialsUnreadable):
         confirmed = None
     if confirmed is False:
         raise InvalidPost(
-            f"Post {post_id} is not among @{tweet.bot.handle}'s latest posts: check the link."
+            f"Post {post_id} is not among @{tweet.bot.handle}'s posts since this tweet was "
+            "written: check the link."
         )
     note = "" if confirmed else " (not confirmed: the bot's timeline could not be read)"
     fields = {
