@@ -10,7 +10,7 @@ class ActivityAdmin(admin.ModelAdmin):
     """The activity log is written by the services; the admin reads it."""
 
     list_display = ["created_at", "actor_name", "bot", "action", "message"]
-    list_filter = ["action", "bot"]
+    list_filter = ["action", ("bot", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["message", "actor_name"]
     list_select_related = ["bot"]
     date_hierarchy = "created_at"

@@ -11,7 +11,7 @@ class MentionAdmin(admin.ModelAdmin):
     """Mentions are decided by the listener; the admin shows them, it does not change them."""
 
     list_display = ["received_at", "bot", "author_username", "keyword", "decision", "reason"]
-    list_filter = ["decision", "bot"]
+    list_filter = ["decision", ("bot", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["text", "author_username", "post_id", "conversation_id"]
     list_select_related = ["bot"]
 

@@ -8,8 +8,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Value
+from django.db.models.functions import LPad
 from django.utils import timezone
 
 from activity.services import record_activity
@@ -116,26 +118,37 @@ def listening_bots(now: datetime) -> list[int]:
 def check_mentions(
     bot: Bot, *, now: datetime | None = None, rng: random.Random | None = None
 ) -> list[Mention]:
-    """Read the bot's mentions since the last one seen and decide each, oldest first (one
-    call to X; rows written: Mention, Tweet replies, Activity, Listener; tasks queued:
-    post_tweet for replies on autopilot). A rate limit waits until X's reset time; no
-    error of X's loses a mention, since `since_id` only moves past decided ones."""
+    """Read the bot's unread mentions and decide each, oldest first (one call to X per page
+    of 100, at most settings.LISTEN_MAX_PAGES pages; rows written: Mention, Tweet replies,
+    Activity, Listener; tasks queued: post_tweet for replies on autopilot).
+
+    X pages mentions newest first. The unread ones are those after `since_id` and older than
+    any decided above it: a read that stops before reaching `since_id` (the page limit, a
+    429) decides what it read, and the next read goes on below those. So `since_id` moves
+    only past decided mentions, none is decided twice, and a rate limit waits until X's reset
+    time with nothing lost."""
     now = now or timezone.now()
     listener = Listener.objects.get(bot=bot)
     client = client_for(bot)
     try:
-        mentions = client.mentions(since_id=listener.since_id or None)
         bot_user_id = bot.x_user_id or client.me().id
-    except base.RateLimited as error:
-        Listener.objects.filter(pk=listener.pk).update(
-            paused_until=error.reset_at or now + timedelta(minutes=15), last_error=error.reason
-        )
-        return []
     except base.PlatformError as error:
-        Listener.objects.filter(pk=listener.pk).update(checked_at=now, last_error=error.reason)
+        _note_failure(listener, error, now=now)
         return []
+    since_id = listener.since_id or None
+    below = _decided_after(bot, since_id).first()
+    read, reached_since_id, failure = [], False, None
+    try:
+        pages = client.mention_pages(since_id, until_id=below)
+        for number, page in enumerate(pages, start=1):
+            read.extend(page.posts)
+            reached_since_id = not page.more
+            if number >= settings.LISTEN_MAX_PAGES:
+                break
+    except base.PlatformError as error:
+        failure = error
     decided = []
-    for mention in sorted(mentions, key=lambda post: int(post.id)):
+    for mention in sorted(read, key=lambda post: int(post.id)):
         with transaction.atomic():
             # One reader per bot at a time, so the counts the limits read are current.
             listener = Listener.objects.select_for_update().get(pk=listener.pk)
@@ -149,10 +162,40 @@ def check_mentions(
                 now=now,
             )
             decided.append(_record(bot, listener, mention, decision, now=now, rng=rng))
-            listener.since_id = mention.id
-            listener.save(update_fields=["since_id"])
-    Listener.objects.filter(pk=listener.pk).update(checked_at=now, last_error="", paused_until=None)
+            if reached_since_id:
+                listener.since_id = mention.id
+                listener.save(update_fields=["since_id"])
+    if reached_since_id and below:
+        # The gap is closed: everything up to the newest decided mention has been decided.
+        newest = _decided_after(bot, None).reverse().first()
+        Listener.objects.filter(pk=listener.pk).update(since_id=newest)
+    if failure:
+        _note_failure(listener, failure, now=now)
+    else:
+        Listener.objects.filter(pk=listener.pk).update(
+            checked_at=now, last_error="", paused_until=None
+        )
     return decided
+
+
+def _decided_after(bot: Bot, since_id: str | None):
+    """The post ids of the bot's decided mentions after `since_id`, oldest first. Ids are
+    numbers in text, so they are compared zero-padded to one width."""
+    width = Mention._meta.get_field("post_id").max_length
+    mentions = Mention.objects.filter(bot=bot).annotate(padded=LPad("post_id", width, Value("0")))
+    if since_id:
+        mentions = mentions.filter(padded__gt=since_id.rjust(width, "0"))
+    return mentions.order_by("padded").values_list("post_id", flat=True)
+
+
+def _note_failure(listener: Listener, error: base.PlatformError, *, now: datetime) -> None:
+    """A 429 pauses reading until X's reset time; any other error is kept to show."""
+    if isinstance(error, base.RateLimited):
+        Listener.objects.filter(pk=listener.pk).update(
+            paused_until=error.reset_at or now + timedelta(minutes=15), last_error=error.reason
+        )
+    else:
+        Listener.objects.filter(pk=listener.pk).update(checked_at=now, last_error=error.reason)
 
 
 def _record(bot, listener, mention, decision, *, now, rng) -> Mention:

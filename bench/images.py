@@ -3,15 +3,22 @@
 Makes a 12-megapixel JPEG with noise (so it does not compress away), then times, in the same
 process and run: bots.images.ingest_image (every check, re-encode, hash and thumbnail) and
 bare Pillow doing open, exif_transpose, resize to 4096, save at quality 85 and a 320 px
-thumbnail. Prints the median of each and the ratio; the target is at most 1.5x, and the
-exit status says whether it held.
+thumbnail. Prints the median of each and the ratio; the target is at most 1.5x.
+
+Then feeds issue 20's animated GIF (4096 by 4096, 11 flat frames, about 0.14 MB) to a fresh
+process and prints how long its refusal took and how much memory it added at the peak; the
+target is a refusal within a second adding under 50 MB. The exit status says whether both held.
 """
 
 import argparse
 import io
+import json
 import statistics
+import subprocess
 import sys
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageOps
 
@@ -19,6 +26,26 @@ from bots.images import ingest_image
 
 SIZE = (4000, 3000)  # 12 megapixels
 TARGET_RATIO = 1.5
+BOMB_SIZE, BOMB_FRAMES = (4096, 4096), 11
+TARGET_REFUSAL_SECONDS = 1.0
+TARGET_REFUSAL_MB = 50
+
+# Run in a fresh interpreter so that the peak (ru_maxrss, in KiB on Linux) is the ingest's own.
+_MEASURE = """
+import json, resource, sys, time
+from bots.images import ImageRejected, ingest_image
+data = sys.stdin.buffer.read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+began = time.perf_counter()
+try:
+    ingest_image(data, name="animated.gif")
+    outcome = "accepted"
+except ImageRejected as error:
+    outcome = str(error)
+seconds = time.perf_counter() - began
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"outcome": outcome, "seconds": seconds, "added_kib": after - before}))
+"""
 
 
 def noisy_jpeg() -> bytes:
@@ -31,6 +58,46 @@ def noisy_jpeg() -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=92)
     return buffer.getvalue()
+
+
+def flat_animated_gif(size=BOMB_SIZE, frames=BOMB_FRAMES) -> bytes:
+    """An animated GIF whose frames are one flat colour, so that they compress to almost
+    nothing: Pillow encodes one frame, and the file repeats its image block."""
+    head, block = gif_parts(size)
+    return head + block * frames + b";"
+
+
+def gif_parts(size) -> tuple[bytes, bytes]:
+    """A flat GIF of `size` split into its header (with palette) and its one image block."""
+    buffer = io.BytesIO()
+    Image.new("P", size, 0).save(buffer, "GIF")
+    single = buffer.getvalue()
+    flags = single[10]
+    start = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    if single[start : start + 1] != b",":
+        raise ValueError("Pillow wrote something before the image block; cannot repeat it.")
+    return single[:start], single[start:-1]
+
+
+@dataclass(frozen=True)
+class Measured:
+    outcome: str
+    seconds: float
+    added_mb: float
+
+
+def measure_ingest(data: bytes) -> Measured:
+    """Ingest `data` in a fresh process: its outcome, time and added peak memory."""
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE],
+        input=data,
+        capture_output=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+        check=True,
+    )
+    figures = json.loads(result.stdout)
+    return Measured(figures["outcome"], figures["seconds"], figures["added_kib"] / 1024)
 
 
 def bare_pillow(data: bytes) -> tuple[bytes, bytes]:
@@ -74,7 +141,23 @@ def main() -> int:
     print(f"bots.images: {aviary_s * 1000:.0f} ms (median of {runs})")
     held = ratio <= TARGET_RATIO
     print(f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO}x: {'held' if held else 'MISSED'})")
-    return 0 if held else 1
+    bomb = flat_animated_gif()
+    refusal = measure_ingest(bomb)
+    refused = (
+        refusal.outcome != "accepted"
+        and refusal.seconds <= TARGET_REFUSAL_SECONDS
+        and refusal.added_mb <= TARGET_REFUSAL_MB
+    )
+    print(
+        f"animated GIF {BOMB_SIZE[0]}x{BOMB_SIZE[1]}, {BOMB_FRAMES} frames, "
+        f"{len(bomb) / 1048576:.2f} MB: {refusal.outcome}"
+    )
+    print(
+        f"  in {refusal.seconds * 1000:.0f} ms, peak +{refusal.added_mb:.0f} MB (target <= "
+        f"{TARGET_REFUSAL_SECONDS:.0f} s and {TARGET_REFUSAL_MB} MB: "
+        f"{'held' if refused else 'MISSED'})"
+    )
+    return 0 if held and refused else 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
+from django.conf import settings
 
 from bots.credentials import CREDENTIAL_NAMES
 from bots.gallery import read_upload
@@ -130,7 +131,38 @@ class MultipleFileField(forms.FileField):
 
 
 class GalleryUploadForm(forms.Form):
+    """The files of one upload: refused whole when the request was over the size limit
+    (corpora.uploads stopped it before it was stored), and only the first
+    GALLERY_MAX_FILES_PER_UPLOAD of them kept; `left_out` names the rest."""
+
     images = MultipleFileField(label="Images")
+
+    def __init__(self, *args, over_limit=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.over_limit = over_limit
+        self.left_out = []
+
+    def clean(self):
+        if self.over_limit:
+            self.errors.pop("images", None)
+            size = f"{settings.GALLERY_MAX_UPLOAD_BYTES / 1048576:.1f} MB"
+            self.add_error(
+                "images", f"That is too much at once: send at most {size} in one upload."
+            )
+        return super().clean()
+
+    def clean_images(self):
+        images = self.cleaned_data["images"]
+        keep = settings.GALLERY_MAX_FILES_PER_UPLOAD
+        self.left_out = [upload.name for upload in images[keep:]]
+        return images[:keep]
+
+    def left_out_message(self) -> str:
+        keep = settings.GALLERY_MAX_FILES_PER_UPLOAD
+        return (
+            f"An upload adds at most {keep} images; left out {', '.join(self.left_out)}: "
+            "choose them again."
+        )
 
 
 class AltTextForm(forms.Form):

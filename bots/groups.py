@@ -15,12 +15,14 @@ class GroupOutcome:
     message: str
 
 
-def save_group(group: BotGroup, *, name: str, bots, by) -> BotGroup:
-    """Create or change a group (rows written: BotGroup and its members)."""
+def save_group(group: BotGroup, *, name: str, bots, by, created_by=None) -> BotGroup:
+    """Create or change a group (rows written: BotGroup and its members). A new group is
+    kept by `by` unless `created_by` (a superuser's choice in the admin) names its keeper."""
     with transaction.atomic():
-        created = group.pk is None
         group.name = name
-        if created:
+        if created_by is not None:
+            group.created_by = created_by
+        elif group.pk is None:
             group.created_by = by
         group.save()
         group.bots.set(bots)
@@ -63,6 +65,6 @@ def filter_by_group(bots, user, group_id) -> tuple:
     """`bots` narrowed to the user's group `group_id` (a query parameter: anything that is
     not one of the user's groups leaves them as they are), and that group or None."""
     group = None
-    if group_id and str(group_id).isdigit():
+    if group_id and str(group_id).isdecimal():  # "²" is a digit that int() refuses
         group = BotGroup.objects.visible_to(user).filter(pk=int(group_id)).first()
     return (bots.filter(groups=group) if group else bots), group

@@ -17,7 +17,10 @@ from platforms.x import rules as x_rules
 FORMATS = ["JPEG", "PNG", "WEBP", "GIF"]
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # checked from the header, before anything is decoded
-MAX_ANIMATION_PIXELS = 200_000_000  # all frames of a GIF together
+# All frames of an animation together, checked from the header before any frame is decoded
+# and again as frames are decoded (a GIF frame may be drawn larger than its header says).
+# Every frame is held as RGBA while it is re-encoded: 25 million pixels are about 100 MB.
+MAX_ANIMATION_PIXELS = 25_000_000
 MAX_SIDE = 4096
 # X's limit for an image (and our limit for a GIF). Gallery images are made to fit X, whose
 # rules the sandbox shares; this module knows no bot.
@@ -100,6 +103,10 @@ def _open(data: bytes, name: str) -> Image.Image:
         raise _too_many_pixels(name, width, height)
     if width == 0 or height == 0:
         raise ImageRejected(f"“{name}” has no pixels.")
+    # A GIF's frames are counted by skipping their data, not decoding it.
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1 and frames * width * height > MAX_ANIMATION_PIXELS:
+        raise _too_many_frames(name, frames, width, height)
     try:
         image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -173,14 +180,16 @@ def _animated_gif(image: Image.Image, name: str) -> ProcessedImage:
     """Keep the animation: frames, timings and loop re-encoded, nothing else carried over."""
     if image.format != "GIF":
         raise ImageRejected(f"“{name}” is an animated {image.format}; only animated GIFs are kept.")
-    if image.n_frames * image.width * image.height > MAX_ANIMATION_PIXELS:
-        raise ImageRejected(f"“{name}” has too many frames for its size.")
     if max(image.size) > MAX_SIDE:
         raise ImageRejected(f"“{name}” is larger than 4096 px on a side; X refuses such GIFs.")
     frames, durations = [], []
+    decoded = 0
     try:
         for index in range(image.n_frames):
             image.seek(index)
+            decoded += image.width * image.height
+            if decoded > MAX_ANIMATION_PIXELS or max(image.size) > MAX_SIDE:
+                raise _too_many_frames(name, image.n_frames, image.width, image.height)
             frames.append(image.convert("RGBA"))
             durations.append(image.info.get("duration", 100))
     except (OSError, EOFError, ValueError) as error:
@@ -238,6 +247,14 @@ def _too_many_pixels(name: str, width: int = 0, height: int = 0) -> ImageRejecte
     return ImageRejected(
         f"“{name}” has too many pixels{size}; images up to "
         f"{MAX_PIXELS // 1_000_000} megapixels are accepted."
+    )
+
+
+def _too_many_frames(name: str, frames: int, width: int, height: int) -> ImageRejected:
+    return ImageRejected(
+        f"“{name}” has too many frames for its size ({frames} frames of {width} by {height}); "
+        f"an animation may have up to {MAX_ANIMATION_PIXELS // 1_000_000} million pixels "
+        "in all its frames together."
     )
 
 

@@ -14,6 +14,7 @@ from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
 from platforms.x.rules import MAX_ALT_TEXT
 
 handle_validator = RegexValidator(HANDLE_PATTERN, HANDLE_RULE)
+MAX_DRAFT_AGE_HOURS = 24 * 365
 
 
 class BotQuerySet(models.QuerySet):
@@ -81,8 +82,10 @@ class Bot(models.Model):
         "draft max age (hours)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
-        help_text="Drafts not approved within this many hours expire; blank to keep them.",
+        # A year at most: tweets.expiry counts back this far from now.
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DRAFT_AGE_HOURS)],
+        help_text="Drafts not approved within this many hours (at most a year) expire; "
+        "blank to keep them.",
     )
     # What X last reported in the x-user-limit-24hour-* headers of a post.
     x_daily_limit = models.PositiveIntegerField(null=True, blank=True, editable=False)

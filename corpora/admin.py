@@ -1,5 +1,7 @@
 """Admin for corpora and their sources. Sources are added and removed on the corpus's own
-page, whose services queue the rebuild and log the change; here they are read only."""
+page, whose services queue the rebuild and log the change; here they are read only. A staff
+member who is not a superuser meets only their own corpora and bots, and links a corpus to a
+bot through the same services as the corpus page."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -30,6 +32,10 @@ class BotCorpusInline(admin.TabularInline):
     model = BotCorpus
     extra = 0
     autocomplete_fields = ["bot"]
+
+    def get_queryset(self, request):
+        # Another owner's bot may speak from a corpus this person sees: not theirs to change.
+        return super().get_queryset(request).filter(bot__in=Bot.objects.visible_to(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "bot":
@@ -62,13 +68,29 @@ class CorpusAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-            if "state_size" in form.changed_data:
-                services.request_build(obj)
+            services.change_corpus(obj, name=obj.name, state_size=obj.state_size, by=request.user)
             return
         corpus = services.create_corpus(name=obj.name, state_size=obj.state_size, by=request.user)
         obj.pk = corpus.pk
         obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not BotCorpus:
+            return super().save_formset(request, form, formset, change)
+        corpus, deleted = form.instance, formset.deleted_forms
+        for row in formset.forms:
+            stored = BotCorpus.objects.filter(pk=row.instance.pk).select_related("bot").first()
+            if stored and (row in deleted or stored.bot_id != row.cleaned_data["bot"].pk):
+                services.unlink_corpus(corpus, bot=stored.bot, by=request.user)
+            if row.has_changed() and row not in deleted:
+                services.link_corpus(
+                    corpus,
+                    bot=row.cleaned_data["bot"],
+                    weight=row.cleaned_data["weight"],
+                    by=request.user,
+                )
+        # The services wrote the rows; the admin's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.display(description="Sources")
     def sources_page(self, corpus):
@@ -83,7 +105,7 @@ class CorpusAdmin(admin.ModelAdmin):
 @admin.register(CorpusSource)
 class CorpusSourceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "corpus", "kind", "size", "created_at"]
-    list_filter = ["kind"]
+    list_filter = ["kind", ("corpus", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "corpus__name"]
     list_select_related = ["corpus"]
     fields = ["corpus", "kind", "name", "size", "created_at"]

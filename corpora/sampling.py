@@ -13,6 +13,9 @@ TRIES_PER_SENTENCE = 50
 # corpus's preview.
 ATTEMPTS_PER_TEXT = 5
 PREVIEW_ATTEMPTS_PER_TEXT = 3
+# A sentence of more characters than this many times `max_length` is refused uncounted: no
+# network counts that few for so many (a corpus's one 1,000-character "word" is not a post).
+LONGEST_SENTENCE_FACTOR = 10
 
 
 @dataclass
@@ -37,14 +40,23 @@ def sample_sentences(
 ) -> Sampled:
     """Up to `count` sentences of at most `max_length` (as `length` counts) and `min_words`
     words, each containing `seed` if given, and each one `admit` accepts (by default: any
-    not sampled already). Tries `count * attempts_per_text` sentences at most, each of
-    `tries` walks. Raises corpora.markov.UnknownWord when the seed word is not in the model.
+    not sampled already). A sentence over LONGEST_SENTENCE_FACTOR times `max_length` in
+    characters is refused without asking `length`. Tries `count * attempts_per_text`
+    sentences at most, each of `tries` walks. Raises corpora.markov.UnknownWord when the
+    seed word is not in the model.
     """
     sampled = Sampled()
 
     def is_new(sentence: str) -> bool:
         return sentence not in sampled.texts
 
+    def bounded_length(sentence: str) -> int:
+        if len(sentence) > max_length * LONGEST_SENTENCE_FACTOR:
+            return max_length + 1
+        return length(sentence)
+
+    # Counting characters is its own bound.
+    counter = length if length is len else bounded_length
     admit = admit or is_new
     for _ in range(count * attempts_per_text):
         if len(sampled.texts) == count:
@@ -54,7 +66,7 @@ def sample_sentences(
             max_length=max_length,
             min_words=min_words,
             tries=tries,
-            length=length,
+            length=counter,
             rng=rng,
         )
         if sentence is None:

@@ -194,6 +194,44 @@ def link_corpus(corpus: Corpus, *, bot, weight: float, by=None) -> None:
         )
 
 
+def unlink_corpus(corpus: Corpus, *, bot, by=None) -> None:
+    """The bot no longer speaks from this corpus (rows written: BotCorpus deleted, Activity
+    `corpus.unlinked`)."""
+    with transaction.atomic():
+        deleted, _ = BotCorpus.objects.filter(bot=bot, corpus=corpus).delete()
+        if deleted:
+            record_activity(
+                "corpus.unlinked",
+                message=f"{bot.name} no longer speaks from “{corpus}”.",
+                by=by,
+                bot=bot,
+                corpus=corpus,
+            )
+
+
+def change_corpus(corpus: Corpus, *, name: str, state_size: int, by=None) -> None:
+    """Rename the corpus or change its words of context; a new state size rebuilds the model
+    (rows written: Corpus, Activity `corpus.changed`; task queued: build_corpus)."""
+    with transaction.atomic():
+        before = Corpus.objects.select_for_update().get(pk=corpus.pk)
+        changes = []
+        if name != before.name:
+            changes.append(f"name “{before.name}” → “{name}”")
+        if state_size != before.state_size:
+            changes.append(f"words of context {before.state_size} → {state_size}")
+        if not changes:
+            return
+        Corpus.objects.filter(pk=corpus.pk).update(
+            name=name, state_size=state_size, updated_at=timezone.now()
+        )
+        corpus.name, corpus.state_size = name, state_size
+        record_activity(
+            "corpus.changed", message=f"Changed {'; '.join(changes)}.", by=by, corpus=corpus
+        )
+        if state_size != before.state_size:
+            request_build(corpus)
+
+
 def preview_sentences(corpus: Corpus, *, count: int, seed: str = "", rng=None) -> list[str]:
     """Up to `count` sample sentences from the corpus's current model, as X counts length
     (a corpus has no network of its own, so X's rules stand for all), before any bot uses it

@@ -19,6 +19,9 @@ SAMPLE_BYTES = 64 * 1024
 
 MENTION_RE = re.compile(r"(?<![\w@])@\w{1,15}\b:?")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# `window.YTD.tweets.part0 =` before the JSON; a plain JSON list has none (and its texts
+# may hold "=" of their own).
+ASSIGNMENT_RE = re.compile(r"\A\s*[A-Za-z_$][\w$.]*\s*=")
 
 
 class SourceRejected(ValueError):
@@ -30,7 +33,9 @@ def decode_text(data: bytes, *, name: str = "the file") -> str:
     encoding detected with confidence. Binary files and undecidable encodings are refused."""
     if not data.strip():
         raise SourceRejected(f"{name} is empty.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:4]:
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        text = _decode_or_reject(data, "utf-32", name)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:4]:
         text = _decode_or_reject(data, "utf-16", name)
     elif data.startswith(b"\xef\xbb\xbf"):
         text = _decode_or_reject(data, "utf-8-sig", name)
@@ -89,9 +94,11 @@ def read_x_archive(data: bytes, *, strip_links: bool, strip_mentions: bool) -> s
     Retweets are skipped: their words are someone else's.
     """
     text = decode_text(data, name="tweets.js")
-    _, equals, payload = text.partition("=")
+    assignment = ASSIGNMENT_RE.match(text)
     try:
-        entries = json.loads(payload if equals else text)
+        entries = json.loads(text[assignment.end() :] if assignment else text)
+    except RecursionError:
+        raise SourceRejected("tweets.js is nested too deeply to be an X archive.") from None
     except json.JSONDecodeError:
         raise SourceRejected(
             "This is not an X archive's tweets.js: expected `window.YTD.tweets.part0 = [...]`. "

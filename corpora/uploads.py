@@ -1,10 +1,19 @@
-"""An upload handler that stops storing a file once it passes the size limit.
+"""An upload handler that refuses a request's files once they pass the size limit.
 
-Without it Django would write a 200 MB upload to disk before the form could refuse it.
-The rest of the request is drained, not stored, so the browser still gets our message.
+Without it Django would write a 200 MB upload to disk before the form could refuse it. A
+body that is larger than the limit by its Content-Length is refused before a byte of it is
+read; one that grows past the limit while streaming stops being stored there. Either way the
+rest of the request is drained, not stored, so the browser still gets our message. The
+corpus and gallery upload views put it in front of Django's handlers.
 """
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import QueryDict
+from django.http.multipartparser import exhaust
+from django.utils.datastructures import MultiValueDict
+
+# Room for the multipart headers and the form's other fields around the files.
+BODY_OVERHEAD_BYTES = 64 * 1024
 
 
 class SizeLimitHandler(FileUploadHandler):
@@ -13,6 +22,13 @@ class SizeLimitHandler(FileUploadHandler):
         self.limit = limit
         self.received = 0
         self.exceeded = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length <= self.limit + BODY_OVERHEAD_BYTES:
+            return None
+        self.exceeded = True
+        exhaust(input_data)
+        return QueryDict(), MultiValueDict()
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
@@ -26,7 +42,8 @@ class SizeLimitHandler(FileUploadHandler):
 
 
 def limit_uploads(request, limit: int) -> SizeLimitHandler:
-    """Put a size limit in front of the request's upload handlers (before POST is read)."""
+    """Put a size limit on the files of one request in front of its upload handlers
+    (before POST is read)."""
     handler = SizeLimitHandler(request, limit=limit)
     request.upload_handlers.insert(0, handler)
     return handler

@@ -1,15 +1,20 @@
 """Admin for bots and their galleries; credentials are write-only here as everywhere. It
 lives with the dashboard because the bot's admin page combines apps: it generates drafts,
-describes the schedule, and removing an image takes it off drafts."""
+describes the schedule, and removing an image takes it off drafts. A staff member who is not a
+superuser meets here only their own bots, images, groups and the people they share bots with:
+in the lists, the filters and every choice, and every write goes through the services."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from bots import gallery, services
+from bots import gallery, groups, services
 from bots.forms import BotAdminForm, BotImageAdminForm
 from bots.models import Bot, BotGroup, BotImage, Listener, Schedule
 from bots.schedule import describe
+from dashboard.forms import BotGroupAdminForm
 from tweets.images import remove_gallery_image
 from tweets.services import request_generation
 
@@ -82,6 +87,11 @@ class BotAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "owners":
+            kwargs["queryset"] = people_for(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     @admin.display(description="Schedule and listening")
     def schedule_and_listening(self, bot):
         # Edited on the bot's page, whose service sets the row's next run.
@@ -97,6 +107,12 @@ class BotAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_bot_settings(obj, credentials=form.credential_values(), by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser:
+            # A bot its staff member cannot see again is lost to them: they stay an owner.
+            form.instance.owners.add(request.user)
 
     @admin.display(description="Credentials", boolean=True)
     def credentials_saved(self, bot):
@@ -154,7 +170,7 @@ class BotImageAdmin(admin.ModelAdmin):
         "removed_at",
         "created_at",
     ]
-    list_filter = ["bot"]
+    list_filter = [("bot", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["alt_text", "sha256"]
     list_select_related = ["bot"]
     readonly_fields = ["preview", "sha256", "format", "width", "height", "created_at"]
@@ -177,9 +193,11 @@ class BotImageAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if form.processed:
-            gallery.fill_files(obj, form.processed)
-        super().save_model(request, obj, form, change)
+        if not change:
+            upload = form.cleaned_data["upload"]
+            obj.pk = gallery.add_gallery_image(obj.bot, upload=upload, by=request.user).image.pk
+        obj.refresh_from_db()  # set_alt_text compares with what is stored
+        gallery.set_alt_text(obj, text=form.cleaned_data["alt_text"], by=request.user)
 
     def delete_model(self, request, obj):
         remove_gallery_image(obj, by=request.user)
@@ -207,9 +225,55 @@ class BotImageAdmin(admin.ModelAdmin):
 
 @admin.register(BotGroup)
 class BotGroupAdmin(admin.ModelAdmin):
+    form = BotGroupAdminForm
     list_display = ["name", "created_by", "created_at"]
     filter_horizontal = ["bots"]
     search_fields = ["name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_fields(self, request, obj=None):
+        return ["name", "bots", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A group is its keeper's: only a superuser gives one to someone else.
+        return [] if request.user.is_superuser else ["created_by"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "bots":
+            kwargs["queryset"] = Bot.objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        groups.save_group(
+            obj,
+            name=form.cleaned_data["name"],
+            bots=form.cleaned_data["bots"],
+            by=request.user,
+            created_by=form.keeper(),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """save_group wrote the members."""
+
+    def delete_model(self, request, obj):
+        groups.delete_group(obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            groups.delete_group(group)
+
+
+def people_for(user):
+    """The users a staff member may name as a bot's owners: themselves and whoever shares a
+    bot with them (every user, for a superuser)."""
+    users = get_user_model().objects.all()
+    if user.is_superuser:
+        return users
+    return users.filter(Q(pk=user.pk) | Q(bots__in=Bot.objects.visible_to(user))).distinct()

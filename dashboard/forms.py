@@ -1,4 +1,5 @@
-"""The activity page's filter: validation only."""
+"""Forms of the dashboard app: the activity page's filter, and a group in the admin:
+validation only."""
 
 from django import forms
 
@@ -36,4 +37,34 @@ class ActivityFilterForm(forms.Form):
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             raise forms.ValidationError("The start date is after the end date.")
+        return cleaned
+
+
+class BotGroupAdminForm(forms.ModelForm):
+    """A group in the admin: its name unique among its keeper's groups, its bots the keeper's
+    own. The admin sets `user`, the staff member saving it."""
+
+    user = None
+
+    class Meta:
+        model = BotGroup
+        fields = ["name", "bots", "created_by"]
+
+    def keeper(self):
+        if "created_by" in self.fields:
+            return self.cleaned_data.get("created_by")
+        return self.instance.created_by if self.instance.pk else self.user
+
+    def clean(self):
+        cleaned = super().clean()
+        keeper, name = self.keeper(), (cleaned.get("name") or "").strip()
+        cleaned["name"] = name
+        taken = BotGroup.objects.filter(created_by=keeper, name__iexact=name)
+        if keeper is not None and taken.exclude(pk=self.instance.pk).exists():
+            self.add_error("name", f"{keeper} already has a group called “{name}”.")
+        if keeper is not None:
+            theirs = Bot.objects.visible_to(keeper)
+            strangers = [bot.name for bot in cleaned.get("bots") or () if bot not in theirs]
+            if strangers:
+                self.add_error("bots", f"Not {keeper}'s bots: {', '.join(strangers)}.")
         return cleaned

@@ -1,12 +1,14 @@
 """The site's pages about bots: the dashboard of the flock, each bot's own page and
 gallery, groups and the activity log. They combine every app below them."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from bots import groups, services
@@ -26,6 +28,7 @@ from bots.listener import save_listener
 from bots.models import Bot, BotGroup, Listener, Schedule
 from bots.schedule import describe, save_schedule
 from corpora.models import BotCorpus
+from corpora.uploads import limit_uploads
 from dashboard import stats
 from dashboard.activity import activity_page
 from dashboard.forms import ActivityFilterForm
@@ -212,13 +215,23 @@ def gallery(request, pk):
     return render(request, "bots/botimage_list.html", _gallery_context(bot, GalleryUploadForm()))
 
 
+@csrf_exempt  # the upload limit must be in place before CSRF reads the body
 @login_required
 @require_POST
 def gallery_upload(request, pk):
+    limit = limit_uploads(request, settings.GALLERY_MAX_UPLOAD_BYTES)
+    return _gallery_upload(request, pk, limit)
+
+
+@csrf_protect
+def _gallery_upload(request, pk, limit):
     bot = bot_for_user(request.user, pk)
-    form = GalleryUploadForm(request.POST, request.FILES)
+    form = GalleryUploadForm(request.POST, request.FILES, over_limit=limit.exceeded)
     if not form.is_valid():
-        return render(request, "bots/botimage_list.html", _gallery_context(bot, form), status=400)
+        status = 413 if limit.exceeded else 400
+        return render(
+            request, "bots/botimage_list.html", _gallery_context(bot, form), status=status
+        )
     for upload in form.cleaned_data["images"]:
         try:
             added = add_gallery_image(bot, upload=upload, by=request.user)
@@ -227,6 +240,8 @@ def gallery_upload(request, pk):
         else:
             level = messages.SUCCESS if added.created else messages.INFO
             messages.add_message(request, level, f"{upload.name}: {added.message}")
+    if form.left_out:
+        messages.warning(request, form.left_out_message())
     return redirect("bots:gallery", bot.pk)
 
 

@@ -142,7 +142,13 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Gallery images are served by project.media (after its access check) in every profile; set
+# this to an nginx `internal` location aliased to MEDIA_ROOT to let the proxy send the bytes.
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+# One gallery upload (all its files together) is refused above this size before anything of
+# it is stored, and adds at most this many files (each one decoded and re-encoded).
 GALLERY_MAX_UPLOAD_BYTES = env.int("GALLERY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+GALLERY_MAX_FILES_PER_UPLOAD = env.int("GALLERY_MAX_FILES_PER_UPLOAD", default=10)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -243,6 +249,9 @@ NOVELTY_LOOKBACK_DAYS = env.int("NOVELTY_LOOKBACK_DAYS", default=30)
 NOVELTY_MAX_TEXTS = env.int("NOVELTY_MAX_TEXTS", default=3000)
 # Schedules and listening (autonomy.slots, autonomy.listening).
 LISTEN_INTERVAL_SECONDS = env.float("LISTEN_INTERVAL_SECONDS", default=60.0)
+# Pages of 100 mentions one read follows at most, so a flood holds no worker: the rest are
+# read on the next run.
+LISTEN_MAX_PAGES = env.int("LISTEN_MAX_PAGES", default=5)
 SCHEDULE_MAX_WAITING_DRAFTS = env.int("SCHEDULE_MAX_WAITING_DRAFTS", default=20)
 # X's pay-per-use prices in US dollars (platforms.x.rules; DESIGN.md, "Facts"): a post, a
 # post with a link, a reply to a post that mentioned the bot, alt text, reads of a post, of

@@ -1,5 +1,6 @@
-"""Aviary's URLs: the site's pages, the admin, login, and (where XSANDBOX_ENABLED) the X API
-sandbox, whose pages show each person the sandbox accounts of their own bots."""
+"""Aviary's URLs: the site's pages, the admin, login, gallery images, and (where
+XSANDBOX_ENABLED) the X API sandbox, whose pages show each person the sandbox accounts of
+their own bots."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -8,6 +9,7 @@ from django.urls import include, path
 
 from bots.access import sandbox_user_ids_for
 from dashboard import views as dashboard_views
+from project.media import serve_media
 
 admin.site.site_header = "Aviary"
 admin.site.site_title = "Aviary admin"
@@ -21,6 +23,8 @@ urlpatterns = [
     path("corpora/", include("corpora.urls")),
     path("tweets/", include("tweets.urls")),
     path("admin/", admin.site.urls),
+    # Gallery images, in every profile, only to those who may see their bot (project.media).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
 ]
 
 if settings.XSANDBOX_ENABLED:
@@ -28,8 +32,3 @@ if settings.XSANDBOX_ENABLED:
     from xsandbox import urls as xsandbox_urls
 
     urlpatterns.append(path("xsandbox/", include(xsandbox_urls.patterns(sandbox_user_ids_for))))
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -68,14 +68,14 @@ def sandbox(live_server, settings):
 
 
 @pytest.fixture
-def account(sandbox, transactional_db):
+def account(sandbox, transactional_db, credential_keys):
     from xsandbox.accounts import ensure_account
 
     return ensure_account("sandbox_one", name="Sandbox One")[0]
 
 
 @pytest.fixture
-def other_account(sandbox, transactional_db):
+def other_account(sandbox, transactional_db, credential_keys):
     from xsandbox.accounts import ensure_account
 
     return ensure_account("sandbox_two", name="Sandbox Two")[0]

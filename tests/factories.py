@@ -107,3 +107,16 @@ def make_sandbox_post(*, account, text, image_alt_text=None):
         media.file.save(f"{account.pk}-{post.pk}.png", ContentFile(data))
         post.media.add(media)
     return post
+
+
+def make_sandbox_mentions(*, author, mentioned, count, text="@{handle} hello number {n}"):
+    """`count` posts by the sandbox account `author` that mention `mentioned`, oldest first."""
+    from xsandbox.models import Post
+
+    posts = Post.objects.bulk_create(
+        Post(account=author, text=text.format(handle=mentioned.handle, n=n)) for n in range(count)
+    )
+    Post.mentioned.through.objects.bulk_create(
+        Post.mentioned.through(post_id=post.pk, account_id=mentioned.pk) for post in posts
+    )
+    return posts

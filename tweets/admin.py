@@ -1,4 +1,6 @@
-"""Admin for tweets and the API calls made for them."""
+"""Admin for tweets and the API calls made for them. A staff member who is not a superuser
+meets only their own bots' tweets, in the lists, the filters and every choice. Attempts are
+the record of calls made and images are chosen on the review card: both are read only here."""
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
@@ -7,7 +9,7 @@ from bots.models import Bot
 from corpora.models import Corpus
 from tweets import services
 from tweets.forms import TweetAdminForm
-from tweets.models import PostAttempt, Tweet, TweetImage
+from tweets.models import GenerationJob, PostAttempt, Tweet, TweetImage
 
 
 class PostAttemptInline(admin.TabularInline):
@@ -24,14 +26,24 @@ class PostAttemptInline(admin.TabularInline):
 class TweetImageInline(admin.TabularInline):
     model = TweetImage
     extra = 0
-    raw_id_fields = ["image"]
+    fields = ["image", "position"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Tweet)
 class TweetAdmin(admin.ModelAdmin):
     form = TweetAdminForm
     list_display = ["short_text", "bot", "state", "created_at", "posted_at", "post_link"]
-    list_filter = ["state", "bot", "created_at"]
+    list_filter = ["state", ("bot", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["text", "x_post_id"]
     list_select_related = ["bot"]
     date_hierarchy = "created_at"
@@ -57,11 +69,19 @@ class TweetAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def has_add_permission(self, request):
+        # Drafts come from generation and the composer, whose services log them.
+        return False
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "bot":
             kwargs["queryset"] = Bot.objects.visible_to(request.user)
         elif db_field.name == "corpus":
             kwargs["queryset"] = Corpus.objects.visible_to(request.user)
+        elif db_field.name == "generation_job":
+            kwargs["queryset"] = GenerationJob.objects.filter(
+                bot__in=Bot.objects.visible_to(request.user)
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -133,7 +153,6 @@ class PostAttemptAdmin(admin.ModelAdmin):
     list_display = ["tweet", "number", "started_at", "duration_ms", "outcome", "http_status"]
     list_filter = ["outcome", "started_at"]
     search_fields = ["tweet__text", "error"]
-    raw_id_fields = ["tweet"]
     show_full_result_count = False
 
     def get_queryset(self, request):
@@ -141,7 +160,8 @@ class PostAttemptAdmin(admin.ModelAdmin):
             super().get_queryset(request).filter(tweet__in=Tweet.objects.visible_to(request.user))
         )
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "tweet":
-            kwargs["queryset"] = Tweet.objects.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

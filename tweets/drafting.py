@@ -3,7 +3,10 @@ GenerationJob that the page polls (run_generation_job; tweets.services.request_g
 queues it)."""
 
 import random
+from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +16,9 @@ from corpora.models import BotCorpus, Corpus
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.images import auto_attach_images
 from tweets.models import GenerationJob, Tweet
+
+# A job's worker may take this long past the hard time limit to record how it ended.
+ABANDONED_GRACE_SECONDS = 60
 
 
 def generate_drafts(
@@ -68,9 +74,10 @@ def _generated_message(count: int, seed: str, repeats: int) -> str:
 
 def run_generation_job(job: GenerationJob) -> GenerationJob:
     """Write a job's drafts and record how it went (rows written: Tweet drafts, the job).
-    A job already started elsewhere is left alone, so a repeated message does nothing."""
+    A job already started elsewhere is left alone, so a repeated message does nothing; a
+    job the worker's soft time limit stops is failed with that reason."""
     started = GenerationJob.objects.filter(pk=job.pk, state=GenerationJob.State.QUEUED).update(
-        state=GenerationJob.State.RUNNING
+        state=GenerationJob.State.RUNNING, started_at=timezone.now()
     )
     if not started:
         return job
@@ -81,6 +88,13 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
         )
     except CannotGenerate as error:
         fields.update(state=GenerationJob.State.FAILED, error=str(error))
+    except SoftTimeLimitExceeded:
+        # The worker's time limit stopped the job: say so on the job, or it shows running.
+        fields.update(
+            state=GenerationJob.State.FAILED,
+            error=_too_long_message(),
+            created_count=job.drafts.count(),
+        )
     else:
         fields["created_count"] = len(drafts)
         if len(drafts) < job.count:
@@ -90,9 +104,32 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
                 "the bot's posts or waiting drafts is thrown away)."
             )
     fields["finished_at"] = timezone.now()
-    GenerationJob.objects.filter(pk=job.pk).update(**fields)
+    # Only a running job is finished here: the sweep may have failed it meanwhile.
+    GenerationJob.objects.filter(pk=job.pk, state=GenerationJob.State.RUNNING).update(**fields)
     job.refresh_from_db()
     return job
+
+
+def fail_abandoned_jobs(now) -> int:
+    """Fail the jobs still running past the hard time limit (rows written: GenerationJob):
+    their worker was killed or lost, and nothing else would ever finish them."""
+    deadline = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + ABANDONED_GRACE_SECONDS)
+    return GenerationJob.objects.filter(
+        state=GenerationJob.State.RUNNING, started_at__lt=deadline
+    ).update(
+        state=GenerationJob.State.FAILED,
+        finished_at=now,
+        error="The worker writing these drafts stopped before it finished (it was killed or "
+        "lost). The drafts it wrote are kept; generate again for the rest.",
+    )
+
+
+def _too_long_message() -> str:
+    limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+    return (
+        f"Generation took too long: the worker stopped it after {limit} seconds. Try fewer "
+        "drafts, or check the corpus for very long sentences."
+    )
 
 
 def _main_corpus(bot: Bot) -> Corpus | None:

@@ -56,11 +56,15 @@ def expire_missed_slots(
 
 def expire_old_drafts(now: datetime.datetime) -> int:
     """Expire drafts older than their bot's draft_max_age_hours (rows written: Tweet,
-    Activity)."""
+    Activity). A max age reaching back before year 1 (a row from before the form's bound)
+    means nothing of that bot is old enough: it is passed over, the other bots go on."""
     expired = 0
-    for bot in Bot.objects.filter(draft_max_age_hours__isnull=False):
+    for bot in Bot.objects.filter(draft_max_age_hours__isnull=False).order_by("pk"):
         hours = bot.draft_max_age_hours
-        cutoff = now - datetime.timedelta(hours=hours)
+        try:
+            cutoff = now - datetime.timedelta(hours=hours)
+        except OverflowError:
+            continue
         old = Tweet.objects.filter(bot=bot, state=State.DRAFT, created_at__lt=cutoff)
         for tweet in old.order_by("pk"):
             reason = (

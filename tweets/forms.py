@@ -1,20 +1,45 @@
 """Forms for the review queue and a bot's history: validation only."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 
 from tweets.models import Tweet
 from tweets.services import InvalidText, validate_text
 
+# The most characters a tweet's text may be sent with: far past any network's limit, so that a
+# longer one is refused before anything counts it.
+MAX_TEXT_LENGTH = 2000
+
 
 class TweetTextForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=True, max_length=2000)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), strip=True, max_length=MAX_TEXT_LENGTH
+    )
 
     def clean_text(self):
         try:
             return validate_text(self.cleaned_data["text"])
         except InvalidText as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class PostLinkForm(forms.Form):
+    """The post a person found on X: its link (x.com/…/status/N, or the sandbox's) or id."""
+
+    # X's post ids are 64-bit numbers: at most 19 digits.
+    POST_ID = re.compile(r"(?:^|/status(?:es)?/)(\d{1,19})/?(?:[?#].*)?$")
+
+    link = forms.CharField(label="Link to the post on X", max_length=300, strip=True)
+
+    def clean_link(self):
+        found = self.POST_ID.search(self.cleaned_data["link"])
+        if found is None:
+            raise forms.ValidationError(
+                "Paste the post's link (https://x.com/handle/status/123…) or its number."
+            )
+        return found.group(1)
 
 
 class ApproveAtForm(forms.Form):
@@ -75,6 +100,8 @@ class HistoryFilterForm(forms.Form):
 
 class TweetAdminForm(forms.ModelForm):
     """The admin's tweet form: text is checked by X's rules before edit_tweet saves it."""
+
+    text = forms.CharField(widget=forms.Textarea, max_length=MAX_TEXT_LENGTH)
 
     class Meta:
         model = Tweet

@@ -28,9 +28,10 @@ CSV_COLUMNS = [
 def review_queue(bots: QuerySet, *, bot_id=None, after=None) -> QuerySet:
     """Drafts waiting for a person across `bots`, oldest first, after the draft id `after`."""
     drafts = Tweet.objects.filter(state=Tweet.State.DRAFT, bot__in=bots)
-    if bot_id and str(bot_id).isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if bot_id and str(bot_id).isdecimal():
         drafts = drafts.filter(bot_id=int(bot_id))
-    if after and str(after).isdigit():
+    if after and str(after).isdecimal():
         drafts = drafts.filter(pk__gt=int(after))
     return drafts.select_related("bot").prefetch_related("tweetimage_set__image").order_by("pk")
 
@@ -43,7 +44,8 @@ def filtered(bot, filters: dict) -> QuerySet:
         tweets = tweets.filter(state=filters["state"])
     if filters.get("since"):
         tweets = tweets.filter(created_at__gte=_start_of(filters["since"]))
-    if filters.get("until"):
+    if filters.get("until") and filters["until"] < datetime.date.max:
+        # Up to the last day of the calendar there is no later day to stop before.
         tweets = tweets.filter(created_at__lt=_start_of(filters["until"] + datetime.timedelta(1)))
     return tweets
 

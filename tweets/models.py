@@ -114,6 +114,9 @@ class Tweet(models.Model):
     x_post_id = models.CharField("X post id", max_length=32, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # When reading the bot's timeline to settle this unknown tweet was refused (401/403):
+    # the sweep checks again once the bot's credentials are verified after it.
+    timeline_refused_at = models.DateTimeField(null=True, blank=True)
     # What the post cost at X's pay-per-use price, stored when posted (tweets.budget).
     cost_usd = models.DecimalField(
         "cost (USD)", max_digits=8, decimal_places=4, null=True, blank=True
@@ -142,6 +145,14 @@ class Tweet(models.Model):
                 condition=models.Q(state="posted"),
             ),
         ]
+        constraints = [
+            # One post, one tweet: reconciling never hands a tweet a post another one holds.
+            models.UniqueConstraint(
+                fields=["bot", "x_post_id"],
+                name="unique_post_per_bot",
+                condition=models.Q(state="posted") & ~models.Q(x_post_id=""),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_state_display()}: {self.text[:50]}"
@@ -164,6 +175,17 @@ class Tweet(models.Model):
         return self.state in self.SENDING or (
             self.state == self.State.APPROVED and not self.awaits_slot
         )
+
+    @property
+    def awaits_person(self) -> bool:
+        """Unknown with no check due: a person settles it from its card (or the sweep checks
+        again once the bot's credentials are verified)."""
+        return self.state == self.State.UNKNOWN and self.next_attempt_at is None
+
+    @property
+    def changes_on_its_own(self) -> bool:
+        """In flight and not waiting for a person: its card polls for the next state."""
+        return self.is_in_flight and not self.awaits_person
 
     def can_be_approved(self) -> bool:
         return self.state == self.State.DRAFT
@@ -246,6 +268,8 @@ class GenerationJob(models.Model):
     created_count = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker took it: a job running past the hard time limit lost its worker.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

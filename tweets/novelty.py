@@ -1,9 +1,10 @@
 """Novelty: a new draft must not repeat, or nearly repeat, what the bot already posted or has
 waiting, because X refuses duplicate content and followers notice repeats.
 
-Texts are compared as sets of word pairs (after the same normalisation reconciling uses), by
-Jaccard similarity; an inverted index over the pairs finds the candidates that share any pair
-in one pass, so a bot with thousands of posts costs one query and a dictionary lookup per pair.
+Texts are compared as sets of word pairs (links, case and spacing folded: similarity, not
+the identity reconciling needs), by Jaccard similarity; an inverted index over the pairs finds
+the candidates that share any pair in one pass, so a bot with thousands of posts costs one
+query and a dictionary lookup per pair.
 """
 
 from collections import Counter
@@ -14,8 +15,14 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from platforms.x.text import remove_urls
 from tweets.models import Tweet
-from tweets.posting import normalised
+
+
+def normalised(text: str) -> str:
+    """Text as novelty compares it: every link one token, case and spacing folded."""
+    text = remove_urls(text, "<url>")
+    return " ".join(text.split()).casefold()
 
 
 def shingles(text: str) -> frozenset[str]:

@@ -8,12 +8,14 @@ sweep finds work whose message was lost and leases whose worker died.
 
 import logging
 import random
+import re
 import time
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from activity.services import record_activity
@@ -215,24 +217,31 @@ def _leave_posting(tweet: Tweet, to: str, *, fields: dict, **activity) -> bool:
     return move_tweet(tweet, to, expect={State.POSTING}, fields=fields, actor="worker", **activity)
 
 
-def _mark_posted(tweet: Tweet, post_id: str) -> None:
+def _mark_posted(tweet: Tweet, post_id: str) -> bool:
+    """Posted as `post_id`, unless another tweet of the bot holds that post (the unique
+    posted (bot, post id)): then nothing is written and False says so."""
     # From any state: our lease may have been reclaimed meanwhile, and X's answer is the truth.
-    move_tweet(
-        tweet,
-        State.POSTED,
-        expect=sources(State.POSTED),
-        fields={
-            "lease_until": None,
-            "x_post_id": post_id,
-            "posted_at": timezone.now(),
-            "last_error": "",
-            "cost_usd": budget.post_cost(tweet.bot, tweet.text),
-        },
-        action="posted",
-        message=f"Posted on X as {post_id}.",
-        actor="worker",
-        post_id=post_id,
-    )
+    try:
+        return move_tweet(
+            tweet,
+            State.POSTED,
+            expect=sources(State.POSTED),
+            fields={
+                "lease_until": None,
+                "x_post_id": post_id,
+                "posted_at": timezone.now(),
+                "last_error": "",
+                "timeline_refused_at": None,
+                "cost_usd": budget.post_cost(tweet.bot, tweet.text),
+            },
+            action="posted",
+            message=f"Posted on X as {post_id}.",
+            actor="worker",
+            post_id=post_id,
+        )
+    except IntegrityError:
+        log.error("Post %s of tweet %s is held by another tweet", post_id, tweet.pk)
+        return False
 
 
 def _fail(tweet: Tweet, reason: str) -> None:
@@ -288,15 +297,30 @@ def reconcile_delay() -> float:
 
 
 def _after_duplicate(tweet: Tweet, error) -> None:
+    """X refused the text as a duplicate: the tweet's own post when an earlier attempt made
+    it (found by identity), else a failure that names the tweet whose post it repeats."""
     found = find_on_timeline(tweet)
-    if found:
-        _mark_posted(tweet, found)
-    else:
+    if found and _mark_posted(tweet, found):
+        return
+    earlier = (
+        tweet.bot.tweets.filter(state=State.POSTED, text=tweet.text)
+        .exclude(pk=tweet.pk)
+        .order_by("-posted_at")
+        .first()
+    )
+    if earlier is not None:
+        when = timezone.localtime(earlier.posted_at)
         _fail(
             tweet,
-            "X refused this text as a duplicate of one of the bot's earlier posts. "
-            "Edit the text and retry.",
+            f"X refused it as a duplicate of tweet {earlier.pk}, posted {when:%d %b %Y, %H:%M} "
+            f"as {earlier.x_post_id}. Edit the text and retry.",
         )
+        return
+    _fail(
+        tweet,
+        "X refused this text as a duplicate of one of the bot's earlier posts. "
+        "Edit the text and retry.",
+    )
 
 
 def _flag_bot(bot: Bot, reason: str) -> None:
@@ -325,37 +349,77 @@ def _check_credentials_soon(bot: Bot) -> None:
 # 3. Reconciling -------------------------------------------------------------------------
 
 
-def normalised(text: str) -> str:
-    """Text as compared with the timeline: X rewrites links and may normalise the rest."""
-    text = remove_urls(text, "<url>")
-    return " ".join(text.split()).casefold()
+# A link as X rewrites it in a post's text (t.co, https since 2011).
+TCO_LINK = re.compile(r"https?://t\.co/[A-Za-z0-9]+")
+# Never in a post: twitter-text refuses U+FFFF (platforms.x.text.is_valid), so it can
+# stand for a link while two texts are compared.
+LINK = "\uffff"
+# X's API answers a post's text with these three escaped as HTML entities.
+X_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def as_x_stores(text: str) -> str:
+    """`text` as X keeps it: NFC (as twitter-text counts it) without surrounding
+    whitespace; case, inner spaces and line breaks are kept as written."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def same_text_on_x(ours: str, theirs: str) -> bool:
+    """True when `theirs`, a post's text as X answers it, is `ours` as X would store it: the
+    same text, or with &, < and > escaped, and with each link either as written or as the
+    t.co link X rewrote it to. Nothing else is folded: a post in another case, with other
+    spacing or another link is another post."""
+    theirs = unicodedata.normalize("NFC", theirs)
+    ours = as_x_stores(ours)
+    for written in {ours, ours.translate(X_ESCAPES)}:
+        if theirs == written:
+            return True
+        # Every link X saw in the post is a t.co link, and the text around them is ours.
+        if TCO_LINK.sub(LINK, theirs) == remove_urls(theirs, LINK) == remove_urls(written, LINK):
+            return LINK in remove_urls(written, LINK)
+    return False
 
 
 def find_on_timeline(tweet: Tweet) -> str | None:
-    """The id of a post on the bot's timeline with this text, made since the first attempt."""
+    """The id of the bot's post of this tweet: a post made since the first attempt with the
+    tweet's text as X stores it, and no other tweet of the bot holding it."""
     first = tweet.attempts.order_by("number").first()
     since = (first.started_at if first else tweet.created_at) - timedelta(minutes=5)
-    wanted = normalised(tweet.text)
-    for post in client_for(tweet.bot).recent_posts():
-        if normalised(post.text) == wanted and (
-            post.created_at is None or post.created_at >= since
-        ):
-            return post.id
-    return None
+    posts = [
+        post
+        for post in client_for(tweet.bot).recent_posts(since=since)
+        if (post.created_at is None or post.created_at >= since)
+        and same_text_on_x(tweet.text, post.text)
+    ]
+    held = set(
+        tweet.bot.tweets.filter(x_post_id__in=[post.id for post in posts])
+        .exclude(pk=tweet.pk)
+        .values_list("x_post_id", flat=True)
+    )
+    # Oldest first: the tweet's first attempt that went out is its post.
+    return next((post.id for post in reversed(posts) if post.id not in held), None)
 
 
 def reconcile(tweet: Tweet) -> Tweet:
-    """Settle an `unknown` tweet: posted if the timeline has it, else queued again once the
-    grace period has passed. If the timeline cannot be read, it stays unknown for a person."""
+    """Settle an `unknown` tweet: posted if the timeline has its post, else queued again once
+    the grace period has passed. A refused timeline read waits for the bot's credentials to
+    be verified (the sweep checks again then) or for a person to settle it from its card."""
     attempt_started = timezone.now()
+    if tweet.bot.tweets.filter(state=State.POSTING).exclude(pk=tweet.pk).exists():
+        # Another tweet's post may be on X without its id in our rows yet: check after it.
+        _still_unknown(tweet, next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()))
+        return tweet
     try:
         found = find_on_timeline(tweet)
     except (base.Unauthorized, base.Forbidden) as error:
         _still_unknown(
             tweet,
             next_attempt_at=None,
+            timeline_refused_at=timezone.now(),
             last_error=f"The bot's timeline cannot be read ({error.reason}) so Aviary cannot "
-            "tell whether this was posted. Check the profile, then mark it posted or retry.",
+            "tell whether this was posted. It is checked again once the bot's credentials are "
+            "verified; or check the profile and settle it here: “On X: mark posted” with the "
+            "post's link, or “Not on X: post again”.",
         )
         return tweet
     except (base.PlatformError, CredentialsUnreadable) as error:
@@ -366,29 +430,7 @@ def reconcile(tweet: Tweet) -> Tweet:
         )
         return tweet
     if found:
-        PostAttempt.objects.create(
-            tweet=tweet,
-            number=tweet.attempt_count,
-            started_at=attempt_started,
-            finished_at=timezone.now(),
-            outcome=Outcome.RECONCILED,
-            error=f"Found on the timeline as {found}.",
-        )
-        move_tweet(
-            tweet,
-            State.POSTED,
-            expect={State.UNKNOWN},
-            fields={
-                "x_post_id": found,
-                "posted_at": timezone.now(),
-                "last_error": "",
-                "cost_usd": budget.post_cost(tweet.bot, tweet.text),
-            },
-            action="reconciled",
-            message=f"Found on the bot's timeline as {found}: it was posted.",
-            actor="worker",
-            post_id=found,
-        )
+        _mark_reconciled(tweet, found, started_at=attempt_started)
     elif _grace_passed(tweet):
         move_tweet(
             tweet,
@@ -396,13 +438,52 @@ def reconcile(tweet: Tweet) -> Tweet:
             expect={State.UNKNOWN},
             fields={
                 "next_attempt_at": timezone.now(),
+                "timeline_refused_at": None,
                 "last_error": "Not found on the timeline after the grace period: posting again.",
             },
         )
     else:
-        _still_unknown(tweet, next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()))
+        _still_unknown(
+            tweet,
+            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
+            timeline_refused_at=None,
+        )
     tweet.refresh_from_db()
     return tweet
+
+
+def _mark_reconciled(tweet: Tweet, found: str, *, started_at) -> None:
+    """Found on the timeline: posted as `found` with the evidence kept, unless another tweet
+    took that post meanwhile (then it is checked again)."""
+    try:
+        with transaction.atomic():
+            moved = move_tweet(
+                tweet,
+                State.POSTED,
+                expect={State.UNKNOWN},
+                fields={
+                    "x_post_id": found,
+                    "posted_at": timezone.now(),
+                    "last_error": "",
+                    "timeline_refused_at": None,
+                    "cost_usd": budget.post_cost(tweet.bot, tweet.text),
+                },
+                action="reconciled",
+                message=f"Found on the bot's timeline as {found}: it was posted.",
+                actor="worker",
+                post_id=found,
+            )
+            if moved:
+                PostAttempt.objects.create(
+                    tweet=tweet,
+                    number=tweet.attempt_count,
+                    started_at=started_at,
+                    finished_at=timezone.now(),
+                    outcome=Outcome.RECONCILED,
+                    error=f"Found on the timeline as {found}.",
+                )
+    except IntegrityError:
+        _still_unknown(tweet, next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()))
 
 
 def _still_unknown(tweet: Tweet, **fields) -> None:
@@ -424,7 +505,9 @@ def sweep(now=None) -> dict:
     """Find work a lost message or a dead worker left behind.
 
     Expired leases become `unknown` (the worker may have posted before dying); returns the
-    bots with due tweets and the unknown tweets due a check, for the caller to enqueue.
+    bots with due tweets and the unknown tweets due a check (their next check has come, or
+    their timeline read was refused and the bot's credentials were verified since), for the
+    caller to enqueue.
     """
     now = now or timezone.now()
     expired = move_tweets(
@@ -439,10 +522,12 @@ def sweep(now=None) -> dict:
             "updated_at": now,
         },
     )
+    # Due a check, or refused a timeline read and verified since (bots.services.verify_bot).
+    verified_since = Q(next_attempt_at=None, timeline_refused_at__lt=F("bot__verified_at"))
     to_reconcile = list(
-        Tweet.objects.filter(state=State.UNKNOWN, next_attempt_at__lte=now).values_list(
-            "pk", flat=True
-        )
+        Tweet.objects.filter(state=State.UNKNOWN)
+        .filter(Q(next_attempt_at__lte=now) | verified_since)
+        .values_list("pk", flat=True)
     )
     bots_due = list(
         Tweet.objects.due(now)

@@ -1,23 +1,26 @@
 """State changes of tweets made by people and schedules: generate, edit, approve, reject,
-post now and retry. Posting itself lives in tweets.posting, drafting in tweets.drafting.
+post now, retry, and settle an unknown tweet (on X: mark posted; not on X: post again).
+Posting itself lives in tweets.posting, drafting in tweets.drafting.
 
 Each transition is one conditional UPDATE on the row's state (tweets.states), so two people
 (or a person and the pipeline) acting at once cannot both win; the loser gets
 InvalidTransition.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from activity.services import record_activity
+from bots.credentials import CredentialsUnreadable
 from bots.groups import GroupOutcome, bots_phrase, members_for
 from bots.models import Bot, BotGroup
 from bots.schedule import awaits_slot
-from platforms import rules_for
+from platforms import base, client_for, rules_for
 from platforms.base import Rules
 from platforms.x import rules as x_rules
+from tweets import budget
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet
@@ -30,6 +33,11 @@ State = Tweet.State
 class InvalidText(ValueError):
     """The text breaks the network's rules (empty, over its length as it counts, or a
     character it refuses)."""
+
+
+class InvalidPost(ValueError):
+    """The post a person named cannot be this tweet's: another tweet holds it, or it is not
+    one of the bot's posts on its network."""
 
 
 def request_generation(bot: Bot, *, count: int, seed: str = "", by=None) -> GenerationJob:
@@ -190,6 +198,73 @@ def retry_tweet(tweet: Tweet, *, by) -> Tweet:
     return tweet
 
 
+def mark_tweet_posted(tweet: Tweet, *, post_id: str, by) -> Tweet:
+    """A person found an `unknown` tweet on X: posted as `post_id` (rows written: Tweet,
+    Activity tweet.marked_posted; one call: the bot's recent posts, to confirm the post is
+    the bot's). Raises InvalidPost when another tweet of the bot holds that post or the
+    bot's timeline answers without it; a timeline that cannot be read (the reason the
+    tweet is unknown, often) leaves the person's word, noted as unconfirmed."""
+    holder = tweet.bot.tweets.filter(x_post_id=post_id).exclude(pk=tweet.pk).first()
+    if holder is not None:
+        raise InvalidPost(f"Post {post_id} is already tweet {holder.pk}'s, so it is not this one.")
+    # Every post since the tweet was written: the bot may have posted many since.
+    since = tweet.created_at - timedelta(minutes=5)
+    try:
+        posts = client_for(tweet.bot).recent_posts(since=since)
+        confirmed = post_id in {post.id for post in posts}
+    except (base.PlatformError, CredentialsUnreadable):
+        confirmed = None
+    if confirmed is False:
+        raise InvalidPost(
+            f"Post {post_id} is not among @{tweet.bot.handle}'s posts since this tweet was "
+            "written: check the link."
+        )
+    note = "" if confirmed else " (not confirmed: the bot's timeline could not be read)"
+    fields = {
+        "x_post_id": post_id,
+        "posted_at": timezone.now(),
+        "next_attempt_at": None,
+        "timeline_refused_at": None,
+        "last_error": "",
+        "cost_usd": budget.post_cost(tweet.bot, tweet.text),
+    }
+    try:
+        _move(
+            tweet,
+            State.POSTED,
+            expect={State.UNKNOWN},
+            fields=fields,
+            action="marked_posted",
+            message=f"Found on X and marked posted as {post_id}{note}.",
+            by=by,
+            post_id=post_id,
+        )
+    except IntegrityError:
+        raise InvalidPost(f"Post {post_id} is already another tweet's.") from None
+    return tweet
+
+
+def post_tweet_again(tweet: Tweet, *, by) -> Tweet:
+    """A person found an `unknown` tweet is not on X: queue it to post now (rows written:
+    Tweet, Activity tweet.posted_again; task queued: tweets.tasks.post_tweet on commit). If
+    it was on X after all, X refuses the repeat and posting finds the post by identity."""
+    _move(
+        tweet,
+        State.APPROVED,
+        expect={State.UNKNOWN},
+        fields={
+            "next_attempt_at": timezone.now(),
+            "timeline_refused_at": None,
+            "last_error": "",
+        },
+        action="posted_again",
+        message="Not on X: queued to post again.",
+        by=by,
+    )
+    _enqueue_if_due(tweet)
+    return tweet
+
+
 def delete_tweet(tweet: Tweet, *, by) -> None:
     """Delete a tweet row for good (rows written: Activity, kept with the text; the tweet,
     its attempts and image links go). A posted tweet stays on X: delete it there too."""
@@ -213,7 +288,7 @@ def _move(tweet: Tweet, to: str | None, *, action: str, **options) -> None:
         return
     current = Tweet.objects.filter(pk=tweet.pk).values_list("state", flat=True).first()
     label = State(current).label.lower() if current else "deleted"
-    raise InvalidTransition(f"This tweet is {label}, so it cannot be {action}.")
+    raise InvalidTransition(f"This tweet is {label}, so it cannot be {action.replace('_', ' ')}.")
 
 
 def _enqueue_if_due(tweet: Tweet) -> None:

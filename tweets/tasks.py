@@ -47,8 +47,9 @@ def reconcile_tweet(tweet_id: int) -> None:
 @shared_task
 def sweep_tweets() -> dict:
     """Every minute (beat): reclaim dead leases, check unknowns, send due tweets whose
-    message may have been lost."""
+    message may have been lost, and fail generation jobs whose worker was lost."""
     found = posting.sweep()
+    found["abandoned_jobs"] = drafting.fail_abandoned_jobs(timezone.now())
     for tweet_id in found["reconcile"]:
         reconcile_tweet.delay(tweet_id)
     for bot_id in found["bots"]:

@@ -17,11 +17,18 @@ from platforms import rules_for
 from platforms.x import rules as x_rules
 from tweets import history, services
 from tweets.access import tweet_for_user
-from tweets.forms import ApproveAtForm, BulkForm, HistoryFilterForm, TweetTextForm
+from tweets.forms import (
+    MAX_TEXT_LENGTH,
+    ApproveAtForm,
+    BulkForm,
+    HistoryFilterForm,
+    PostLinkForm,
+    TweetTextForm,
+)
 from tweets.generation import CannotGenerate
 from tweets.images import AttachRefused, attach_images
 from tweets.models import Tweet
-from tweets.services import InvalidText, InvalidTransition
+from tweets.services import InvalidPost, InvalidText, InvalidTransition
 
 REVIEW_PAGE_SIZE = 50
 
@@ -97,6 +104,30 @@ def retry(request, pk):
 
 
 @login_required
+@require_POST
+def mark_posted(request, pk):
+    """On X: the unknown tweet is the post the person links to."""
+    tweet = tweet_for_user(request.user, pk)
+    form = PostLinkForm(request.POST)
+    if not form.is_valid():
+        return _card(request, tweet, error=form.errors["link"][0])
+    post_id = form.cleaned_data["link"]
+    return _act(
+        request,
+        tweet,
+        lambda: services.mark_tweet_posted(tweet, post_id=post_id, by=request.user),
+    )
+
+
+@login_required
+@require_POST
+def post_again(request, pk):
+    """Not on X: the unknown tweet goes back to the queue."""
+    tweet = tweet_for_user(request.user, pk)
+    return _act(request, tweet, lambda: services.post_tweet_again(tweet, by=request.user))
+
+
+@login_required
 def edit(request, pk):
     tweet = tweet_for_user(request.user, pk)
     form = TweetTextForm(request.POST or None, initial={"text": tweet.text})
@@ -120,7 +151,7 @@ def edit(request, pk):
 @require_POST
 def bulk(request):
     visible = Tweet.objects.filter(bot__in=Bot.objects.visible_to(request.user))
-    ids = [value for value in request.POST.getlist("tweets") if value.isdigit()]
+    ids = [value for value in request.POST.getlist("tweets") if value.isdecimal()]
     allowed = list(visible.filter(pk__in=ids).values_list("pk", flat=True))
     data = request.POST.copy()
     data.setlist("tweets", [str(pk) for pk in allowed])  # others' ids are simply not acted on
@@ -149,14 +180,30 @@ def bulk(request):
     return _back_to_review(request)
 
 
+# The largest body a count of MAX_TEXT_LENGTH characters comes in: each character URL-encoded
+# as at most 4 bytes of UTF-8, 3 characters each, and room for the other fields.
+MAX_COUNT_BODY = MAX_TEXT_LENGTH * 12 + 1024
+
+
 @login_required
 @require_POST
 def count(request):
-    # The live count is asked with the text alone, so X's rules count it.
+    # The live count is asked with the text alone, so X's rules count it. A text longer
+    # than any form takes is not read, let alone counted.
     rules = x_rules.RULES
-    length = rules.weighted_length(request.POST.get("text", "").strip())
-    context = {"length": length, "rules": rules}
+    context = {"rules": rules, "too_long": MAX_TEXT_LENGTH}
+    if _content_length(request) <= MAX_COUNT_BODY:
+        text = request.POST.get("text", "").strip()
+        if len(text) <= MAX_TEXT_LENGTH:
+            context = {"rules": rules, "length": rules.weighted_length(text)}
     return render(request, "tweets/includes/char_count.html", context)
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # as Django reads it: nothing to parse
 
 
 @login_required
@@ -199,7 +246,7 @@ def images(request, pk):
         return render(request, "tweets/includes/image_picker.html", context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
-    ids = [value for value in request.POST.getlist("images") if value.isdigit()]
+    ids = [value for value in request.POST.getlist("images") if value.isdecimal()]
     chosen = {image.pk: image for image in tweet.bot.images.in_gallery().filter(pk__in=ids)}
     ordered = [chosen[int(value)] for value in dict.fromkeys(ids) if int(value) in chosen]
     try:
@@ -214,7 +261,7 @@ def images(request, pk):
 def _act(request, tweet, action):
     try:
         action()
-    except (InvalidTransition, InvalidText, CannotGenerate) as error:
+    except (InvalidTransition, InvalidText, InvalidPost, CannotGenerate) as error:
         tweet.refresh_from_db()
         return _card(request, tweet, error=str(error))
     tweet.refresh_from_db()

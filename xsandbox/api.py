@@ -3,7 +3,7 @@ shapes, same errors, same headers. Every request is signed (xsandbox.oauth)."""
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from platforms.x.rules import RULES as X
+from platforms.x.text import MAX_VALID_UNITS
 from xsandbox import faults, limits, problems
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.models import (
+    MAX_PK,
     MEDIA_ID_OFFSET,
     POST_ID_OFFSET,
     USER_ID_OFFSET,
@@ -29,6 +31,7 @@ from xsandbox.models import (
 from xsandbox.oauth import authenticate
 
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{1,15})")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 MEDIA_LIFETIME = timedelta(hours=24)
 POST_FIELDS = {"created_at", "author_id", "conversation_id", "in_reply_to_user_id"}
 
@@ -66,11 +69,8 @@ def me(request, account):
 
 @endpoint("create_post", methods=("POST",), write=True)
 def tweets(request, account):
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return problems.invalid("The request body is not valid JSON.", "body")
-    if not isinstance(body, dict):
+    body = _json_object(request)
+    if body is None:
         return problems.invalid("The request body must be a JSON object.", "body")
     for part in ("media", "reply"):
         if not isinstance(body.get(part) or {}, dict):
@@ -167,11 +167,15 @@ def media_upload(request, account):
 @endpoint("media_metadata", methods=("POST",), write=True)
 def media_metadata(request, account):
     try:
-        body = json.loads(request.body or b"{}")
+        body = _json_object(request)
         media_id = str(body["id"])
-        alt_text = str(body["metadata"]["alt_text"]["text"])
-    except (ValueError, KeyError, TypeError):
+        alt_text = body["metadata"]["alt_text"]["text"]
+    except (KeyError, TypeError):
+        alt_text = None
+    if not isinstance(alt_text, str):
         return problems.invalid("Send {id, metadata: {alt_text: {text}}}.", "metadata")
+    if not _storable(alt_text):
+        return problems.invalid("The alt text holds characters X does not allow.", "metadata")
     if len(alt_text) > X.max_alt_text:
         return problems.invalid(
             f"Alt text is at most {X.max_alt_text:,} characters.", "metadata.alt_text"
@@ -183,6 +187,21 @@ def media_metadata(request, account):
     return JsonResponse({"data": {"id": media_id, "associated_metadata": True}})
 
 
+def _json_object(request) -> dict | None:
+    """The request's JSON object, or None for anything else: not UTF-8, not JSON, nested
+    past what the parser can follow, or not an object."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _storable(text: str) -> bool:
+    """Whether a text can be kept as it is: no NUL, no lone surrogate (JSON lets both in)."""
+    return "\x00" not in text and not _SURROGATE.search(text)
+
+
 def _member(body: dict, name: str, field: str):
     part = body.get(name)
     return part.get(field) if isinstance(part, dict) else None
@@ -192,8 +211,11 @@ def _refusal(account, text, media_ids, reply_to):
     """X's refusal of this post, or None: empty, too long, bad media, gone parent, duplicate."""
     if not text.strip() and not media_ids:
         return problems.invalid("A post needs text or media.", "text")
-    if "\x00" in text:
+    if not _storable(text):
         return problems.invalid("The text holds characters X does not allow.", "text")
+    if len(text) > MAX_VALID_UNITS:
+        # Refused as X refuses it, before anything counts it.
+        return problems.invalid(f"The text is too long; the limit is {X.max_length}.", "text")
     if text and not X.is_valid(text):
         length = X.weighted_length(text)
         if length <= X.max_length:
@@ -252,22 +274,38 @@ def _account_by_user_id(user_id: str) -> Account | None:
 
 
 def _timeline(request, posts):
-    """A page of posts, newest first, with X's query parameters and meta fields."""
+    """A page of posts, newest first, with X's query parameters and meta fields; a value X
+    would refuse is a 400 naming it."""
     size = request.GET.get("max_results", "10")
-    if not size.isdigit() or not 5 <= int(size) <= 100:
+    if not (size.isascii() and size.isdigit() and 5 <= int(size) <= 100):
         return problems.invalid(
-            f"The `max_results` query parameter value [{size}] is not between 5 and 100",
+            f"The `max_results` query parameter value [{size[:40]}] is not between 5 and 100",
             "max_results",
-            size,
+            size[:40],
         )
     size = int(size)
     posts = posts.filter(deleted=False).select_related("account", "in_reply_to__account")
-    if since := request.GET.get("since_id"):
-        posts = posts.filter(pk__gt=pk_from(since, POST_ID_OFFSET) or 0)
-    if until := request.GET.get("until_id"):
-        posts = posts.filter(pk__lt=pk_from(until, POST_ID_OFFSET) or 0)
-    if token := request.GET.get("pagination_token"):
-        posts = posts.filter(pk__lt=pk_from(token, POST_ID_OFFSET) or 0)
+    # The next_token is the id of the last post on the page, so it bounds like until_id.
+    for name, lookup in (
+        ("since_id", "pk__gt"),
+        ("until_id", "pk__lt"),
+        ("pagination_token", "pk__lt"),
+    ):
+        if value := request.GET.get(name):
+            pk = _pk_bound(value)
+            if pk is None:
+                return problems.invalid(
+                    f"The `{name}` query parameter value [{value[:40]}] is not valid", name
+                )
+            posts = posts.filter(**{lookup: pk})
+    if start := request.GET.get("start_time"):
+        since = _instant(start)
+        if since is None:
+            return problems.invalid(
+                f"The `start_time` query parameter value [{start[:40]}] is not a valid time",
+                "start_time",
+            )
+        posts = posts.filter(created_at__gte=since)
     page = list(posts.order_by("-pk")[: size + 1])
     more, page = len(page) > size, page[:size]
     fields = set(request.GET.get("tweet.fields", "").split(",")) & POST_FIELDS
@@ -281,6 +319,23 @@ def _timeline(request, posts):
     if more:
         body["meta"]["next_token"] = page[-1].post_id
     return JsonResponse(body)
+
+
+def _pk_bound(post_id: str) -> int | None:
+    """The row id a post id bounds a timeline at (ids below ours bound at 0), or None when
+    it is no id at all."""
+    if not (post_id.isascii() and post_id.isdigit()) or len(post_id) > 20:
+        return None
+    return min(max(int(post_id) - POST_ID_OFFSET, 0), MAX_PK)
+
+
+def _instant(value: str) -> datetime | None:
+    """An RFC 3339 time as X takes it (YYYY-MM-DDTHH:mm:ssZ), or None."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 
 def _post(post: Post, fields: set) -> dict:

@@ -6,6 +6,8 @@ import secrets
 from django.db import models
 from django.urls import reverse
 
+from platforms import encryption
+
 # Sandbox ids look like X's: large numbers, sent as strings.
 POST_ID_OFFSET = 1_860_000_000_000_000_000
 MEDIA_ID_OFFSET = 1_860_000_000_500_000_000
@@ -28,6 +30,10 @@ def _token(length=40) -> str:
     return secrets.token_urlsafe(length)[:length].replace("-", "x").replace("_", "y")
 
 
+def _encrypted_token() -> str:
+    return encryption.encrypt(_token())
+
+
 def _access_token() -> str:
     # X's access tokens start with the user's numeric id; ours need only look the part.
     return f"{secrets.randbelow(10**18)}-{_token(40)}"
@@ -47,10 +53,13 @@ class Account(models.Model):
 
     handle = models.CharField(max_length=15, unique=True)
     name = models.CharField(max_length=50, blank=True)
+    # The key and token name the account in every request's header, so they are looked up as
+    # they are; the two secrets sign requests (the HMAC keys), so they are kept encrypted
+    # under CREDENTIALS_KEYS (platforms.encryption) and never shown on a page.
     consumer_key = models.CharField(max_length=64, unique=True, default=_token)
-    consumer_secret = models.CharField(max_length=64, default=_token)
+    encrypted_consumer_secret = models.TextField(default=_encrypted_token, editable=False)
     access_token = models.CharField(max_length=80, unique=True, default=_access_token)
-    access_token_secret = models.CharField(max_length=64, default=_token)
+    encrypted_access_token_secret = models.TextField(default=_encrypted_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Faults for the reliability tests and demos, set in the admin or by `sandbox_faults`.
     latency_ms = models.PositiveIntegerField(default=0, help_text="Added to every answer.")
@@ -85,6 +94,14 @@ class Account(models.Model):
     @property
     def user_id(self) -> str:
         return str(USER_ID_OFFSET + self.pk)
+
+    @property
+    def consumer_secret(self) -> str:
+        return encryption.decrypt(self.encrypted_consumer_secret)
+
+    @property
+    def access_token_secret(self) -> str:
+        return encryption.decrypt(self.encrypted_access_token_secret)
 
 
 class Media(models.Model):

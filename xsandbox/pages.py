@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from platforms.x.handles import is_valid_handle
 from xsandbox.models import POST_ID_OFFSET, Account, Media, Post, pk_from
 
 PAGE_SIZE = 30
@@ -41,6 +42,8 @@ def timeline(request, *, visible_user_ids: VisibleUserIds):
 
 @login_required
 def account(request, handle, *, visible_user_ids: VisibleUserIds):
+    if not is_valid_handle(handle):
+        raise Http404("No account could have that handle.")
     accounts = _accounts(request, visible_user_ids)
     owner = get_object_or_404(accounts, handle__iexact=handle)
     page = Paginator(_posts([owner]), PAGE_SIZE).get_page(request.GET.get("page"))

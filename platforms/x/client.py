@@ -9,7 +9,11 @@ site's /xsandbox.
 import logging
 import mimetypes
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from itertools import islice
 
 import requests
 import tweepy
@@ -40,6 +44,21 @@ POST_REFUSALS = ("too long", "deleted or not visible")
 USAGE_CAPPED = "usage-capped"
 CREDITS_DEPLETED = "credits-depleted"
 POST_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id"]
+# X's largest page, and how many of them a read of the bot's own posts since a time follows.
+PAGE_SIZE = 100
+RECENT_MAX_PAGES = 10
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a timeline, and the token X gave for the next one ('' when it is the last)."""
+
+    posts: list[Post]
+    next_token: str
+
+    @property
+    def more(self) -> bool:
+        return bool(self.next_token)
 
 
 class _TweepyClient(tweepy.Client):
@@ -146,34 +165,66 @@ class XClient:
             )
         return media_id
 
-    def mentions(self, since_id: str | None = None) -> list[Post]:
-        """Posts that mention the bot, newest first, after `since_id` when given (the first
-        page of up to 100); reply to one with post(text, reply_to=mention.id)."""
+    def mention_pages(
+        self, since_id: str | None = None, *, until_id: str | None = None
+    ) -> Iterator[Page]:
+        """Pages of up to 100 posts that mention the bot, newest first, between `since_id`
+        and `until_id` (both excluded, when given), following X's next_token until none is
+        left: one call per page, made as the next page is asked for."""
         user_id = self._user_id()
-        return self._call(
-            "GET",
-            lambda: self._tweepy.get_users_mentions(
+        return self._pages(
+            lambda token: self._tweepy.get_users_mentions(
                 user_id,
                 since_id=since_id or None,
-                max_results=100,
+                until_id=until_id or None,
+                pagination_token=token,
+                max_results=PAGE_SIZE,
                 tweet_fields=POST_FIELDS,
                 expansions=["author_id"],
                 user_fields=["username"],
                 user_auth=True,
-            ),
-            _posts,
+            )
         )
 
-    def recent_posts(self) -> list[Post]:
-        """The bot's own latest posts (up to 100), newest first."""
+    def mentions(
+        self,
+        since_id: str | None = None,
+        *,
+        until_id: str | None = None,
+        max_pages: int | None = None,
+    ) -> list[Post]:
+        """Posts that mention the bot, newest first, every page back to `since_id` (at most
+        `max_pages`); reply to one with post(text, reply_to=mention.id)."""
+        pages = islice(self.mention_pages(since_id, until_id=until_id), max_pages)
+        return [post for page in pages for post in page.posts]
+
+    def recent_posts(
+        self, *, since: datetime | None = None, max_pages: int = RECENT_MAX_PAGES
+    ) -> list[Post]:
+        """The bot's own posts, newest first: the latest page of 100, or with `since` every
+        post from that time on (at most `max_pages` pages)."""
         user_id = self._user_id()
-        return self._call(
-            "GET",
-            lambda: self._tweepy.get_users_tweets(
-                user_id, max_results=100, tweet_fields=POST_FIELDS, user_auth=True
-            ),
-            _posts,
+        pages = self._pages(
+            lambda token: self._tweepy.get_users_tweets(
+                user_id,
+                start_time=since,
+                pagination_token=token,
+                max_results=PAGE_SIZE,
+                tweet_fields=POST_FIELDS,
+                user_auth=True,
+            )
         )
+        return [post for page in islice(pages, max_pages if since else 1) for post in page.posts]
+
+    def _pages(self, read_page) -> Iterator[Page]:
+        """Each page `read_page(pagination_token)` answers, until X gives no next_token."""
+        token = None
+        while True:
+            page = self._call("GET", partial(read_page, token), _page)
+            yield page
+            if not page.more:
+                return
+            token = page.next_token
 
     def _user_id(self) -> str:
         return self.bot.x_user_id or self.me().id
@@ -229,6 +280,10 @@ class XClient:
 
 def _timeouts() -> tuple[float, float]:
     return (settings.X_API_CONNECT_TIMEOUT, settings.X_API_READ_TIMEOUT)
+
+
+def _page(answer: dict) -> Page:
+    return Page(posts=_posts(answer), next_token=answer.get("meta", {}).get("next_token") or "")
 
 
 def _posts(answer: dict) -> list[Post]:

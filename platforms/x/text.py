@@ -7,11 +7,12 @@ units; this module runs the same expressions (platforms.x.text_patterns, generat
 library) over a string of UTF-16 code units, which makes every index agree by construction.
 """
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
 
-from platforms.x import text_patterns
+from platforms.x import text_patterns as patterns
 
 MAX_WEIGHTED_LENGTH = 280
 SCALE = 100
@@ -22,6 +23,10 @@ MAX_URL_LENGTH = 4096
 MAX_TCO_SLUG_LENGTH = 40
 MAX_DOMAIN_LABEL_LENGTH = 63
 DEFAULT_PROTOCOL = "https://"
+# No valid post is longer than this many UTF-16 code units (after NFC). At most 12 links fit
+# in 280 (23 each), each skips at most MAX_URL_LENGTH units; every other unit weighs at least
+# 1/7 (an emoji, at most 14 units, weighs 2), so the 4 left cover at most 28 units more.
+MAX_VALID_UNITS = (MAX_WEIGHTED_LENGTH // TRANSFORMED_URL_LENGTH + 1) * MAX_URL_LENGTH
 
 # Characters whose case-insensitive match differs between JavaScript (which folds through
 # toUpperCase and never onto ASCII from outside it) and Python's re (which folds through
@@ -83,12 +88,39 @@ def _translate(source: str) -> str:
     return "".join(out)
 
 
-_EXTRACT_URL = _compile(text_patterns.EXTRACT_URL)
-_VALID_ASCII_DOMAIN = _compile(text_patterns.VALID_ASCII_DOMAIN)
-_VALID_TCO_URL = _compile(text_patterns.VALID_TCO_URL)
-_INVALID_PRECEDING = _compile(text_patterns.INVALID_URL_WITHOUT_PROTOCOL_PRECEDING_CHARS)
-_INVALID_CHARS = _compile(text_patterns.INVALID_CHARS)
-_EMOJI = _compile(text_patterns.EMOJI)
+_TLD_SOURCE = (
+    "(?:"
+    + "|".join(
+        source
+        for source, _flags in (patterns.VALID_GTLD, patterns.VALID_CCTLD, patterns.VALID_PUNYCODE)
+    )
+    + ")"
+)
+# EXTRACT_URL and VALID_ASCII_DOMAIN in parts (tests check that the parts make them up), all
+# with EXTRACT_URL's flags as twitter-text's regexSupplant gives them: the preceding character,
+# the protocol, the domain's top-level domain, and what follows the domain.
+_PRECEDING = _compile((patterns.VALID_URL_PRECEDING_CHARS[0], "i"))
+_PROTOCOL = _compile(("https?:\\/\\/", "i"))
+_TLD = _compile((_TLD_SOURCE, "i"))
+_URL_TAIL = _compile(
+    (
+        f"(?::({patterns.VALID_PORT_NUMBER[0]}))?(\\/{patterns.VALID_URL_PATH[0]}*)?"
+        f"(\\?{patterns.VALID_URL_QUERY_CHARS[0]}*{patterns.VALID_URL_QUERY_ENDING_CHARS[0]})?",
+        "i",
+    )
+)
+# A run of the characters a domain's labels are made of (validSubdomain's): domain characters,
+# "_" and "-"; each label is such a run followed by ".".
+_DOMAIN_RUN = _compile((f"(?:{patterns.VALID_DOMAIN_CHARS[0]}|[_-])+", "i"))
+_ASCII_LABEL = _compile((f"[\\-a-z0-9{patterns.LATIN_ACCENT_CHARS[0]}]+", "i"))
+# Longer than any listed top-level domain with the character after it; only the punycode one
+# ("xn--" and any run of [-0-9a-z]) can read further.
+_TLD_WINDOW = 64
+_NOT_PUNYCODE = _compile(("[^\\-0-9a-z]", "i"))
+_VALID_TCO_URL = _compile(patterns.VALID_TCO_URL)
+_INVALID_PRECEDING = _compile(patterns.INVALID_URL_WITHOUT_PROTOCOL_PRECEDING_CHARS)
+_INVALID_CHARS = _compile(patterns.INVALID_CHARS)
+_EMOJI = _compile(patterns.EMOJI)
 
 # Every URL the expression finds has a "." right before its top-level domain, and every
 # top-level domain starts with a letter: text without such a dot ("Done. Next") skips the
@@ -101,7 +133,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def weighted_length(text: str) -> int:
-    """The length X gives `text` (a URL counts 23, an emoji 2, CJK characters 2 each)."""
+    """The length X gives `text` (a URL counts 23, an emoji 2, CJK characters 2 each). For a
+    text too long to be valid (over MAX_VALID_UNITS), a lower bound, itself over the limit."""
     return _parse(text)[0]
 
 
@@ -135,6 +168,9 @@ def remove_urls(text: str, replacement: str = "") -> str:
 
 def _parse(text: str) -> tuple[int, bool]:
     units = _utf16_units(unicodedata.normalize("NFC", text))
+    if len(units) > MAX_VALID_UNITS:
+        # Refused before anything is matched: at best every MAX_URL_LENGTH units are a link.
+        return len(units) * TRANSFORMED_URL_LENGTH // MAX_URL_LENGTH, False
     urls = {start: len(url) for start, _end, url in _extract_urls(units)}
     # The emoji expression matches nothing made of ASCII alone.
     emoji = _emoji_lengths(units) if not units.isascii() else {}
@@ -226,11 +262,13 @@ def _extract_urls(units: str) -> Iterator[tuple[int, int, str]]:
     if not _MAY_HOLD_URL.search(units):
         return
     subject = units.translate(_CASE_TRAPS)
-    for match in _EXTRACT_URL.finditer(subject):
-        before, url, protocol, domain, path = (match.group(n) or "" for n in (2, 3, 4, 5, 7))
-        start = match.end() - len(url)
-        written_domain = units[match.start(5) : match.end(5)]
-        if not _is_valid_url(url, protocol or DEFAULT_PROTOCOL, written_domain):
+    for start, url_start, domain_start, domain_end, tail in _url_matches(subject):
+        before = subject[start:url_start]
+        url = subject[url_start : tail.end()]
+        protocol = subject[url_start:domain_start]
+        domain = subject[domain_start:domain_end]
+        path = tail.group(2) or ""
+        if not _is_valid_url(url, protocol or DEFAULT_PROTOCOL, units[domain_start:domain_end]):
             continue
         if protocol:
             tco = _VALID_TCO_URL.match(url)
@@ -238,41 +276,200 @@ def _extract_urls(units: str) -> Iterator[tuple[int, int, str]]:
                 if tco.group(1) and len(tco.group(1)) > MAX_TCO_SLUG_LENGTH:
                     continue
                 url = tco.group(0)
-            yield start, start + len(url), url
+            yield url_start, url_start + len(url), url
             continue
         if _INVALID_PRECEDING.search(before):
             continue
         # Each ASCII-only domain inside is an entity of its own; the last one carries the
         # path, even when the domain goes on after it ("abc.comテスト.みんな/x" gives the
         # text "abc.com/x", yet parseTweet skips that many units from "a").
+        # Like twitter-text, each is placed where its text is first found from the end of
+        # the one before, which is not always where it matched.
         entities = []
         search_from = 0
-        for ascii_domain in _VALID_ASCII_DOMAIN.finditer(domain):
-            found = ascii_domain.group(0)
+        for ascii_start, ascii_end in _ascii_domains(domain):
+            found = domain[ascii_start:ascii_end]
             ascii_start = domain.find(found, search_from)
             search_from = ascii_start + len(found)
-            entities.append((start + ascii_start, start + search_from, found))
+            entities.append((url_start + ascii_start, url_start + search_from, found))
         if not entities:
             continue
         if path:
             last_start, _last_end, last_text = entities[-1]
-            entities[-1] = (last_start, match.end(), url.replace(domain, last_text, 1))
+            entities[-1] = (last_start, tail.end(), url.replace(domain, last_text, 1))
         yield from entities
+
+
+def _url_matches(subject: str) -> Iterator[tuple[int, int, int, int, re.Match]]:
+    """EXTRACT_URL's matches in `subject`, as its finditer would give them, in time linear in
+    the text: the start of the match (its preceding character), of the URL, of its domain,
+    the domain's end, and the match of what follows it (port, path, query).
+
+    Run from every index, the expression itself is quadratic in the labels of a dotted run
+    ("a.a.a…", "U.S.U.S…"): its `validSubdomain*` takes every label it can, then gives them
+    back one by one, trying the top-level domain list after each. _DomainEnds answers where
+    the domain from each index ends in one pass; the rest of the expression is matched as is.
+    """
+    domains = _DomainEnds(subject)
+    starts = {}  # URL start: (domain start, domain end)
+    for protocol in _PROTOCOL.finditer(subject):
+        end = domains.end(protocol.end())
+        if end is not None:
+            starts[protocol.start()] = (protocol.end(), end)
+    for index, end in domains.starts():
+        starts[index] = (index, end)
+    position = 0
+    for url_start in sorted(starts):
+        if url_start == 0:
+            # `^` is the expression's last choice for the preceding character: a URL right
+            # after a first character that may precede one is found first.
+            if 1 in starts and _preceded(subject, 1):
+                continue
+            start = 0
+        elif _preceded(subject, url_start):
+            start = url_start - 1
+        else:
+            continue
+        if start < position:
+            continue
+        domain_start, domain_end = starts[url_start]
+        tail = _URL_TAIL.match(subject, domain_end)
+        yield start, url_start, domain_start, domain_end, tail
+        position = tail.end()
+
+
+def _preceded(subject: str, index: int) -> bool:
+    """True when the character before `index` may precede a URL."""
+    if index == 0:
+        return False
+    match = _PRECEDING.match(subject, index - 1)
+    return match is not None and match.end() == index
+
+
+class _DomainEnds:
+    """Where EXTRACT_URL's domain group ends when it starts at an index: after its longest
+    chain of labels ("label.") whose last label may be a domain name (no "_") followed by a
+    top-level domain. Found right to left over the runs of label characters: a domain from a
+    run ends where the domain from the next run ends, or else right after the top-level
+    domain that follows the run's dot."""
+
+    def __init__(self, subject: str) -> None:
+        self.subject = subject
+        self.runs = [match.span() for match in _DOMAIN_RUN.finditer(subject)]
+        self.run_starts = [start for start, _ in self.runs]
+        self.dotted = [
+            subject[end : end + 1] == "." and subject[end - 1] not in "_-" for _, end in self.runs
+        ]
+        tlds = _TopLevelDomains(subject)
+        # reach[n]: the first index of run n a domain may start at, and where it then ends.
+        self.reach: list[tuple[int, int | None]] = [(0, None)] * len(self.runs)
+        by_start = {start: number for number, start in enumerate(self.run_starts)}
+        for number in reversed(range(len(self.runs))):
+            start, end = self.runs[number]
+            if not self.dotted[number]:
+                self.reach[number] = (start, None)
+                continue
+            following = by_start.get(end + 1)
+            onward = None if following is None else self._end_in(following, end + 1)
+            if onward is not None:
+                self.reach[number] = (start, onward)
+            else:
+                # The label from an index is then the domain name: it may not hold "_".
+                first = max(start, subject.rfind("_", start, end) + 1)
+                self.reach[number] = (first, tlds.end(end + 1))
+
+    def end(self, index: int) -> int | None:
+        number = bisect.bisect_right(self.run_starts, index) - 1
+        if number < 0 or index >= self.runs[number][1]:
+            return None
+        return self._end_in(number, index)
+
+    def starts(self) -> Iterator[tuple[int, int]]:
+        """Each index a domain starts at, with its end, that is 0 or has a character before
+        it that a URL may follow."""
+        for (_start, end), (first, domain_end) in zip(self.runs, self.reach, strict=True):
+            if domain_end is None:
+                continue
+            if first == 0 and self.subject[0] not in "_-":
+                yield 0, domain_end
+            for before in _PRECEDING.finditer(self.subject, max(first - 1, 0), end - 1):
+                if before.end() > before.start() and self.subject[before.end()] not in "_-":
+                    yield before.end(), domain_end
+
+    def _end_in(self, number: int, index: int) -> int | None:
+        first, domain_end = self.reach[number]
+        if index < first or self.subject[index] in "_-":
+            return None
+        return domain_end
+
+
+class _TopLevelDomains:
+    """Where the top-level domain expression matching at an index ends, remembered by what it
+    can read: a dotted run of one label ("a.a.a…") asks the same question at every dot."""
+
+    def __init__(self, subject: str) -> None:
+        self.subject = subject
+        self.ends: dict[int, int | None] = {}
+        self.lengths: dict[str, int | None] = {}
+
+    def end(self, index: int) -> int | None:
+        if index not in self.ends:
+            window = self.subject[index : index + _TLD_WINDOW]
+            if len(window) == _TLD_WINDOW and not _NOT_PUNYCODE.search(window):
+                self.ends[index] = _match_end(_TLD, self.subject, index)
+            else:
+                if window not in self.lengths:
+                    end = _match_end(_TLD, self.subject, index)
+                    self.lengths[window] = None if end is None else end - index
+                length = self.lengths[window]
+                self.ends[index] = None if length is None else index + length
+        return self.ends[index]
+
+
+def _match_end(pattern: re.Pattern, subject: str, index: int) -> int | None:
+    match = pattern.match(subject, index)
+    return match.end() if match else None
+
+
+def _ascii_domains(domain: str) -> Iterator[tuple[int, int]]:
+    """Spans of VALID_ASCII_DOMAIN's matches in `domain`, as its finditer gives them, in
+    linear time: `(?:label\\.)+` then a top-level domain, with the longest chain of labels."""
+    runs = [match.span() for match in _ASCII_LABEL.finditer(domain)]
+    tlds = _TopLevelDomains(domain)
+    by_start = {start: number for number, (start, _) in enumerate(runs)}
+    # after[n]: where `(?:label\\.)*tld` ends from the index after run n's dot.
+    after: list[int | None] = [None] * len(runs)
+    for number in reversed(range(len(runs))):
+        _start, end = runs[number]
+        if domain[end : end + 1] != ".":
+            continue
+        following = by_start.get(end + 1)
+        onward = after[following] if following is not None else None
+        after[number] = onward if onward is not None else tlds.end(end + 1)
+    position = 0
+    for number, (start, end) in enumerate(runs):
+        start = max(start, position)
+        if start < end and after[number] is not None:
+            yield start, after[number]
+            position = after[number]
 
 
 def _is_valid_url(url: str, protocol: str, domain: str) -> bool:
     # twitter-text's idna.toAscii gives back the domain itself when every label encodes to
-    # 1..63 characters, so the length check below sees the URL as written.
-    if not _domain_encodes(domain):
-        return False
-    return len(protocol) + len(url) <= MAX_URL_LENGTH
+    # 1..63 characters, so the length check sees the URL as written. Checked first: it is
+    # cheap, and the domain of a long URL may be long too.
+    return len(protocol) + len(url) <= MAX_URL_LENGTH and _domain_encodes(domain)
 
 
 def _domain_encodes(domain: str) -> bool:
-    if domain[:4] == "xn--" and not _VALID_ASCII_DOMAIN.search(domain.translate(_CASE_TRAPS)):
+    if domain[:4] == "xn--" and next(_ascii_domains(domain.translate(_CASE_TRAPS)), None) is None:
         return False  # a punycode domain cannot hold non-ASCII characters
+    # A label encodes to at least one character per code point: one of more than 126 code
+    # units is too long before it is encoded.
     return all(
-        1 <= _punycode_length(label) <= MAX_DOMAIN_LABEL_LENGTH for label in domain.split(".")
+        len(label) <= 2 * MAX_DOMAIN_LABEL_LENGTH
+        and 1 <= _punycode_length(label) <= MAX_DOMAIN_LABEL_LENGTH
+        for label in domain.split(".")
     )
 
 

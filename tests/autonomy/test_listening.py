@@ -15,6 +15,7 @@ from bots.listener import save_listener
 from bots.models import Bot, Listener
 from platforms import client_for
 from platforms.base import Post
+from tests.factories import make_sandbox_mentions
 from tests.integration.world import ready_corpus_for, sandbox_bot
 from tweets.models import Tweet
 
@@ -198,3 +199,74 @@ def test_it_reads_no_mentions_for_a_bot_that_may_not_post(db, credential_keys):
     for bot in bots.values():
         Listener.objects.create(bot=bot, keywords=["door"])
     assert listening_bots(NOW) == [bots["listening"].pk]
+
+
+def sandbox_accounts():
+    from xsandbox.models import Account
+
+    return Account.objects.get(handle="first_bot"), Account.objects.get(handle="second_bot")
+
+
+def test_every_mention_between_two_reads_is_decided_once_across_pages(speakers, owner):
+    first, _ = speakers
+    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
+    heard, speaker = sandbox_accounts()
+    posts = make_sandbox_mentions(author=speaker, mentioned=heard, count=150)
+
+    decided = check_mentions(first)
+
+    assert [m.post_id for m in decided] == [post.post_id for post in posts]
+    assert Listener.objects.get(bot=first).since_id == posts[-1].post_id
+    assert check_mentions(first) == []
+    assert Mention.objects.filter(bot=first).count() == 150
+
+
+def test_a_429_on_the_second_page_resumes_where_it_stopped_without_loss_or_repeat(speakers, owner):
+    from xsandbox.limits import LIMITS, WINDOW_SECONDS
+    from xsandbox.models import RateWindow
+
+    first, _ = speakers
+    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
+    heard, speaker = sandbox_accounts()
+    posts = make_sandbox_mentions(author=speaker, mentioned=heard, count=150)
+    start = int(time.time()) // WINDOW_SECONDS * WINDOW_SECONDS
+    # The first page is the window's last allowed request: the second is answered 429.
+    RateWindow.objects.create(
+        account=heard, endpoint="mentions", window_start=start, count=LIMITS["mentions"] - 1
+    )
+
+    before = check_mentions(first)
+
+    listener = Listener.objects.get(bot=first)
+    assert listener.paused_until == datetime.fromtimestamp(start + WINDOW_SECONDS, tz=UTC)
+    assert [m.post_id for m in before] == [post.post_id for post in posts[50:]]
+    assert listener.since_id == ""  # the fifty older ones are not decided yet
+    RateWindow.objects.all().delete()
+
+    after = check_mentions(first)
+
+    assert [m.post_id for m in after] == [post.post_id for post in posts[:50]]
+    assert Listener.objects.get(bot=first).since_id == posts[-1].post_id
+    assert Mention.objects.filter(bot=first).count() == 150
+    assert check_mentions(first) == []
+
+
+def test_a_flood_is_read_a_few_pages_a_run_and_the_rest_on_the_next(speakers, owner, settings):
+    settings.LISTEN_MAX_PAGES = 1
+    first, _ = speakers
+    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
+    heard, speaker = sandbox_accounts()
+    posts = make_sandbox_mentions(author=speaker, mentioned=heard, count=250)
+
+    runs = [check_mentions(first)]
+    (newer,) = make_sandbox_mentions(author=speaker, mentioned=heard, count=1)
+    runs += [check_mentions(first), check_mentions(first), check_mentions(first)]
+
+    assert [[m.post_id for m in run] for run in runs] == [
+        [post.post_id for post in posts[150:]],
+        [post.post_id for post in posts[50:150]],
+        [post.post_id for post in posts[:50]],
+        [newer.post_id],
+    ]
+    assert Listener.objects.get(bot=first).since_id == newer.post_id
+    assert Mention.objects.filter(bot=first).count() == 251

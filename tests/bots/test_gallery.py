@@ -340,3 +340,51 @@ def test_the_bot_page_sets_the_share_of_drafts_with_an_image(client, owner, bot)
     assert refused.status_code == 400
     bot.refresh_from_db()
     assert bot.auto_image_percent == 30
+
+
+def test_an_upload_larger_than_the_limit_is_refused_before_anything_is_spooled(
+    client, owner, bot, settings, tmp_path
+):
+    settings.GALLERY_MAX_UPLOAD_BYTES = 2_000_000
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1_000  # any file Django kept would go to disk...
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "never-created")  # ...where it cannot
+    client.force_login(owner)
+    big = upload(b"\xff\xd8" + b"x" * 3_000_000, name="huge.jpg")
+
+    response = client.post(reverse("bots:gallery_upload", args=[bot.pk]), {"images": [big]})
+
+    assert response.status_code == 413
+    assert "send at most 1.9 MB in one upload" in response.content.decode()
+    assert not (tmp_path / "never-created").exists()
+    assert not BotImage.objects.exists()
+
+
+def test_an_upload_adds_at_most_ten_files_and_names_the_rest(client, owner, bot, settings):
+    settings.GALLERY_MAX_FILES_PER_UPLOAD = 10
+    client.force_login(owner)
+    files = [
+        upload(image_bytes(color=(n, 60, 30), format="PNG"), name=f"p{n}.png") for n in range(12)
+    ]
+
+    response = client.post(
+        reverse("bots:gallery_upload", args=[bot.pk]), {"images": files}, follow=True
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert BotImage.objects.filter(bot=bot).count() == 10
+    assert any("p10.png, p11.png" in message and "at most 10" in message for message in shown)
+
+
+def test_an_upload_without_the_csrf_token_is_still_refused(owner, bot):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("bots:gallery_upload", args=[bot.pk]),
+        {"images": [upload(image_bytes(format="PNG"), name="p.png")]},
+    )
+
+    assert response.status_code == 403
+    assert not BotImage.objects.exists()

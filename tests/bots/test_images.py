@@ -7,6 +7,7 @@ import zlib
 import pytest
 from PIL import Image, ImageCms
 
+from bench.images import flat_animated_gif, gif_parts, measure_ingest
 from bots.images import MAX_ENCODED_BYTES, ImageRejected, ingest_image
 from tests.factories import image_bytes
 
@@ -154,3 +155,25 @@ def test_the_same_picture_gives_the_same_hash():
     data = image_bytes(format="JPEG")
 
     assert ingest_image(data, name="a.jpg").sha256 == ingest_image(data, name="b.jpg").sha256
+
+
+def test_it_refuses_a_huge_animated_gif_quickly_before_decoding_its_frames():
+    data = flat_animated_gif(size=(4096, 4096), frames=11)  # issue 20's GIF, about 0.14 MB
+    assert len(data) < 200_000
+
+    measured = measure_ingest(data)
+
+    assert "too many frames" in measured.outcome
+    assert "11 frames of 4096 by 4096" in measured.outcome
+    assert measured.seconds < 1
+    assert measured.added_mb < 50
+
+
+def test_it_refuses_an_animated_gif_whose_frames_grow_past_its_header():
+    # The header says 64 by 64; every frame is drawn 2048 by 2048, so only decoding shows it.
+    head, small = gif_parts((64, 64))
+    _, large = gif_parts((2048, 2048))
+    data = head + small + large * 11 + b";"
+
+    with pytest.raises(ImageRejected, match="too many frames"):
+        ingest_image(data, name="grows.gif")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from activity.models import Activity
 from corpora.models import BotCorpus, Corpus, CorpusSource
-from tests.factories import make_corpus, make_staff
+from tests.factories import make_bot, make_corpus, make_staff
 
 
 @pytest.fixture
@@ -119,3 +119,60 @@ def test_changing_the_state_size_in_the_admin_rebuilds(
     corpus.refresh_from_db()
     assert (corpus.state_size, corpus.status) == (3, Corpus.Status.BUILDING)
     assert len(callbacks) == 1
+
+
+def inline_post(corpus, *rows, initial=0):
+    data = {
+        "name": corpus.name,
+        "state_size": corpus.state_size,
+        "sources-TOTAL_FORMS": corpus.sources.count(),
+        "sources-INITIAL_FORMS": corpus.sources.count(),
+        "botcorpus_set-TOTAL_FORMS": len(rows),
+        "botcorpus_set-INITIAL_FORMS": initial,
+    }
+    for n, row in enumerate(rows):
+        data.update({f"botcorpus_set-{n}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_the_corpus_inline_links_and_unlinks_through_the_services(staff, owner, bot):
+    corpus = make_corpus(name="Words", text="Some words here.", created_by=owner)
+    change = reverse("admin:corpora_corpus_change", args=[corpus.pk])
+    staff.post(change, inline_post(corpus, {"bot": bot.pk, "weight": 2, "corpus": corpus.pk}))
+    link = BotCorpus.objects.get(corpus=corpus)
+    assert (link.bot, link.weight) == (bot, 2)
+    row = {"id": link.pk, "bot": bot.pk, "weight": 2, "corpus": corpus.pk, "DELETE": "on"}
+    staff.post(change, inline_post(corpus, row, initial=1))
+    assert not BotCorpus.objects.filter(corpus=corpus).exists()
+    actions = list(corpus.activity.order_by("pk").values_list("action", flat=True))
+    assert actions[-2:] == ["corpus.linked", "corpus.unlinked"]
+
+
+def test_the_corpus_inline_neither_lends_nor_touches_another_owners_bot(staff, owner, bot):
+    corpus = make_corpus(name="Words", text="Some words here.", created_by=owner)
+    theirs = make_bot(name="their-bot")
+    theirs_link = BotCorpus.objects.create(bot=theirs, corpus=corpus, weight=3)
+    change = reverse("admin:corpora_corpus_change", args=[corpus.pk])
+    assert "their-bot" not in staff.get(change).content.decode()
+    borrowed = make_corpus(name="Borrowed", text="Other words.", created_by=owner)
+    staff.post(
+        reverse("admin:corpora_corpus_change", args=[borrowed.pk]),
+        inline_post(borrowed, {"bot": theirs.pk, "weight": 1, "corpus": borrowed.pk}),
+    )
+    assert not BotCorpus.objects.filter(corpus=borrowed).exists()
+    row = {"id": theirs_link.pk, "bot": bot.pk, "weight": 1, "corpus": corpus.pk, "DELETE": "on"}
+    staff.post(change, inline_post(corpus, row, initial=1))
+    theirs_link.refresh_from_db()
+    assert (theirs_link.bot, theirs_link.weight) == (theirs, 3)
+
+
+def test_renaming_a_corpus_in_the_admin_is_logged(staff, owner):
+    corpus = make_corpus(name="Words", text="Some words here.", created_by=owner)
+    staff.post(
+        reverse("admin:corpora_corpus_change", args=[corpus.pk]),
+        {**inline_post(corpus), "name": "Better words"},
+    )
+    corpus.refresh_from_db()
+    assert corpus.name == "Better words"
+    assert corpus.status != Corpus.Status.BUILDING
+    assert corpus.activity.filter(action="corpus.changed").exists()

@@ -9,11 +9,13 @@ import pytest
 from corpora.markov import MarkovModel, UnknownWord
 from corpora.sampling import (
     ATTEMPTS_PER_TEXT,
+    LONGEST_SENTENCE_FACTOR,
     MIN_WORDS,
     TRIES_PER_SENTENCE,
     Sampled,
     sample_sentences,
 )
+from platforms.x.text import weighted_length
 
 DEMO = (
     Path(__file__).resolve().parents[2] / "project" / "demo" / "texts" / "adventures-1-6.txt"
@@ -131,3 +133,19 @@ def test_admit_alone_decides_what_repeats():
     sampled = sample(model, count=2, admit=lambda text: True)
 
     assert sampled.texts == ["Say it twice.", "Say it twice."]
+
+
+def test_an_absurdly_long_sentence_is_refused_before_it_is_counted():
+    """Issue 20: a corpus whose one word is 1,000 characters of "U.S." held workers for
+    minutes; such a sentence is refused by its characters alone."""
+    word = "U.S." * 250
+    model = MarkovModel.build(" ".join(f"We met {word} here at dawn." for _ in range(20)))
+    counted = []
+
+    def length(text):
+        counted.append(text)
+        return weighted_length(text)
+
+    sampled = sample_sentences(model, count=3, max_length=280, length=length, rng=random.Random(1))
+    assert sampled.texts == []
+    assert all(len(text) <= 280 * LONGEST_SENTENCE_FACTOR for text in counted)

@@ -74,3 +74,24 @@ def test_x_archive_can_keep_links_and_mentions():
 def test_x_archive_without_own_posts_is_refused(data):
     with pytest.raises(SourceRejected):
         read_x_archive(data, strip_links=True, strip_mentions=True)
+
+
+def test_utf32_with_bom_decodes():
+    assert decode_text("Grüße aus 🌊".encode("utf-32")) == "Grüße aus 🌊"
+
+
+def test_x_archive_as_a_plain_json_list_keeps_texts_with_equals_signs():
+    entries = [{"tweet": {"full_text": "2 + 2 = 4, said the bot", "id_str": "1"}}]
+    text = read_x_archive(json.dumps(entries).encode(), strip_links=True, strip_mentions=True)
+    assert text == "2 + 2 = 4, said the bot."
+
+
+def test_x_archive_keeps_equals_signs_after_the_assignment():
+    text = read_x_archive(archive("a = b"), strip_links=True, strip_mentions=True)
+    assert text == "a = b."
+
+
+def test_deeply_nested_json_is_refused_not_a_crash():
+    data = b"window.YTD.tweets.part0 = " + b"[" * 200_000 + b"]" * 200_000
+    with pytest.raises(SourceRejected, match="nested too deeply"):
+        read_x_archive(data, strip_links=True, strip_mentions=True)

@@ -16,6 +16,19 @@ const patterns = {
   VALID_TCO_URL: twitterRegexp("validTcoUrl"),
   INVALID_URL_WITHOUT_PROTOCOL_PRECEDING_CHARS: twitterRegexp("invalidUrlWithoutProtocolPrecedingChars"),
   INVALID_CHARS: twitterRegexp("invalidChars"),
+  // EXTRACT_URL's and VALID_ASCII_DOMAIN's parts, for matching them piece by piece.
+  VALID_URL_PRECEDING_CHARS: twitterRegexp("validUrlPrecedingChars"),
+  VALID_DOMAIN_CHARS: twitterRegexp("validDomainChars"),
+  VALID_SUBDOMAIN: twitterRegexp("validSubdomain"),
+  VALID_DOMAIN_NAME: twitterRegexp("validDomainName"),
+  VALID_GTLD: twitterRegexp("validGTLD"),
+  VALID_CCTLD: twitterRegexp("validCCTLD"),
+  VALID_PUNYCODE: twitterRegexp("validPunycode"),
+  VALID_PORT_NUMBER: twitterRegexp("validPortNumber"),
+  VALID_URL_PATH: twitterRegexp("validUrlPath"),
+  VALID_URL_QUERY_CHARS: twitterRegexp("validUrlQueryChars"),
+  VALID_URL_QUERY_ENDING_CHARS: twitterRegexp("validUrlQueryEndingChars"),
+  LATIN_ACCENT_CHARS: twitterRegexp("latinAccentChars"),
   EMOJI: emoji,
 };
 

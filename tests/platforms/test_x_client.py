@@ -13,7 +13,7 @@ from PIL import Image
 from bots.services import verify_bot
 from platforms import base, client_for
 from tests.conftest import SECRETS
-from tests.factories import make_bot
+from tests.factories import make_bot, make_sandbox_mentions, make_sandbox_post
 from xsandbox.accounts import credentials_of, set_faults
 from xsandbox.models import Post
 
@@ -195,3 +195,27 @@ def test_the_admin_action_verifies_each_bot_and_says_how_it_went(
     wrong.refresh_from_db()
     sandbox_bot.refresh_from_db()
     assert sandbox_bot.x_user_id == account.user_id and wrong.attention_reason
+
+
+def test_it_reads_every_page_of_mentions_back_to_since_id(client, account, other_account):
+    posts = make_sandbox_mentions(author=other_account, mentioned=account, count=230)
+    ids = [str(post.post_id) for post in posts]
+
+    assert [post.id for post in client.mentions()] == ids[::-1]
+    assert [len(page.posts) for page in client.mention_pages()] == [100, 100, 30]
+    assert [post.id for post in client.mentions(since_id=ids[99])] == ids[:99:-1]
+    assert [post.id for post in client.mentions(since_id=ids[9], until_id=ids[20])] == ids[19:9:-1]
+    assert {post.author_username for post in client.mentions()} == {other_account.handle}
+
+
+def test_it_reads_its_own_posts_since_a_time_across_pages(client, account):
+    for n in range(5):
+        make_sandbox_post(account=account, text=f"Old {n}")
+    Post.objects.update(created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    recent = [make_sandbox_post(account=account, text=f"New {n}") for n in range(150)]
+
+    since = datetime(2026, 1, 2, tzinfo=UTC)
+    assert [post.id for post in client.recent_posts(since=since)] == [
+        post.post_id for post in reversed(recent)
+    ]
+    assert len(client.recent_posts()) == 100

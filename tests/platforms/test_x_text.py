@@ -4,18 +4,31 @@ checked against the library itself, run under node (tests/js/twitter_text_oracle
 
 import json
 import random
+import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from platforms.x.text import is_valid, remove_urls, weighted_length
+from platforms.x import text_patterns
+from platforms.x.text import MAX_VALID_UNITS, is_valid, remove_urls, weighted_length
 
-# URL extraction has conformance cases of its own, about the one step they check.
-from platforms.x.text import _extract_urls, _utf16_units  # isort: skip
+# URL extraction has conformance cases of its own, about the one step they check; the linear
+# matcher is compared with the expression it stands for.
+from platforms.x.text import (  # isort: skip
+    _CASE_TRAPS,
+    _TLD_WINDOW,
+    _ascii_domains,
+    _compile,
+    _extract_urls,
+    _translate,
+    _url_matches,
+    _utf16_units,
+)
 
 JS = Path(__file__).resolve().parents[1] / "js"
 ORACLE = JS / "twitter_text_oracle.js"
@@ -335,3 +348,118 @@ def test_it_agrees_on_fifteen_hundred_generated_texts(twitter_text):
         if mine != theirs
     ]
     assert sorted(mismatches, key=lambda mismatch: len(mismatch[0])) == []
+
+
+# Work bounded by input (issue 20, finding 5): twitter-text's URL expression, run from every
+# index, is quadratic in the labels of a dotted run; "a." times 1,000 took 3 to 10 s.
+PATHOLOGICAL = ["a.", "é.", "U.S.", "の.", "ab.cd.", "a_b.", "a-", "https://x.com/(a", "a.€.com "]
+
+
+def timed(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        weighted_length(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("piece", PATHOLOGICAL)
+def test_it_counts_in_time_linear_in_the_text(piece):
+    times = []
+    for units in (1_000, 10_000, 20_000, 40_000):
+        text = piece * (units // len(piece))
+        times.append(timed(text))
+        assert times[-1] < 2.0, f"{len(text)} units of {piece!r} took {times[-1]:.2f} s"
+    # Four times the text, at most about four times the time (a quadratic count takes 16).
+    assert times[3] <= 6 * times[1] + 0.05, times
+
+
+@pytest.mark.parametrize(
+    "text", ["a." * 20_000, "é." * 20_000, "U.S." * 5_000, "U.S." * 500, "x" * 10_240]
+)
+def test_it_counts_the_issues_texts_quickly(text):
+    assert timed(text) < 1.0
+    assert not is_valid(text)
+
+
+def test_a_text_too_long_to_be_valid_is_refused_before_it_is_matched():
+    text = "https://example.com/" + "a" * 12 * 1024 * 1024
+    started = time.perf_counter()
+    assert not is_valid(text)
+    assert weighted_length(text) > 280
+    assert time.perf_counter() - started < 1.0
+
+
+def test_the_longest_valid_texts_fit_under_the_bound(twitter_text):
+    """Eleven links as long as X takes them (the protocol counts twice), and emoji: valid."""
+    link = "https://example.com/" + "a" * (4096 - 2 * len("https://") - len("example.com/"))
+    text = " ".join([link] * 11) + "👨\u200d👩\u200d👧\u200d👦" * 2
+    assert twitter_text.parse([text]) == [(11 * 23 + 10 + 4, True)]
+    assert twitter_text.parse([text.replace("/a", "/aa", 1)]) == [(4089 + 10 * 23 + 10 + 4, False)]
+    assert len(_utf16_units(text)) <= MAX_VALID_UNITS
+    assert (weighted_length(text), is_valid(text)) == (11 * 23 + 10 + 4, True)
+
+
+def test_no_emoji_is_longer_than_the_bound_assumes():
+    source = _translate(text_patterns.EMOJI[0])
+    assert re._parser.parse(source).getwidth()[1] <= 14
+
+
+def test_no_listed_top_level_domain_reads_past_the_window():
+    listed = f"(?:{text_patterns.VALID_GTLD[0]}|{text_patterns.VALID_CCTLD[0]})"
+    assert re._parser.parse(_translate(listed)).getwidth()[1] < _TLD_WINDOW
+
+
+def test_the_parts_make_up_twitter_texts_url_expressions():
+    p = {name: getattr(text_patterns, name)[0] for name in dir(text_patterns) if name.isupper()}
+    tld = f"(?:{p['VALID_GTLD']}|{p['VALID_CCTLD']}|{p['VALID_PUNYCODE']})"
+    domain = f"(?:{p['VALID_SUBDOMAIN']}*{p['VALID_DOMAIN_NAME']}{tld})"
+    assert p["EXTRACT_URL"] == (
+        f"(({p['VALID_URL_PRECEDING_CHARS']})((https?:\\/\\/)?({domain})"
+        f"(?::({p['VALID_PORT_NUMBER']}))?(\\/{p['VALID_URL_PATH']}*)?"
+        f"(\\?{p['VALID_URL_QUERY_CHARS']}*{p['VALID_URL_QUERY_ENDING_CHARS']})?))"
+    )
+    assert p["VALID_ASCII_DOMAIN"] == f"(?:(?:[\\-a-z0-9{p['LATIN_ACCENT_CHARS']}]+)\\.)+{tld}"
+    # The label runs the linear matcher walks are validSubdomain's and validDomainName's.
+    chars = p["VALID_DOMAIN_CHARS"]
+    assert p["VALID_SUBDOMAIN"] == f"(?:(?:{chars}(?:[_-]|{chars})*)?{chars}\\.)"
+    assert p["VALID_DOMAIN_NAME"] == f"(?:(?:{chars}(?:-|{chars})*)?{chars}\\.)"
+
+
+# Pieces for texts whose labels, dots, underscores and paths make the expression backtrack.
+LABEL_PIECES = [
+    "a", "é", "の", "U", "S", "x", "7", ".", ".", ".", "_", "-", "/", "(", ")", "?", "=", "@",
+    "#", ":80", "com", "co", "uk", "jp", "xn--", "xn--p1ai", "рф", "みんな", "€", " ", "\u3002",
+    "http://", "https://", "t.co/", "ſ", "K", "\u202a", "$", "!", "~",
+]  # fmt: skip
+
+
+def test_its_url_matches_are_the_expressions_own_on_ten_thousand_label_mixes():
+    expression = _compile(text_patterns.EXTRACT_URL)
+    ascii_domain = _compile(text_patterns.VALID_ASCII_DOMAIN)
+    rng = random.Random(20261201)
+    mismatches = []
+    for _ in range(10_000):
+        text = "".join(rng.choice(LABEL_PIECES) for _ in range(rng.randint(1, 24)))
+        subject = _utf16_units(text).translate(_CASE_TRAPS)
+        theirs = [(m.start(), m.start(3), m.start(5), m.end(5), m.end())
+                  for m in expression.finditer(subject)]  # fmt: skip
+        mine = [(start, url, domain, domain_end, tail.end())
+                for start, url, domain, domain_end, tail in _url_matches(subject)]  # fmt: skip
+        if mine != theirs:
+            mismatches.append((text, mine, theirs))
+        for match in expression.finditer(subject):
+            domain = match.group(5)
+            expected = [m.span() for m in ascii_domain.finditer(domain)]
+            if list(_ascii_domains(domain)) != expected:
+                mismatches.append((domain, expected))
+    assert mismatches == []
+
+
+def test_it_agrees_with_twitter_text_on_dotted_runs(twitter_text):
+    rng = random.Random(20261202)
+    texts = ["".join(rng.choice(LABEL_PIECES) for _ in range(rng.randint(1, 40)))
+             for _ in range(2_000)]  # fmt: skip
+    texts += [piece * count for piece in PATHOLOGICAL for count in (1, 2, 3, 50)]
+    assert ours(texts) == twitter_text.parse(texts)

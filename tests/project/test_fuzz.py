@@ -17,7 +17,20 @@ FUZZ = settings(
 junk = st.one_of(
     st.text(max_size=300),
     st.sampled_from(
-        ["", "0", "-1", "1e309", "nan", "2026-13-45T25:61", "9" * 40, "<script>", "\x00"]
+        [
+            "",
+            "0",
+            "-1",
+            "1e309",
+            "nan",
+            "2026-13-45T25:61",
+            "9" * 40,
+            "<script>",
+            "\x00",
+            "²",
+            "9999-12-31",
+            "0001-01-01",
+        ]
     ),
 )
 
@@ -57,11 +70,37 @@ def test_random_form_input_never_breaks_a_page(site, values):
     for url, fields in forms(site):
         response = client.post(url, dict(zip(fields, values, strict=False)))
         assert response.status_code < 500, url
-    history = reverse("tweets:history", args=[site["bot"].pk])
-    response = client.get(
-        history, {"q": values[0], "state": values[1], "since": values[2], "before": values[3]}
-    )
-    assert response.status_code < 500
+    bot = site["bot"].pk
+    dates = {"since": values[2], "until": values[3], "before": values[4]}
+    pages = [
+        (reverse("tweets:history", args=[bot]), {"q": values[0], "state": values[1], **dates}),
+        (reverse("tweets:history_csv", args=[bot]), dates),
+        (reverse("bots:activity"), {"bot": values[0], "group": values[1], **dates}),
+        (reverse("tweets:review"), {"bot": values[0], "group": values[1], "after": values[2]}),
+        (reverse("dashboard"), {"group": values[0], "page": values[1]}),
+    ]
+    for url, query in pages:
+        response = client.get(url, query)
+        assert response.status_code < 500, url
+        if response.streaming:
+            b"".join(response.streaming_content)  # the stream runs to its end
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"window.YTD.tweets.part0 = " + b"[" * 100_000 + b"]" * 100_000,
+        b'[{"tweet": {"full_text": "x = y"}}]',
+        b'{"tweet": ' * 50_000 + b"1" + b"}" * 50_000,
+        "Grüße aus 🌊".encode("utf-32"),
+        b"\xff\xfeG\x00r\x00\xfc",
+    ],
+)
+def test_odd_archives_and_files_are_refused_or_kept_never_a_500(site, data):
+    for kind in ("add_file", "add_x_archive"):
+        url = reverse(f"corpora:{kind}", args=[site["corpus"].pk])
+        response = site["client"].post(url, {"file": SimpleUploadedFile("tweets.js", data)})
+        assert response.status_code < 500
 
 
 @FUZZ

@@ -76,3 +76,16 @@ def test_development_generates_missing_secrets_into_the_env_file(tmp_path):
 
 def test_suite_runs_on_postgresql(db):
     assert connection.vendor == "postgresql"
+
+
+def test_production_profile_serves_gallery_images_through_the_access_checked_view():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.urls import resolve; "
+        "print(resolve('/media/gallery/1/ab/ab.png').func.__module__)",
+        **production_env(),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "project.media"

@@ -41,6 +41,7 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
         "job_pk": lambda: world["job"].pk,
         "source_pk": lambda: world["source"].pk,
         "image_pk": lambda: world["image"].pk,
+        "path": lambda: world["image"].image.name,
         "handle": lambda: world["sandbox_post"].account.handle,
         "post_id": lambda: world["sandbox_post"].post_id,
     }
@@ -136,6 +137,8 @@ def test_the_matrix_covers_the_site_pages():
         "tweets:review",
         "bots:detail",
         "tweets:history",
+        "tweets:mark_posted",
+        "tweets:post_again",
         "corpora:detail",
         "xsandbox:timeline",
         "xsandbox:account",

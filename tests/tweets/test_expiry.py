@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activity.models import Activity
+from bots.models import Bot
 from tests.factories import make_tweet
 from tweets import expiry, posting, services
 from tweets.models import Tweet
@@ -139,3 +140,38 @@ def test_the_settings_form_takes_a_draft_max_age(logged_in, bot):
     )
     assert response.status_code == 400
     assert "greater than or equal to 1" in response.content.decode()
+
+
+def test_the_settings_form_refuses_a_draft_max_age_past_what_expiry_can_count(logged_in, bot):
+    response = logged_in.post(
+        reverse("bots:settings", args=[bot.pk]),
+        {
+            "handle": bot.handle,
+            "platform": "sandbox",
+            "posting_mode": "review",
+            "daily_post_cap": 10,
+            "draft_max_age_hours": "20000000",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "less than or equal to 8760" in response.content.decode()
+    bot.refresh_from_db()
+    assert bot.draft_max_age_hours is None
+
+
+def test_one_bots_huge_max_age_does_not_stop_another_bots_drafts_expiring(bot, owner):
+    from tests.factories import make_bot
+
+    huge = make_bot(owners=[owner])
+    Bot.objects.filter(pk=huge.pk).update(draft_max_age_hours=20_000_000)  # from before the bound
+    bot.draft_max_age_hours = 48
+    bot.save()
+    kept = make_tweet(bot=huge, text="Kept for ever, in effect")
+    old = make_tweet(bot=bot, text="Waited too long")
+    Tweet.objects.filter(pk__in=[kept.pk, old.pk]).update(created_at=NOW - timedelta(days=9000))
+
+    assert expiry.expire_tweets(now=NOW) == {"missed_slots": 0, "old_drafts": 1}
+
+    states = dict(Tweet.objects.values_list("pk", "state"))
+    assert states == {kept.pk: "draft", old.pk: "expired"}

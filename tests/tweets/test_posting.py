@@ -5,6 +5,7 @@ they expire)."""
 import io
 from datetime import timedelta
 
+import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
@@ -15,6 +16,7 @@ from tests.factories import make_bot, make_tweet
 from tweets import posting
 from tweets.models import Tweet, TweetImage
 from tweets.posting import upload_media
+from xsandbox.accounts import set_faults
 from xsandbox.models import Media
 
 State = Tweet.State
@@ -73,3 +75,116 @@ def test_a_retry_reuses_uploaded_media_until_x_lets_it_expire(sandbox_bot):
     TweetImage.objects.update(media_expires_at=timezone.now() - timedelta(minutes=1))
     renewed = upload_media(client, tweet)
     assert renewed != first and Media.objects.count() == 2
+
+
+# Reconciling by identity ---------------------------------------------------------------
+
+
+def post_next(bot) -> Tweet:
+    """Claim the bot's next due tweet and send it to the sandbox over HTTP."""
+    return posting.post_claimed(posting.claim_next(bot.pk))
+
+
+def test_reconciling_never_marks_a_tweet_posted_with_another_tweets_post(sandbox_bot, account):
+    first = make_tweet(
+        bot=sandbox_bot,
+        text="Meet us at the harbour tonight … https://example.com/first",
+        state=State.APPROVED,
+    )
+    assert post_next(sandbox_bot).state == State.POSTED
+    second = make_tweet(
+        bot=sandbox_bot,
+        text="meet us at the HARBOUR tonight …   https://example.com/second",
+        state=State.APPROVED,
+    )
+    set_faults(account, error_rate=1.0)  # a 503 before anything is stored
+    assert post_next(sandbox_bot).pk == second.pk
+    second.refresh_from_db()
+    assert second.state == State.UNKNOWN
+    set_faults(account, reset=True)
+
+    second = posting.reconcile(second)
+
+    first.refresh_from_db()
+    assert second.state != State.POSTED and second.x_post_id == ""
+    assert Tweet.objects.filter(x_post_id=first.x_post_id).count() == 1
+
+
+def test_reconciling_finds_the_tweets_own_post_when_x_stored_it(sandbox_bot, account, settings):
+    settings.XSANDBOX_STALL_SECONDS = 4
+    tweet = make_tweet(bot=sandbox_bot, text="Stored, then silence", state=State.APPROVED)
+    set_faults(account, stall_next=1)
+    assert post_next(sandbox_bot).state == State.UNKNOWN
+    tweet = posting.reconcile(tweet)
+    assert tweet.state == State.POSTED and tweet.x_post_id == account.posts.get().post_id
+
+
+def test_a_post_held_by_another_tweet_is_never_a_match_even_with_the_same_text(sandbox_bot):
+    post_id = client_for(sandbox_bot).post("Same words, twice")
+    make_tweet(bot=sandbox_bot, text="Same words, twice", state=State.POSTED, x_post_id=post_id)
+    lost = make_tweet(bot=sandbox_bot, text="Same words, twice", state=State.UNKNOWN)
+    assert posting.find_on_timeline(lost) is None
+
+
+def test_a_second_tweet_cannot_hold_a_post_another_tweet_holds(bot):
+    from django.db import IntegrityError, transaction
+
+    make_tweet(bot=bot, state=State.POSTED, x_post_id="1001")
+    make_tweet(bot=make_bot(), state=State.POSTED, x_post_id="1001")  # another bot's: fine
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_tweet(bot=bot, state=State.POSTED, x_post_id="1001")
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "same"),
+    [
+        ("Meet at noon https://example.com/a", "Meet at noon https://t.co/Ab12Cd34Ef", True),
+        ("Meet at noon https://example.com/a", "Meet at noon https://example.com/a", True),
+        ("Meet at noon https://example.com/a", "Meet at noon https://example.com/b", False),
+        ("Meet at noon https://example.com/a", "meet at NOON https://t.co/Ab12Cd34Ef", False),
+        ("Meet at noon https://example.com/a", "Meet at  noon https://t.co/Ab12Cd34Ef", False),
+        ("Fish & chips <3", "Fish &amp; chips &lt;3", True),
+        ("Cafe\u0301 tonight", "Caf\u00e9 tonight", True),
+        ("A line\nand another", "A line and another", False),
+    ],
+)
+def test_texts_compare_as_x_stores_them(ours, theirs, same):
+    assert posting.same_text_on_x(ours, theirs) is same
+
+
+def test_a_duplicate_of_another_tweets_post_fails_and_names_it(sandbox_bot):
+    first = make_tweet(bot=sandbox_bot, text="Said once, approved twice", state=State.APPROVED)
+    assert post_next(sandbox_bot).state == State.POSTED
+    second = make_tweet(bot=sandbox_bot, text="Said once, approved twice", state=State.APPROVED)
+
+    second = post_next(sandbox_bot)
+
+    first.refresh_from_db()
+    assert second.state == State.FAILED and second.x_post_id == ""
+    assert f"X refused it as a duplicate of tweet {first.pk}, posted" in second.last_error
+    assert Tweet.objects.filter(x_post_id=first.x_post_id).count() == 1
+
+
+def test_an_unknown_tweet_refused_its_timeline_is_checked_again_once_credentials_verify(
+    sandbox_bot, account
+):
+    from bots.services import verify_bot
+    from xsandbox.accounts import credentials_of
+
+    tweet = make_tweet(bot=sandbox_bot, text="Was it posted?", state=State.UNKNOWN)
+    sandbox_bot.set_credentials(**{**credentials_of(account), "access_token_secret": "typo"})
+    sandbox_bot.save()
+    tweet = posting.reconcile(tweet)
+    assert tweet.state == State.UNKNOWN and tweet.next_attempt_at is None
+    assert "mark it posted or retry" not in tweet.last_error
+    assert "Not on X: post again" in tweet.last_error
+    assert tweet.pk not in posting.sweep()["reconcile"]
+
+    sandbox_bot.set_credentials(**credentials_of(account))
+    sandbox_bot.save()
+    assert verify_bot(sandbox_bot).ok
+
+    assert tweet.pk in posting.sweep()["reconcile"]
+    tweet = posting.reconcile(tweet)
+    assert tweet.state == State.UNKNOWN and tweet.next_attempt_at is not None
+    assert tweet.timeline_refused_at is None

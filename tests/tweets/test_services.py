@@ -109,3 +109,63 @@ def test_the_slot_releases_the_oldest_waiting_tweet_and_queues_it(
     assert released == older and not released.awaits_slot
     assert list(Tweet.objects.due(now)) == [older]
     assert len(callbacks) == 1
+
+
+# Settling an unknown tweet -------------------------------------------------------------
+
+
+def test_a_person_marks_an_unknown_tweet_posted_with_its_post_on_x(sandbox_bot, owner):
+    from activity.models import Activity
+    from platforms import client_for
+
+    post_id = client_for(sandbox_bot).post("Did this go out?")
+    tweet = make_tweet(bot=sandbox_bot, text="Did this go out?", state=State.UNKNOWN)
+
+    services.mark_tweet_posted(tweet, post_id=post_id, by=owner)
+
+    tweet.refresh_from_db()
+    assert (tweet.state, tweet.x_post_id) == (State.POSTED, post_id)
+    entry = Activity.objects.get(action="tweet.marked_posted", tweet=tweet)
+    assert entry.actor == owner and post_id in entry.message
+
+
+def test_marking_posted_refuses_a_post_another_tweet_holds_or_not_the_bots(
+    sandbox_bot, other_account, owner
+):
+    from tests.factories import make_sandbox_post
+
+    held = make_tweet(bot=sandbox_bot, state=State.POSTED, x_post_id="1234567")
+    tweet = make_tweet(bot=sandbox_bot, state=State.UNKNOWN)
+    with pytest.raises(services.InvalidPost, match=f"tweet {held.pk}"):
+        services.mark_tweet_posted(tweet, post_id="1234567", by=owner)
+    someone_elses = make_sandbox_post(account=other_account, text="Not the bot's").post_id
+    with pytest.raises(services.InvalidPost, match="not among"):
+        services.mark_tweet_posted(tweet, post_id=someone_elses, by=owner)
+    tweet.refresh_from_db()
+    assert (tweet.state, tweet.x_post_id) == (State.UNKNOWN, "")
+
+
+def test_marking_posted_takes_the_persons_word_when_the_timeline_cannot_be_read(
+    bot, owner, settings
+):
+    settings.X_API_BASE_URL = settings.SANDBOX_BASE_URL = "http://127.0.0.1:9"  # refused at once
+    tweet = make_tweet(bot=bot, state=State.UNKNOWN)
+    services.mark_tweet_posted(tweet, post_id="99", by=owner)
+    tweet.refresh_from_db()
+    assert (tweet.state, tweet.x_post_id) == (State.POSTED, "99")
+
+
+def test_not_on_x_queues_an_unknown_tweet_to_post_again(
+    bot, owner, django_capture_on_commit_callbacks
+):
+    from activity.models import Activity
+
+    tweet = make_tweet(bot=bot, state=State.UNKNOWN, last_error="Timeline refused.")
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.post_tweet_again(tweet, by=owner)
+    tweet.refresh_from_db()
+    assert (tweet.state, tweet.last_error) == (State.APPROVED, "")
+    assert len(callbacks) == 1
+    assert Activity.objects.filter(action="tweet.posted_again", actor=owner).exists()
+    with pytest.raises(services.InvalidTransition, match="cannot be posted again"):
+        services.post_tweet_again(tweet, by=owner)

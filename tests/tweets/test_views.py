@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 
 import pytest
 from django.urls import reverse
@@ -112,6 +113,33 @@ def test_the_live_count_uses_x_rules(logged_in):
     assert "30 / 280" in response.content.decode()
 
 
+def test_the_live_count_refuses_a_text_longer_than_any_form_takes_before_counting(logged_in):
+    started = time.perf_counter()
+    response = logged_in.post(reverse("tweets:count"), {"text": "a." * 20_000})
+    assert response.status_code == 200
+    assert "Too long to count: at most 2000 characters" in response.content.decode()
+    assert time.perf_counter() - started < 2.0
+
+
+def test_the_live_count_counts_the_issues_dotted_texts_quickly(logged_in):
+    for text in ["U.S." * 500, "a." * 1_000, "é." * 1_000]:
+        started = time.perf_counter()
+        response = logged_in.post(reverse("tweets:count"), {"text": text})
+        assert "2000 / 280" in response.content.decode()
+        assert time.perf_counter() - started < 2.0, text[:8]
+
+
+def test_editing_to_a_dotted_run_is_refused_quickly_and_keeps_the_draft(logged_in, draft):
+    started = time.perf_counter()
+    response = logged_in.post(
+        reverse("tweets:edit", args=[draft.pk]), {"text": "U.S." * 500}, **HTMX
+    )
+    assert time.perf_counter() - started < 2.0
+    assert "2000" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.text == "The game is afoot, Watson."
+
+
 def test_approve_for_a_time_in_the_past_is_refused_clearly(logged_in, draft):
     response = logged_in.post(
         reverse("tweets:approve_at", args=[draft.pk]), {"at": "2001-01-01T10:00"}, **HTMX
@@ -157,3 +185,73 @@ def test_history_filters_pages_and_exports_csv(logged_in, bot):
     assert rows[0][:3] == ["id", "state", "text"]
     assert len(rows) == 62
     assert [row[2] for row in rows if "cmd" in row[2]] == ["'=cmd 0"]
+
+
+# Settling an unknown tweet from its card -----------------------------------------------
+
+
+@pytest.fixture
+def left_for_a_person(bot):
+    return make_tweet(
+        bot=bot, text="Did it go out?", state=State.UNKNOWN, last_error="Timeline refused."
+    )
+
+
+def test_an_unknown_tweet_left_for_a_person_offers_both_ways_out_and_stops_polling(
+    logged_in, left_for_a_person
+):
+    html = logged_in.get(reverse("tweets:card", args=[left_for_a_person.pk]), **HTMX)
+    html = html.content.decode()
+    assert "On X: mark posted with this link" in html and "Not on X: post again" in html
+    assert reverse("tweets:mark_posted", args=[left_for_a_person.pk]) in html
+    assert 'hx-trigger="every 2s"' not in html
+
+
+@pytest.mark.parametrize("link", ["", "not a link", "https://x.com/bot/status/", "9" * 40])
+def test_marking_posted_with_a_link_that_is_no_post_says_so_and_changes_nothing(
+    logged_in, left_for_a_person, link
+):
+    url = reverse("tweets:mark_posted", args=[left_for_a_person.pk])
+    response = logged_in.post(url, {"link": link}, **HTMX)
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    left_for_a_person.refresh_from_db()
+    assert left_for_a_person.state == State.UNKNOWN
+
+
+def test_marking_posted_with_an_x_link_settles_the_card(logged_in, left_for_a_person, settings):
+    settings.X_API_BASE_URL = settings.SANDBOX_BASE_URL = "http://127.0.0.1:9"  # unreadable
+    url = reverse("tweets:mark_posted", args=[left_for_a_person.pk])
+    link = "https://x.com/someone/status/1790000000000000001?s=20"
+    response = logged_in.post(url, {"link": link}, **HTMX)
+    assert "Posted" in response.content.decode()
+    left_for_a_person.refresh_from_db()
+    assert (left_for_a_person.state, left_for_a_person.x_post_id) == (
+        State.POSTED,
+        "1790000000000000001",
+    )
+
+
+def test_not_on_x_puts_the_tweet_back_in_the_queue(logged_in, left_for_a_person):
+    url = reverse("tweets:post_again", args=[left_for_a_person.pk])
+    response = logged_in.post(url, **HTMX)
+    assert "Queued" in response.content.decode()
+    left_for_a_person.refresh_from_db()
+    assert left_for_a_person.state == State.APPROVED
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "0001-01-01"])
+def test_history_to_the_ends_of_the_calendar_is_a_page_and_a_whole_csv(logged_in, bot, until):
+    make_tweet(bot=bot, text="Tweet one")
+    filters = {"since": "0001-01-01", "until": until}
+    page = logged_in.get(reverse("tweets:history", args=[bot.pk]), filters)
+    assert page.status_code == 200
+    export = logged_in.get(reverse("tweets:history_csv", args=[bot.pk]), filters)
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert len(rows) == (2 if until == "9999-12-31" else 1)
+
+
+def test_the_review_queue_ignores_a_bot_id_that_is_not_a_number(logged_in, draft):
+    for value in ("²", "٣x", "9" * 40, "-1"):
+        response = logged_in.get(reverse("tweets:review"), {"bot": value, "after": value})
+        assert response.status_code == 200, value

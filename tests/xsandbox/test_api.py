@@ -177,6 +177,17 @@ def test_it_refuses_duplicates_long_texts_and_bogus_media_as_x_does(sandbox, ses
     assert Post.objects.count() == 1
 
 
+def test_it_answers_dotted_and_over_long_texts_quickly_as_x_does(sandbox, session):
+    base = f"{sandbox.url}/xsandbox"
+    for text, message in [("U.S." * 500, "2000"), ("a." * 30_000, "too long")]:
+        started = time.perf_counter()
+        refused = session.post(f"{base}/2/tweets", json={"text": text}, timeout=30)
+        assert time.perf_counter() - started < 3.0, text[:8]
+        assert refused.status_code == 400
+        assert message in refused.json()["errors"][0]["message"]
+    assert Post.objects.count() == 0
+
+
 def test_it_refuses_plaintext_signatures(sandbox, account):
     auth = OAuth1(*credentials_of(account).values(), signature_method="PLAINTEXT")
     assert (
@@ -247,3 +258,42 @@ def test_replies_mention_the_author_and_replies_to_deleted_posts_are_refused(
     late = session.post(f"{base}/2/tweets", json={**reply, "text": "Still here?"})
     assert late.status_code == 403
     assert "deleted or not visible" in late.json()["detail"]
+
+
+def test_bodies_no_json_parser_or_column_takes_are_refused_with_a_400(sandbox, session):
+    base = f"{sandbox.url}/xsandbox"
+    media = session.post(
+        f"{base}/2/media/upload",
+        files={"media": ("red.png", png_bytes(), "image/png")},
+        data={"media_category": "tweet_image"},
+    ).json()["data"]["id"]
+    json_type = {"Content-Type": "application/json"}
+    nested = b"[" * 100_000
+    for url, body in [
+        ("2/tweets", nested),
+        ("2/tweets", b'{"text": "half a \\ud800 pair"}'),
+        ("2/tweets", b'{"text": "\xff\xfe not UTF-8"}'),
+        ("2/media/metadata", nested),
+        ("2/media/metadata", b'{"id": "%s", "metadata": {"alt_text": {"text": "a\\u0000b"}}}'),
+        ("2/media/metadata", b'{"id": "%s", "metadata": {"alt_text": {"text": "\\udfff"}}}'),
+        ("2/media/metadata", b'{"id": "%s", "metadata": {"alt_text": {"text": {"a": 1}}}}'),
+    ]:
+        answer = session.post(
+            f"{base}/{url}", data=body.replace(b"%s", media.encode()), headers=json_type
+        )
+        assert (url, body[:40], answer.status_code) == (url, body[:40], 400)
+        assert answer.json()["title"] == "Invalid Request"
+
+
+def test_timeline_parameters_x_would_refuse_are_a_400(sandbox, session, account):
+    url = f"{sandbox.url}/xsandbox/2/users/{account.user_id}/mentions"
+    for params in [
+        {"max_results": "²"},
+        {"since_id": "\x00"},
+        {"until_id": "-5"},
+        {"pagination_token": "not-a-token"},
+        {"start_time": "yesterday"},
+    ]:
+        answer = session.get(url, params=params)
+        assert (params, answer.status_code) == (params, 400)
+    assert session.get(url, params={"since_id": "5"}).json() == {"meta": {"result_count": 0}}

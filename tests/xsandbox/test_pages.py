@@ -161,3 +161,16 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_page(client, two_owner
     for url in [reverse("xsandbox:timeline"), *pages_of(two_owners["ada"])]:
         response = client.get(url)
         assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_path_no_account_or_post_could_have_is_a_404(browser):
+    for path in [
+        "/xsandbox/a%00b/",
+        "/xsandbox/%FF%FE/",
+        f"/xsandbox/{'a' * 5000}/",
+        "/xsandbox/status/%00/",
+        f"/xsandbox/status/{'9' * 40}/",
+        f"/xsandbox/media/{'9' * 40}/",
+    ]:
+        assert (path[:40], browser.get(path).status_code) == (path[:40], 404)
+    assert browser.get("/xsandbox/?page=%00").status_code == 200
