@@ -138,7 +138,8 @@ def edit(request, pk):
     rules = rules_for(tweet.bot)
     context = {
         "tweet": tweet,
-        "form": form,
+        # A tweet whose text may no longer change shows its card and its actions instead.
+        "form": form if tweet.is_editable() else None,
         "length": rules.weighted_length(form["text"].value() or ""),
         "rules": rules,
     }

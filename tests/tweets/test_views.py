@@ -255,3 +255,13 @@ def test_the_review_queue_ignores_a_bot_id_that_is_not_a_number(logged_in, draft
     for value in ("²", "٣x", "9" * 40, "-1"):
         response = logged_in.get(reverse("tweets:review"), {"bot": value, "after": value})
         assert response.status_code == 200, value
+
+
+def test_the_history_leads_to_an_unknown_tweet_left_for_a_person_and_its_page_settles_it(
+    logged_in, left_for_a_person
+):
+    history = logged_in.get(reverse("tweets:history", args=[left_for_a_person.bot_id]))
+    assert reverse("tweets:edit", args=[left_for_a_person.pk]) in history.content.decode()
+    page = logged_in.get(reverse("tweets:edit", args=[left_for_a_person.pk])).content.decode()
+    assert "On X: mark posted with this link" in page and "Not on X: post again" in page
+    assert "<textarea" not in page
