@@ -13,7 +13,7 @@ from PIL import Image
 from bots.models import BotImage
 from platforms import client_for
 from tests.factories import make_bot, make_tweet
-from tweets import posting
+from tweets import posting, timeline
 from tweets.models import Tweet, TweetImage
 from tweets.posting import upload_media
 from xsandbox.accounts import set_faults
@@ -123,7 +123,7 @@ def test_a_post_held_by_another_tweet_is_never_a_match_even_with_the_same_text(s
     post_id = client_for(sandbox_bot).post("Same words, twice")
     make_tweet(bot=sandbox_bot, text="Same words, twice", state=State.POSTED, x_post_id=post_id)
     lost = make_tweet(bot=sandbox_bot, text="Same words, twice", state=State.UNKNOWN)
-    assert posting.find_on_timeline(lost) is None
+    assert timeline.find_on_timeline(lost) is None
 
 
 def test_a_second_tweet_cannot_hold_a_post_another_tweet_holds(bot):
@@ -149,7 +149,7 @@ def test_a_second_tweet_cannot_hold_a_post_another_tweet_holds(bot):
     ],
 )
 def test_texts_compare_as_x_stores_them(ours, theirs, same):
-    assert posting.same_text_on_x(ours, theirs) is same
+    assert timeline.same_text_on_x(ours, theirs) is same
 
 
 def test_a_duplicate_of_another_tweets_post_fails_and_names_it(sandbox_bot):
