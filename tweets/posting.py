@@ -215,6 +215,17 @@ def _leave_posting(tweet: Tweet, to: str, *, fields: dict, **activity) -> bool:
     return move_tweet(tweet, to, expect={State.POSTING}, fields=fields, actor="worker", **activity)
 
 
+def posted_fields(tweet: Tweet, post_id: str) -> dict:
+    """What a row holds once its tweet is on X as `post_id`, however that was learned."""
+    return {
+        "x_post_id": post_id,
+        "posted_at": timezone.now(),
+        "last_error": "",
+        "timeline_refused_at": None,
+        "cost_usd": budget.post_cost(tweet.bot, tweet.text),
+    }
+
+
 def _mark_posted(tweet: Tweet, post_id: str) -> bool:
     """Posted as `post_id`, unless another tweet of the bot holds that post (the unique
     posted (bot, post id)): then nothing is written and False says so."""
@@ -224,14 +235,7 @@ def _mark_posted(tweet: Tweet, post_id: str) -> bool:
             tweet,
             State.POSTED,
             expect=sources(State.POSTED),
-            fields={
-                "lease_until": None,
-                "x_post_id": post_id,
-                "posted_at": timezone.now(),
-                "last_error": "",
-                "timeline_refused_at": None,
-                "cost_usd": budget.post_cost(tweet.bot, tweet.text),
-            },
+            fields={"lease_until": None, **posted_fields(tweet, post_id)},
             action="posted",
             message=f"Posted on X as {post_id}.",
             actor="worker",
@@ -408,13 +412,7 @@ def _mark_reconciled(tweet: Tweet, found: str, *, started_at) -> None:
                 tweet,
                 State.POSTED,
                 expect={State.UNKNOWN},
-                fields={
-                    "x_post_id": found,
-                    "posted_at": timezone.now(),
-                    "last_error": "",
-                    "timeline_refused_at": None,
-                    "cost_usd": budget.post_cost(tweet.bot, tweet.text),
-                },
+                fields=posted_fields(tweet, found),
                 action="reconciled",
                 message=f"Found on the bot's timeline as {found}: it was posted.",
                 actor="worker",

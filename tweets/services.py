@@ -20,7 +20,7 @@ from bots.schedule import awaits_slot
 from platforms import base, client_for, rules_for
 from platforms.base import Rules
 from platforms.x import rules as x_rules
-from tweets import budget
+from tweets import posting
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet
@@ -220,14 +220,7 @@ def mark_tweet_posted(tweet: Tweet, *, post_id: str, by) -> Tweet:
             "written: check the link."
         )
     note = "" if confirmed else " (not confirmed: the bot's timeline could not be read)"
-    fields = {
-        "x_post_id": post_id,
-        "posted_at": timezone.now(),
-        "next_attempt_at": None,
-        "timeline_refused_at": None,
-        "last_error": "",
-        "cost_usd": budget.post_cost(tweet.bot, tweet.text),
-    }
+    fields = {"next_attempt_at": None, **posting.posted_fields(tweet, post_id)}
     try:
         _move(
             tweet,
