@@ -19,6 +19,7 @@ class AuthorizeForm(forms.Form):
         to_field_name="handle",
         widget=forms.RadioSelect,
         empty_label="A new account",
+        blank=True,
         label="Sandbox account",
     )
     new_handle = forms.CharField(required=False, max_length=16, label="New account handle")

@@ -116,7 +116,7 @@ class SignInValidator(SandboxValidator):
 
     def validate_verifier(self, client_key, token, verifier, request):
         found = _authorized_request_token(client_key, token)
-        return found is not None and hmac.compare_digest(found.verifier, verifier)
+        return found is not None and hmac.compare_digest(found.verifier.encode(), verifier.encode())
 
 
 def authenticate(request) -> Account | None:

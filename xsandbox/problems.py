@@ -74,7 +74,6 @@ def service_unavailable():
 
 # The OAuth token steps answer with X's older error bodies (v1.1 codes), or plain text.
 COULD_NOT_AUTHENTICATE = (32, "Could not authenticate you.")
-BAD_AUTHENTICATION_DATA = (215, "Bad Authentication data.")
 CALLBACK_NOT_APPROVED = (
     415,
     "Callback URL not approved for this client application. Approved callback URLs can be "

@@ -1,6 +1,7 @@
 """X's OAuth token endpoints, for 3-legged sign-in: oauth/request_token (signed by the app
 alone, with its oauth_callback) and oauth/access_token (signed with the approved request
-token, with its oauth_verifier). Answers are form-encoded, refusals X's own."""
+token, with its oauth_verifier). Answers are form-encoded, refusals X's own; a request too
+malformed to check is one X could not authenticate."""
 
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ def request_token(request):
     try:
         valid, oauth_request, held = check_token_request(request, step="request")
     except (OAuth1Error, ValueError):
-        return problems.oauth_error(400, problems.BAD_AUTHENTICATION_DATA)
+        return problems.oauth_error(401, problems.COULD_NOT_AUTHENTICATE)
     if not valid:
         if held.get("client") and held.get("signature") and held.get("callback") is False:
             return problems.oauth_error(403, problems.CALLBACK_NOT_APPROVED)
@@ -39,7 +40,7 @@ def access_token(request):
     try:
         valid, oauth_request, held = check_token_request(request, step="access")
     except (OAuth1Error, ValueError):
-        return problems.oauth_error(400, problems.BAD_AUTHENTICATION_DATA)
+        return problems.oauth_error(401, problems.COULD_NOT_AUTHENTICATE)
     if not valid:
         return _access_refusal(held)
     approved = RequestToken.objects.select_related("account").get(
