@@ -5,7 +5,7 @@ token (the same one each time the app is authorized again)."""
 import secrets
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from xsandbox.models import OUT_OF_BAND, Account, App, Grant, RequestToken
@@ -87,14 +87,10 @@ def exchange_request_token(request_token: RequestToken) -> Grant | None:
     )
     if not claimed:
         return None
-    try:
-        with transaction.atomic():
-            grant, _ = Grant.objects.get_or_create(
-                app_id=request_token.app_id, account_id=request_token.account_id
-            )
-    except IntegrityError:
-        # Another exchange for the same app and account created it first.
-        grant = Grant.objects.get(app_id=request_token.app_id, account_id=request_token.account_id)
+    # get_or_create settles a race with another exchange for the same app and account.
+    grant, _ = Grant.objects.get_or_create(
+        app_id=request_token.app_id, account_id=request_token.account_id
+    )
     return grant
 
 
