@@ -15,9 +15,7 @@ from activity.services import record_activity
 from bots.credentials import CredentialsUnreadable, encrypt
 from bots.models import Bot, SignIn, XApp
 from platforms import base, base_url_for, client_for, sign_in_for
-from platforms.x.signin import SignInRefused
-
-PIN_CALLBACK = "oob"
+from platforms.x import signin
 
 
 class ConnectError(Exception):
@@ -35,17 +33,16 @@ class Connected:
 
 
 REFUSALS = {
-    SignInRefused.KEYS_REFUSED: "{network} refused the keys of the app “{app}”: check its "
+    signin.KEYS_REFUSED: "{network} refused the keys of the app “{app}”: check its "
     "consumer key and secret on the X apps page.",
-    SignInRefused.CALLBACK_REFUSED: "{network} refused this site's callback URL for the app "
+    signin.CALLBACK_REFUSED: "{network} refused this site's callback URL for the app "
     "“{app}”: register the callback URL shown on the X apps page in the app's settings, or "
     "connect with a PIN instead.",
-    SignInRefused.TOKEN_STALE: "That sign-in has expired or was already used. Start again "
-    "with Connect.",
-    SignInRefused.VERIFIER_WRONG: "{network} did not accept that verification code. Check the "
+    signin.TOKEN_STALE: "That sign-in has expired or was already used. Start again with Connect.",
+    signin.VERIFIER_WRONG: "{network} did not accept that verification code. Check the "
     "PIN it showed, or start again with Connect.",
 }
-STALE = REFUSALS[SignInRefused.TOKEN_STALE]
+STALE = REFUSALS[signin.TOKEN_STALE]
 
 
 def start_sign_in(
@@ -63,7 +60,7 @@ def start_sign_in(
             base_url=base_url,
             consumer_key=key,
             consumer_secret=secret,
-            callback=PIN_CALLBACK if pin else callback_url,
+            callback=signin.OUT_OF_BAND if pin else callback_url,
         )
     except base.PlatformError as error:
         raise ConnectError(_explain(error, app)) from None
@@ -112,7 +109,7 @@ def finish_sign_in(sign_in: SignIn, *, verifier: str = "", denied: bool = False)
             f"{again} again when you are ready."
         )
     if not verifier:
-        raise ConnectError(_explain(SignInRefused.VERIFIER_WRONG, app))
+        raise ConnectError(_explain(signin.VERIFIER_WRONG, app))
     # 2. The verifier and the request token buy the account's access token.
     key, secret = _app_keys(app)
     try:
@@ -239,12 +236,16 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def save_app(app: XApp, *, key: str = "", secret: str = "", by) -> XApp:
-    """Save an app a validated form put on `app`, with any keys typed; a default app takes
-    the place of the platform's former default (rows written: XApp, Activity app.saved).
-    The keys never reach the log."""
+def save_app(
+    app: XApp, *, key: str = "", secret: str = "", default: bool | None = None, by
+) -> XApp:
+    """Save an app a validated form put on `app`, with any keys typed; made the default, it
+    takes the place of the platform's former default (rows written: XApp, Activity
+    app.saved). The keys never reach the log."""
     with transaction.atomic():
         app.set_consumer_credentials(key=key, secret=secret)
+        if default is not None:
+            app.is_default = default
         if app.is_default:
             XApp.objects.filter(platform=app.platform, is_default=True).exclude(pk=app.pk).update(
                 is_default=False

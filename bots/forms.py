@@ -388,14 +388,20 @@ class XAppForm(forms.ModelForm):
 
     consumer_key = credential_field("consumer_key")
     consumer_secret = credential_field("consumer_secret")
+    # Not the model field: making an app the default unsets the former one (connecting.save_app),
+    # which the model's one-default constraint would refuse to validate beforehand.
+    default = forms.BooleanField(
+        required=False, label="Default", help_text="The app new bots connect through."
+    )
 
     class Meta:
         model = XApp
-        fields = ["name", "platform", "is_default"]
+        fields = ["name", "platform"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         saved = bool(self.instance.pk)
+        self.fields["default"].initial = self.instance.is_default
         for name in ("consumer_key", "consumer_secret"):
             self.fields[name].required = not saved
             self.fields[name].help_text = (

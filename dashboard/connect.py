@@ -185,6 +185,7 @@ def app_list(request):
             form.save(commit=False),
             key=form.cleaned_data["consumer_key"],
             secret=form.cleaned_data["consumer_secret"],
+            default=form.cleaned_data["default"],
             by=request.user,
         )
         messages.success(request, f"Saved the app “{app.name}”.")
@@ -202,6 +203,7 @@ def app_detail(request, pk):
             form.save(commit=False),
             key=form.cleaned_data["consumer_key"],
             secret=form.cleaned_data["consumer_secret"],
+            default=form.cleaned_data["default"],
             by=request.user,
         )
         messages.success(request, f"Saved the app “{app.name}”.")

@@ -117,7 +117,8 @@ def test_cancelling_at_the_sandbox_connects_nothing(app, person):
     back = approve(sign_in, user=person, handle="shy_bot", decision="cancel")
     assert back == {"denied": sign_in.request_token}
     with pytest.raises(ConnectError, match="You cancelled at the sandbox"):
-        connecting.finish_sign_in(connecting.pending_sign_in(user=person, token=back["denied"]))
+        pending = connecting.pending_sign_in(user=person, token=back["denied"])
+        connecting.finish_sign_in(pending, denied=True)
     assert not Bot.objects.exists()
 
 

@@ -6,12 +6,11 @@ the PIN flow, and a reconnect that keeps the bot."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from bots.models import Bot, XApp
 from corpora.services import build_corpus_model
-from tests.factories import make_corpus, make_user
+from tests.factories import make_corpus, make_operator
 from tests.integration.processes import start_worker
 from tests.integration.world import DEMO_TEXT
 from tweets.models import Tweet
@@ -29,8 +28,7 @@ def site(live_server, settings, credential_keys, tmp_path):
     app = XApp(name="Aviary sandbox app", platform="sandbox", is_default=True)
     app.set_consumer_credentials(key=keys["consumer_key"], secret=keys["consumer_secret"])
     app.save()
-    operator = make_user(username="operator")
-    Group.objects.get(name="Bot operators").user_set.add(operator)
+    operator = make_operator(username="operator")
     corpus = make_corpus(text=DEMO_TEXT.read_text()[:200_000], created_by=operator)
     build_corpus_model(corpus)
     worker = start_worker(tmp_path / "worker.log")
@@ -109,16 +107,16 @@ def test_reconnect_signs_in_as_the_bot_again_and_clears_its_flag(site, page, liv
     log_in(page, live_server, site["operator"])
     page.goto(f"{live_server.url}/bots/new/")
     page.click("button:has-text('Connect with X')")
-    approve_on_the_sandbox(page, "weather_vane_bot")
-    bot = Bot.objects.get(handle="weather_vane_bot")
+    approve_on_the_sandbox(page, "weathervane_bot")
+    bot = Bot.objects.get(handle="weathervane_bot")
     Bot.objects.filter(pk=bot.pk).update(attention_reason="X refused the credentials (401).")
 
     page.reload()
     expect(page.locator(".banner.bad")).to_contain_text("Reconnect")
     page.locator(".banner.bad button:has-text('Reconnect')").click()
     # The bot's own account is offered, chosen already: its handle was prefilled.
-    expect(page.locator("input[value=weather_vane_bot]")).to_be_checked()
+    expect(page.locator("input[value=weathervane_bot]")).to_be_checked()
     page.click("button:has-text('Authorize app')")
-    expect(page.locator(".messages")).to_contain_text("Reconnected @weather_vane_bot")
+    expect(page.locator(".messages")).to_contain_text("Reconnected @weathervane_bot")
     bot.refresh_from_db()
     assert bot.attention_reason == "" and Bot.objects.count() == 1

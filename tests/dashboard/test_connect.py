@@ -2,12 +2,11 @@
 are written and never shown, the default app, and co-owners added and removed."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from activity.models import Activity
 from bots.models import XApp
-from tests.factories import make_bot, make_user
+from tests.factories import make_bot, make_operator, make_user
 
 APP_KEY = "consumer-key-typed-once"
 APP_SECRET = "consumer-secret-typed-once"
@@ -15,9 +14,7 @@ APP_SECRET = "consumer-secret-typed-once"
 
 @pytest.fixture
 def operator(db):
-    user = make_user()
-    Group.objects.get(name="Bot operators").user_set.add(user)
-    return user
+    return make_operator()
 
 
 def add_app(client, **fields):
@@ -44,7 +41,7 @@ def test_blank_keys_keep_the_saved_ones_and_a_new_default_replaces_the_old(clien
     client.force_login(superuser)
     add_app(client)
     first = XApp.objects.get()
-    add_app(client, name="Second app", is_default="on")
+    add_app(client, name="Second app", default="on")
     second = XApp.objects.get(name="Second app")
     first.refresh_from_db()
     assert second.is_default and not first.is_default

@@ -11,6 +11,7 @@ from tests.factories import (
     make_bot,
     make_corpus,
     make_image,
+    make_operator,
     make_sandbox_post,
     make_tweet,
     make_user,
@@ -24,6 +25,8 @@ PUBLIC = {"login", "logout"}
 # Pages about the site itself, not anyone's bots: a superuser's alone.
 SUPERUSER_ONLY = {"bots:apps", "bots:app"}
 OPERATOR_ONLY = {"bots:new", "bots:new_keys"}
+# A sign-in is its starter's alone: not even a superuser finishes another person's.
+PERSONAL = {"bots:connect_pin"}
 
 
 def site_urls(patterns=None, prefix="", namespace=""):
@@ -38,7 +41,9 @@ def site_urls(patterns=None, prefix="", namespace=""):
 
 def fill(route: str, name: str, params: list[str], world: dict) -> str:
     namespace = name.split(":")[0]
-    kind = next((kind for kind in ("groups", "apps", "connect") if f"{kind}/" in route), namespace)
+    kind = next(
+        (kind for kind in ("groups", "apps", "connect") if f"/{kind}/" in f"/{route}"), namespace
+    )
     values = {
         "pk": lambda: world["objects"][kind],
         "bot_pk": lambda: world["bot"].pk,
@@ -60,15 +65,12 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
 
 @pytest.fixture
 def world(db, credential_keys, settings):
-    from django.contrib.auth.models import Group
-
     from bots.models import BotGroup, SignIn, XApp
     from tweets.models import GenerationJob
     from xsandbox.accounts import ensure_account
 
     settings.SANDBOX_BASE_URL = "http://127.0.0.1:9/xsandbox"  # refused at once, never hangs
-    owner_a, owner_b = make_user(), make_user()
-    Group.objects.get(name="Bot operators").user_set.add(owner_a, owner_b)
+    owner_a, owner_b = make_operator(), make_operator()
     app = XApp(name="The site's app", platform="sandbox", is_default=True)
     app.set_consumer_credentials(key="app-key-of-the-site", secret="app-secret-of-the-site")
     app.save()
@@ -146,6 +148,7 @@ def test_every_page_is_for_its_owners_only(client, world, name, route, params):
         assert response.status_code == 403, f"{url} open to a user who is not a superuser"
         owners = ("superuser",)
     elif params:
+        owners = ("owner_a",) if name in PERSONAL else owners
         assert response.status_code == 404, f"{url} shows A's things to B"
     else:
         body = response.content.decode(errors="replace")
