@@ -52,7 +52,7 @@ def approve_on_the_sandbox(page, handle):
 
 def generate_and_post(page, live_server, site, bot):
     page.goto(f"{live_server.url}/corpora/{site['corpus'].pk}/")
-    page.select_option("select[name=bot]", label=bot.name)
+    page.select_option("select[name=bot]", value=str(bot.pk))
     page.click("button:has-text('Use for this bot')")
     page.goto(f"{live_server.url}/bots/{bot.pk}/")
     page.fill("input[name=count]", "1")
