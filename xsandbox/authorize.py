@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from xsandbox.forms import AuthorizeForm
+from xsandbox.models import Account
 from xsandbox.pages import VisibleUserIds, visible_accounts
 from xsandbox.signin import (
     approve_request_token,
@@ -47,12 +48,21 @@ def authorize(request, *, visible_user_ids: VisibleUserIds):
 
 
 def _initial(request_token, accounts, screen_name: str) -> dict:
-    """The named account preselected when it is the person's, else a new one by that name."""
+    """The named account preselected when it is the person's, else a new one by that name;
+    with no name, a new account under a free handle, so connecting takes one click here."""
     handle = screen_name.strip().lstrip("@")
     named = accounts.filter(handle__iexact=handle).first() if handle else None
     if named:
         return {"oauth_token": request_token.token, "account": named.handle}
-    return {"oauth_token": request_token.token, "account": "", "new_handle": handle}
+    return {"oauth_token": request_token.token, "account": "", "new_handle": handle or _free()}
+
+
+def _free() -> str:
+    """A handle no sandbox account has yet: sandbox_bot_N, N one past the accounts."""
+    n = Account.objects.count() + 1
+    while Account.objects.filter(handle__iexact=f"sandbox_bot_{n}").exists():
+        n += 1
+    return f"sandbox_bot_{n}"
 
 
 def _approved(request, request_token, form):

@@ -298,3 +298,11 @@ def test_malformed_keys_and_odd_verifiers_are_refused_never_a_500(base, app, per
     for odd in ("é" * 7, "12 34 567", "x" * 200):
         wrong = exchange(base, app, fields, odd)
         assert (wrong.status_code, wrong.text) == (401, "Invalid oauth_verifier parameter")
+
+
+def test_with_no_screen_name_a_free_handle_is_suggested_for_a_new_account(base, app, person):
+    taken = Account.objects.count() + 1
+    ensure_account(f"sandbox_bot_{taken}")
+    token = request_token(base, app)["oauth_token"]
+    html = authorize_page(person, token).content.decode()
+    assert f'value="sandbox_bot_{taken + 1}"' in html
