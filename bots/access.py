@@ -3,7 +3,7 @@ is a 404."""
 
 from django.shortcuts import get_object_or_404
 
-from bots.models import Bot, BotGroup, BotImage
+from bots.models import Bot, BotGroup, BotImage, SignIn
 
 
 def bot_for_user(user, pk) -> Bot:
@@ -17,6 +17,11 @@ def gallery_image_for_user(user, bot_pk, image_pk) -> BotImage:
 
 def group_for_user(user, pk) -> BotGroup:
     return get_object_or_404(BotGroup.objects.visible_to(user), pk=pk)
+
+
+def sign_in_for_user(user, pk) -> SignIn:
+    """A sign-in the person started themselves (finished or not: the caller tells which)."""
+    return get_object_or_404(SignIn.objects.select_related("app", "bot"), pk=pk, user=user)
 
 
 def sandbox_user_ids_for(user) -> set[str] | None:

@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from bots.credentials import CREDENTIAL_NAMES
 from bots.gallery import read_upload
 from bots.images import ImageRejected
 from bots.listener import parse_keywords
-from bots.models import Bot, BotGroup, BotImage, Listener, Schedule
+from bots.models import Bot, BotGroup, BotImage, Listener, Schedule, XApp
 from bots.schedule import parse_time_of_day
 from platforms.x.rules import MAX_ALT_TEXT
 
@@ -380,3 +381,91 @@ class BotGroupForm(forms.Form):
 class GroupGenerateForm(forms.Form):
     count = forms.IntegerField(min_value=1, max_value=20, initial=3, label="Drafts per bot")
     seed = forms.CharField(max_length=100, required=False, label="Seed word")
+
+
+class XAppForm(forms.ModelForm):
+    """An X developer app of the site: its keys write-only, like a bot's credentials."""
+
+    consumer_key = credential_field("consumer_key")
+    consumer_secret = credential_field("consumer_secret")
+    # Not the model field: making an app the default unsets the former one (connecting.save_app),
+    # which the model's one-default constraint would refuse to validate beforehand.
+    default = forms.BooleanField(
+        required=False, label="Default", help_text="The app new bots connect through."
+    )
+
+    class Meta:
+        model = XApp
+        fields = ["name", "platform"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = bool(self.instance.pk)
+        self.fields["default"].initial = self.instance.is_default
+        for name in ("consumer_key", "consumer_secret"):
+            self.fields[name].required = not saved
+            self.fields[name].help_text = (
+                "Saved. Leave blank to keep it; type to replace it."
+                if saved
+                else "From the app's “Keys and tokens” page at X."
+            )
+
+
+class AppChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_platform_display()})"
+
+
+class ConnectForm(forms.Form):
+    """Which app to sign in through, and whether X can send the person back or shows a PIN."""
+
+    app = AppChoiceField(queryset=XApp.objects.none(), empty_label=None, label="Sign in through")
+    pin = forms.BooleanField(
+        required=False,
+        label="Use a PIN instead of coming back here",
+        help_text="For a site X cannot send people back to (no public address, or the "
+        "callback URL not registered): X shows a PIN to paste here.",
+    )
+
+    def __init__(self, *args, apps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["app"].queryset = apps
+        self.fields["app"].initial = apps.first()
+
+
+class PinForm(forms.Form):
+    pin = forms.CharField(
+        label="PIN from X", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+    def clean_pin(self):
+        return self.cleaned_data["pin"].strip()
+
+
+class KeysForm(CredentialsFormMixin, forms.Form):
+    """A new bot from four keys typed by hand (the advanced way): the handle comes from X."""
+
+    platform = forms.ChoiceField(choices=Bot.Platform.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in CREDENTIAL_NAMES:
+            self.fields[name].required = True
+            self.fields[name].help_text = ""
+
+
+class CoOwnerForm(forms.Form):
+    username = forms.CharField(label="Share with (username)", max_length=150)
+
+    def __init__(self, *args, bot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bot = bot
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(f"No one here has the username “{username}”.")
+        if self.bot.owners.filter(pk=user.pk).exists():
+            raise forms.ValidationError(f"{username} already runs {self.bot.name}.")
+        return user

@@ -207,3 +207,29 @@ def _refused(bot: Bot, reason: str, *, now: datetime, who: dict) -> Verification
     bot.attention_reason, bot.verified_at = reason, None
     bot.credentials_checked_at, bot.credentials_error = now, reason
     return Verification(False, f"{bot.name} could not be verified: {reason}")
+
+
+def share_bot(bot: Bot, *, user, by) -> None:
+    """Make `user` a co-owner of `bot`: they see and run it as its owners do (rows written:
+    bot owners, Activity bot.shared)."""
+    with transaction.atomic():
+        bot.owners.add(user)
+        record_activity(
+            "bot.shared", message=f"Shared the bot with {user.get_username()}.", by=by, bot=bot
+        )
+
+
+def unshare_bot(bot: Bot, *, user, by) -> None:
+    """Take `user` off `bot`'s owners; the last owner stays (rows written: bot owners,
+    Activity bot.unshared). Raises ValueError for the last owner."""
+    with transaction.atomic():
+        owners = Bot.owners.through.objects.select_for_update().filter(bot=bot)
+        if not owners.exclude(user=user).exists():
+            raise ValueError(f"{user.get_username()} is the last owner of {bot.name}.")
+        bot.owners.remove(user)
+        record_activity(
+            "bot.unshared",
+            message=f"{user.get_username()} no longer runs the bot.",
+            by=by,
+            bot=bot,
+        )

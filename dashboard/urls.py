@@ -3,11 +3,20 @@ tests have always known them."""
 
 from django.urls import path
 
-from dashboard import views
+from dashboard import connect, views
 
 app_name = "bots"
 
 urlpatterns = [
+    path("new/", connect.new_bot, name="new"),
+    path("new/keys/", connect.new_bot_from_keys, name="new_keys"),
+    path("connect/callback/", connect.connect_callback, name="connect_callback"),
+    path("connect/<int:pk>/pin/", connect.connect_pin, name="connect_pin"),
+    path("apps/", connect.app_list, name="apps"),
+    path("apps/<int:pk>/", connect.app_detail, name="app"),
+    path("<int:pk>/reconnect/", connect.reconnect, name="reconnect"),
+    path("<int:pk>/owners/", connect.share, name="share"),
+    path("<int:pk>/owners/<int:user_pk>/remove/", connect.unshare, name="unshare"),
     path("activity/", views.activity, name="activity"),
     path("groups/", views.group_list, name="groups"),
     path("groups/<int:pk>/", views.group_detail, name="group"),

@@ -17,6 +17,7 @@ from bots.forms import (
     AltTextForm,
     BotGroupForm,
     BotSettingsForm,
+    CoOwnerForm,
     GalleryUploadForm,
     GroupGenerateForm,
     ListenerForm,
@@ -205,6 +206,8 @@ def _detail_context(
         "corpus_links": links,
         "jobs": bot.generation_jobs.order_by("-created_at")[:3],
         "recent": bot.tweets.order_by("-pk")[:10],
+        "owners": bot.owners.order_by("username"),
+        "share_form": CoOwnerForm(bot=bot),
     }
 
 

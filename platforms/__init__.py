@@ -1,6 +1,7 @@
 """The social networks Aviary speaks to, and the only way in: `client_for(bot)` for a bot's
-network client, `rules_for(bot)` for that network's Rules and `post_url(bot, post_id)` for
-where a person reads a post. No Django models here.
+network client, `rules_for(bot)` for that network's Rules, `post_url(bot, post_id)` for
+where a person reads a post, and `sign_in_for(platform)` with `base_url_for(platform)` for
+connecting an account to an app by signing in. No Django models here.
 
 Each network a bot may be on (`bot.platform`) is one entry of PLATFORMS, naming the
 settings it is reached through and charged by. The sandbox speaks X's API, so it has X's
@@ -9,11 +10,13 @@ client and rules, with its own base URL and its own prices (each defaulting to X
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from types import ModuleType
 
 from django.conf import settings
 
 from platforms.base import Call, Rules
 from platforms.x import rules as x_rules
+from platforms.x import signin as x_signin
 from platforms.x.client import XClient
 
 
@@ -26,6 +29,8 @@ class Platform:
     # URL), and the post's path under it, formatted with `handle` and `post_id`.
     web_url_setting: str
     post_path: str
+    # How an account is connected to an app: request_token, authorize_url, access_token.
+    sign_in: ModuleType
 
 
 PLATFORMS = {
@@ -35,6 +40,7 @@ PLATFORMS = {
         base_url_setting="X_API_BASE_URL",
         web_url_setting="X_WEB_URL",
         post_path="/{handle}/status/{post_id}",
+        sign_in=x_signin,
     ),
     "sandbox": Platform(
         client=XClient,
@@ -54,21 +60,25 @@ PLATFORMS = {
         web_url_setting="SANDBOX_WEB_URL",
         # xsandbox/urls.py's post page.
         post_path="/status/{post_id}/",
+        sign_in=x_signin,
     ),
 }
 
 
 def platform_for(bot) -> Platform:
+    return _platform(bot.platform)
+
+
+def _platform(name: str) -> Platform:
     try:
-        return PLATFORMS[bot.platform]
+        return PLATFORMS[name]
     except KeyError:
-        raise LookupError(f"Aviary does not speak to the platform {bot.platform!r}.") from None
+        raise LookupError(f"Aviary does not speak to the platform {name!r}.") from None
 
 
 def client_for(bot) -> XClient:
     """The client that speaks for `bot` on its network, at the base URL of its settings."""
-    platform = platform_for(bot)
-    return platform.client(bot, base_url=getattr(settings, platform.base_url_setting))
+    return platform_for(bot).client(bot, base_url=base_url_for(bot.platform))
 
 
 def rules_for(bot) -> Rules:
@@ -79,8 +89,18 @@ def rules_for(bot) -> Rules:
 def post_url(bot, post_id: str) -> str:
     """Where a person reads the post `post_id` of `bot` on its network."""
     platform = platform_for(bot)
-    root = getattr(settings, platform.web_url_setting) or getattr(
-        settings, platform.base_url_setting
-    )
+    root = getattr(settings, platform.web_url_setting) or base_url_for(bot.platform)
     path = platform.post_path.format(handle=bot.handle, post_id=post_id)
     return root.rstrip("/") + path
+
+
+def base_url_for(platform: str) -> str:
+    """The API base URL of the network named `platform` ("x", "sandbox"), from its setting."""
+    return getattr(settings, _platform(platform).base_url_setting)
+
+
+def sign_in_for(platform: str) -> ModuleType:
+    """The sign-in of the network named `platform`: a module with `request_token`,
+    `authorize_url`, `access_token` and `SignInRefused` (platforms.x.signin for X and the
+    sandbox). LookupError for a network Aviary does not speak to."""
+    return _platform(platform).sign_in

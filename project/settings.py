@@ -4,6 +4,7 @@ development defaults. See README.md for the table of settings."""
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -87,12 +88,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-_CSP_BASE = (
-    "default-src 'self'; script-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
-CONTENT_SECURITY_POLICY = _CSP_BASE + "; style-src 'self'"
-ADMIN_CONTENT_SECURITY_POLICY = _CSP_BASE + "; style-src 'self' 'unsafe-inline'"
 ADMIN_URL_PREFIX = "/admin/"
 
 ROOT_URLCONF = "project.urls"
@@ -166,6 +161,23 @@ SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default="http://127.0.0.1:8000/xs
 X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com")
 SANDBOX_WEB_URL = env.str("SANDBOX_WEB_URL", default="")
 X_WEB_URL = env.str("X_WEB_URL", default="https://x.com")
+
+# Forms post to this site only, and to where Connect sends a person to sign in (X's
+# authorize page, or the sandbox's wherever it is served): a redirect after a POST counts.
+_SIGN_IN_ORIGINS = " ".join(
+    sorted(
+        {
+            "{0.scheme}://{0.netloc}".format(urlsplit(url))
+            for url in (X_API_BASE_URL, SANDBOX_BASE_URL)
+        }
+    )
+)
+_CSP_BASE = (
+    "default-src 'self'; script-src 'self'; img-src 'self' data:; object-src 'none'; "
+    f"base-uri 'none'; frame-ancestors 'none'; form-action 'self' {_SIGN_IN_ORIGINS}"
+)
+CONTENT_SECURITY_POLICY = _CSP_BASE + "; style-src 'self'"
+ADMIN_CONTENT_SECURITY_POLICY = _CSP_BASE + "; style-src 'self' 'unsafe-inline'"
 # Every request to X (or the sandbox) gives up after these many seconds (connect, read).
 # The sandbox: whether to trust X-Forwarded-Proto/-Host when checking signatures (behind a
 # proxy that presents it as an API host's root), how long "accept then stall" stalls, when a
@@ -217,10 +229,29 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "filters": {"redact_sign_in": {"()": "project.log_filters.RedactSignInQuery"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # runserver's request lines: the verifier X sends back in the callback's query
+        # never reaches the log.
+        "django.server": {
+            "handlers": ["server"],
+            "filters": ["redact_sign_in"],
+            "level": "INFO",
+            "propagate": False,
+        },
         # urllib3 and oauthlib log request headers at DEBUG, which include signatures.
         "urllib3": {"level": "INFO"},
         "oauthlib": {"level": "INFO"},

@@ -120,3 +120,17 @@ def make_sandbox_mentions(*, author, mentioned, count, text="@{handle} hello num
         Post.mentioned.through(post_id=post.pk, account_id=mentioned.pk) for post in posts
     )
     return posts
+
+
+def make_operator(**fields):
+    """A user in the Bot operators group (bots.0011 makes it; a flushed test database lost
+    it, so it is made again the same way here)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Bot operators")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="bots", codename="add_bot")
+    )
+    user = make_user(**fields)
+    group.user_set.add(user)
+    return user

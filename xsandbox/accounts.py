@@ -1,7 +1,7 @@
-"""Creating sandbox accounts and setting their faults: what the management commands, the
-demo data and the tests call."""
+"""Creating sandbox accounts and apps and setting accounts' faults: what the management
+commands, the demo data and the tests call."""
 
-from xsandbox.models import Account
+from xsandbox.models import Account, App
 
 NO_FAULTS = {
     "latency_ms": 0,
@@ -38,6 +38,30 @@ def credentials_of(account: Account) -> dict[str, str]:
         "access_token": account.access_token,
         "access_token_secret": account.access_token_secret,
     }
+
+
+def ensure_app(name: str, *, callback_urls=()) -> tuple[App, bool]:
+    """The sandbox X app with this name, created with fresh credentials if new; its
+    registered callback URLs are set to `callback_urls` when any are given. Writes the app."""
+    app = App.objects.filter(name=name).first()
+    created = app is None
+    if created:
+        app = App.objects.create(name=name, callback_urls=list(callback_urls))
+    elif callback_urls and list(callback_urls) != app.callback_urls:
+        app.callback_urls = list(callback_urls)
+        app.save(update_fields=["callback_urls"])
+    return app, created
+
+
+def app_credentials(app: App) -> dict[str, str]:
+    return {"consumer_key": app.consumer_key, "consumer_secret": app.consumer_secret}
+
+
+def app_credential_lines(app: App) -> list[str]:
+    return [
+        f"X_CONSUMER_KEY={app.consumer_key}",
+        f"X_CONSUMER_SECRET={app.consumer_secret}",
+    ]
 
 
 def set_faults(account: Account, *, reset: bool = False, **faults) -> Account:

@@ -1,9 +1,10 @@
-"""Sandbox admin, for superusers only: accounts (with their faults, editable), posts and media."""
+"""Sandbox admin, for superusers only: accounts (with their faults, editable), apps and the
+accounts connected to them, posts and media."""
 
 from django.contrib import admin, messages
 
 from xsandbox.accounts import FAULT_FIELDS, set_faults
-from xsandbox.models import Account, Media, Post
+from xsandbox.models import Account, App, Grant, Media, Post
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
@@ -42,6 +43,37 @@ class AccountAdmin(SuperuserOnlyAdmin):
         self.message_user(
             request, f"Cleared faults on {len(queryset)} account(s).", messages.SUCCESS
         )
+
+
+class GrantInline(admin.TabularInline):
+    """Which accounts are connected to the app, and since when; never their tokens."""
+
+    model = Grant
+    fields = ["account", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(App)
+class AppAdmin(SuperuserOnlyAdmin):
+    list_display = ["name", "callback_urls", "created_at"]
+    search_fields = ["name"]
+    # The consumer key and secret are shown by `manage.py sandbox_app`, never on a page.
+    exclude = ["consumer_key"]
+    inlines = [GrantInline]
 
 
 @admin.register(Post)

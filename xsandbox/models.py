@@ -1,8 +1,11 @@
 """The sandbox's own world: X accounts with their app credentials and injected faults, their
-posts, media and mentions, and what OAuth and rate limiting need to remember."""
+posts, media and mentions, the X apps accounts are connected to by 3-legged OAuth, and what
+OAuth and rate limiting need to remember."""
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -15,6 +18,8 @@ USER_ID_OFFSET = 1_860_000_000_000_000
 
 
 MAX_PK = 2**63 - 1
+# The callback of the PIN flow: the verifier is shown to the person instead of sent.
+OUT_OF_BAND = "oob"
 
 
 def pk_from(public_id, offset: int) -> int | None:
@@ -37,6 +42,11 @@ def _encrypted_token() -> str:
 def _access_token() -> str:
     # X's access tokens start with the user's numeric id; ours need only look the part.
     return f"{secrets.randbelow(10**18)}-{_token(40)}"
+
+
+def request_token_lifetime() -> timedelta:
+    """How long a request token may be authorized and exchanged (X: about 15 minutes)."""
+    return timedelta(seconds=getattr(settings, "XSANDBOX_REQUEST_TOKEN_SECONDS", 900))
 
 
 class AccountQuerySet(models.QuerySet):
@@ -197,3 +207,100 @@ class RateWindow(models.Model):
 
     def __str__(self):
         return f"{self.account} {self.endpoint} from {self.window_start}: {self.count}"
+
+
+class App(models.Model):
+    """An X developer app: one consumer key and secret that many accounts connect to by
+    3-legged OAuth (each connection a Grant)."""
+
+    name = models.CharField(max_length=80)
+    consumer_key = models.CharField(max_length=64, unique=True, default=_token)
+    # Signs every request the app makes (an HMAC key): encrypted like an Account's secrets.
+    encrypted_consumer_secret = models.TextField(default=_encrypted_token, editable=False)
+    # The callback URLs registered in the app's settings; empty accepts any callback.
+    callback_urls = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def consumer_secret(self) -> str:
+        return encryption.decrypt(self.encrypted_consumer_secret)
+
+
+class RequestTokenQuerySet(models.QuerySet):
+    def usable(self, now):
+        """Tokens still in their lifetime, neither denied nor exchanged yet."""
+        return self.filter(
+            created_at__gt=now - request_token_lifetime(), denied=False, used_at__isnull=True
+        )
+
+    def pending(self, now):
+        """Usable tokens no person has approved or denied yet: the authorize page's."""
+        return self.usable(now).filter(account__isnull=True)
+
+    def authorized(self, now):
+        """Usable tokens a person approved: the ones oauth/access_token exchanges."""
+        return self.usable(now).filter(account__isnull=False)
+
+    def stale(self, now):
+        """Tokens past twice their lifetime: nothing will ever ask for them again."""
+        return self.filter(created_at__lt=now - 2 * request_token_lifetime())
+
+
+class RequestToken(models.Model):
+    """OAuth's temporary credentials: asked for by an app, approved or denied by a person on
+    the authorize page, then exchanged once for the account's access token."""
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="request_tokens")
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    encrypted_secret = models.TextField(default=_encrypted_token, editable=False)
+    # A URL, or "oob" for the PIN flow.
+    callback = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    verifier = models.CharField(max_length=40, blank=True, editable=False)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    denied = models.BooleanField(default=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RequestTokenQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Request token of {self.app} from {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def secret(self) -> str:
+        return encryption.decrypt(self.encrypted_secret)
+
+    @property
+    def is_out_of_band(self) -> bool:
+        return self.callback == OUT_OF_BAND
+
+
+class Grant(models.Model):
+    """An account connected to an app: the access token the app speaks as it with. OAuth 1.0a
+    tokens do not expire, and authorizing the same app again gives the same token back."""
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="grants")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="grants")
+    access_token = models.CharField(max_length=80, unique=True, default=_access_token)
+    encrypted_access_token_secret = models.TextField(default=_encrypted_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["app", "account"], name="unique_grant_per_app")
+        ]
+
+    def __str__(self):
+        return f"{self.account} connected to {self.app}"
+
+    @property
+    def access_token_secret(self) -> str:
+        return encryption.decrypt(self.encrypted_access_token_secret)

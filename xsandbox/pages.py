@@ -20,7 +20,8 @@ PAGE_SIZE = 30
 VisibleUserIds = Callable[[object], set[str] | None]
 
 
-def _accounts(request, visible_user_ids: VisibleUserIds):
+def visible_accounts(request, visible_user_ids: VisibleUserIds):
+    """The sandbox accounts this person may see, by handle."""
     return Account.objects.with_user_ids(visible_user_ids(request.user)).order_by("handle")
 
 
@@ -35,7 +36,7 @@ def _posts(accounts):
 
 @login_required
 def timeline(request, *, visible_user_ids: VisibleUserIds):
-    accounts = _accounts(request, visible_user_ids)
+    accounts = visible_accounts(request, visible_user_ids)
     page = Paginator(_posts(accounts), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "xsandbox/timeline.html", {"page": page, "accounts": accounts})
 
@@ -44,7 +45,7 @@ def timeline(request, *, visible_user_ids: VisibleUserIds):
 def account(request, handle, *, visible_user_ids: VisibleUserIds):
     if not is_valid_handle(handle):
         raise Http404("No account could have that handle.")
-    accounts = _accounts(request, visible_user_ids)
+    accounts = visible_accounts(request, visible_user_ids)
     owner = get_object_or_404(accounts, handle__iexact=handle)
     page = Paginator(_posts([owner]), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"owner": owner, "page": page, "accounts": accounts}
@@ -53,14 +54,14 @@ def account(request, handle, *, visible_user_ids: VisibleUserIds):
 
 @login_required
 def post(request, post_id, *, visible_user_ids: VisibleUserIds):
-    posts = _posts(_accounts(request, visible_user_ids))
+    posts = _posts(visible_accounts(request, visible_user_ids))
     found = get_object_or_404(posts, pk=pk_from(post_id, POST_ID_OFFSET))
     return render(request, "xsandbox/post.html", {"post": found})
 
 
 @login_required
 def media_file(request, pk, *, visible_user_ids: VisibleUserIds):
-    accounts = _accounts(request, visible_user_ids)
+    accounts = visible_accounts(request, visible_user_ids)
     media = get_object_or_404(Media.objects.filter(account__in=accounts), pk=pk)
     try:
         response = FileResponse(media.file.open("rb"), content_type=media.content_type)

@@ -1,6 +1,6 @@
 """X's error answers: RFC 7807 problem bodies with X's titles, details and type URLs."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 # X names its problem types under its old host, whichever host was called.
 PROBLEMS = "https://api.twitter.com/2/problems/"
@@ -70,3 +70,23 @@ def credits_depleted():
 
 def service_unavailable():
     return problem(503, "Service Unavailable", "Service Unavailable")
+
+
+# The OAuth token steps answer with X's older error bodies (v1.1 codes), or plain text.
+COULD_NOT_AUTHENTICATE = (32, "Could not authenticate you.")
+CALLBACK_NOT_APPROVED = (
+    415,
+    "Callback URL not approved for this client application. Approved callback URLs can be "
+    "adjusted in your application settings",
+)
+INVALID_TOKEN = "Invalid or expired token"  # noqa: S105 - X's words, not a token
+INVALID_VERIFIER = "Invalid oauth_verifier parameter"
+
+
+def oauth_error(status: int, error: tuple[int, str]):
+    code, message = error
+    return JsonResponse({"errors": [{"code": code, "message": message}]}, status=status)
+
+
+def oauth_text(status: int, text: str):
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")

@@ -7,7 +7,7 @@ see", since the sandbox knows nothing of bots or their owners.
 
 from django.urls import URLPattern, path
 
-from xsandbox import api, pages
+from xsandbox import api, authorize, pages, signin_api
 
 app_name = "xsandbox"
 
@@ -19,17 +19,20 @@ api_patterns = [
     path("2/users/<str:user_id>/mentions", api.mentions, name="mentions"),
     path("2/media/upload", api.media_upload, name="media_upload"),
     path("2/media/metadata", api.media_metadata, name="media_metadata"),
+    path("oauth/request_token", signin_api.request_token, name="request_token"),
+    path("oauth/access_token", signin_api.access_token, name="access_token"),
 ]
 
 
 def page_patterns(visible_user_ids: pages.VisibleUserIds) -> list[URLPattern]:
-    """The timeline pages, each showing only the accounts `visible_user_ids(user)` names.
-    Last, because an account's page takes any handle."""
+    """The timeline pages and X's authorize page, each showing only the accounts
+    `visible_user_ids(user)` names. Last, because an account's page takes any handle."""
     given = {"visible_user_ids": visible_user_ids}
     return [
         path("", pages.timeline, given, name="timeline"),
         path("media/<int:pk>/", pages.media_file, given, name="media"),
         path("status/<str:post_id>/", pages.post, given, name="post"),
+        path("oauth/authorize", authorize.authorize, given, name="authorize"),
         path("<str:handle>/", pages.account, given, name="account"),
     ]
 

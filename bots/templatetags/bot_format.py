@@ -1,8 +1,9 @@
-"""Display filters for bots: the badge that says whether a bot is posting."""
+"""Display filters for bots: the badge that says whether a bot is posting, the network's name."""
 
 from django import template
 from django.utils.html import format_html
 
+from bots import connecting
 from bots.models import Bot
 
 register = template.Library()
@@ -20,3 +21,9 @@ def bot_badge(bot: Bot) -> str:
     else:
         colour, label = "", "Paused"
     return format_html('<span class="{}">{}</span>', f"badge {colour}".strip(), label)
+
+
+@register.filter
+def network_name(bot: Bot) -> str:
+    """ "X", or "the sandbox" for a sandbox bot: a page never calls the sandbox X."""
+    return connecting.network_name(bot.platform)

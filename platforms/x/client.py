@@ -80,7 +80,7 @@ class _TweepyClient(tweepy.Client):
                 json=json,
                 headers={"User-Agent": self.user_agent},
                 auth=self.oauth(),
-                timeout=_timeouts(),
+                timeout=timeouts(),
             ),
         )
 
@@ -237,7 +237,7 @@ class XClient:
         except requests.JSONDecodeError:
             raise _unreadable(method) from None
         except requests.RequestException as error:
-            raise _network_error(method, error) from None
+            raise network_error(method, error) from None
         try:
             return read(answer)
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
@@ -251,7 +251,7 @@ class XClient:
                 method,
                 self.base_url + route,
                 auth=self._tweepy.oauth(),
-                timeout=_timeouts(),
+                timeout=timeouts(),
                 headers={"User-Agent": self._tweepy.user_agent},
                 **kwargs,
             )
@@ -278,7 +278,8 @@ class XClient:
             raise _http_error(method, response)
 
 
-def _timeouts() -> tuple[float, float]:
+def timeouts() -> tuple[float, float]:
+    """(connect, read) seconds after which every request to X gives up."""
     return (settings.X_API_CONNECT_TIMEOUT, settings.X_API_READ_TIMEOUT)
 
 
@@ -359,7 +360,7 @@ def _http_error(method: str, response: requests.Response) -> PlatformError:
     if status == 403:
         return Forbidden(f"X forbids this for the account (403){said}", status=status)
     if status == 429:
-        return _rate_limited(response, kind)
+        return rate_limited(response, kind)
     if status >= 500:
         return Transient(
             f"X had a server error ({status}){said}", status=status, ambiguous=method != "GET"
@@ -367,7 +368,7 @@ def _http_error(method: str, response: requests.Response) -> PlatformError:
     return BadRequest(f"X refused the request ({status}){said}", status=status)
 
 
-def _rate_limited(response: requests.Response, kind: str) -> RateLimited:
+def rate_limited(response: requests.Response, kind: str) -> RateLimited:
     """A 429 waits for the window that ran out: the usage cap's, a 24-hour posting limit
     with nothing remaining, or else the 15-minute window of x-rate-limit-reset."""
     headers = response.headers
@@ -421,7 +422,7 @@ def _never_sent(error: requests.RequestException) -> bool:
     return False
 
 
-def _network_error(method: str, error: requests.RequestException) -> Transient:
+def network_error(method: str, error: requests.RequestException) -> Transient:
     never_sent = _never_sent(error)
     if isinstance(error, requests.ReadTimeout):
         reason = "X did not answer in time."

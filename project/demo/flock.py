@@ -7,11 +7,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from PIL import Image, ImageDraw
 
+from bots.connecting import save_app
 from bots.credentials import CredentialsUnreadable
 from bots.gallery import set_alt_text, store_processed
 from bots.images import ingest_image
-from bots.models import Bot
-from xsandbox.accounts import credentials_of, ensure_account
+from bots.models import Bot, XApp
+from xsandbox.accounts import app_credentials, credentials_of, ensure_account, ensure_app
+
+DEMO_APP = "Aviary sandbox app"
 
 DEMO_BOTS = [
     {"name": "Lighthouse", "handle": "lighthouse_bot", "posting_mode": Bot.PostingMode.REVIEW},
@@ -56,6 +59,24 @@ def load_demo_data(*, owner) -> list[Bot]:
             Bot.objects.filter(pk=bot.pk).update(auto_image_percent=50)
         bots.append(bot)
     return bots
+
+
+@transaction.atomic
+def load_demo_app(*, owner) -> XApp:
+    """The sandbox's developer app and the site's record of it, so Add bot connects sandbox
+    accounts with two clicks. Its keys are set again if the sandbox's changed."""
+    sandbox_app, _ = ensure_app(DEMO_APP)
+    keys = app_credentials(sandbox_app)
+    app = XApp.objects.filter(name=DEMO_APP).first()
+    if app is not None:
+        try:
+            if app.consumer_credentials() == (keys["consumer_key"], keys["consumer_secret"]):
+                return app
+        except CredentialsUnreadable:
+            pass  # under keys no longer held: store the sandbox's anew
+    else:
+        app = XApp(name=DEMO_APP, platform=Bot.Platform.SANDBOX, is_default=True)
+    return save_app(app, key=keys["consumer_key"], secret=keys["consumer_secret"], by=owner)
 
 
 def _add_pictures(bot: Bot) -> None:

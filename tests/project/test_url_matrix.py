@@ -1,6 +1,7 @@
 """Every page of the site, built from the URL configuration itself, against four visitors:
-anonymous, the owner of bot A, the owner of bot B and a superuser. A new URL with an argument
-this test cannot fill fails it, so no page slips in unchecked."""
+anonymous, the owner of bot A, the owner of bot B (both bot operators) and a superuser. A new
+URL with an argument this test cannot fill fails it, so no page slips in unchecked. Adding
+bots is for operators only and the X apps for superusers only, checked against a plain user."""
 
 import pytest
 from django.db import transaction
@@ -10,6 +11,7 @@ from tests.factories import (
     make_bot,
     make_corpus,
     make_image,
+    make_operator,
     make_sandbox_post,
     make_tweet,
     make_user,
@@ -20,6 +22,11 @@ from tests.factories import (
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_ROUTES = ("xsandbox/2/", "xsandbox/oauth/")
 PUBLIC = {"login", "logout"}
+# Pages about the site itself, not anyone's bots: a superuser's alone.
+SUPERUSER_ONLY = {"bots:apps", "bots:app"}
+OPERATOR_ONLY = {"bots:new", "bots:new_keys"}
+# A sign-in is its starter's alone: not even a superuser finishes another person's.
+PERSONAL = {"bots:connect_pin"}
 
 
 def site_urls(patterns=None, prefix="", namespace=""):
@@ -34,13 +41,16 @@ def site_urls(patterns=None, prefix="", namespace=""):
 
 def fill(route: str, name: str, params: list[str], world: dict) -> str:
     namespace = name.split(":")[0]
-    kind = "groups" if "groups/" in route else namespace
+    kind = next(
+        (kind for kind in ("groups", "apps", "connect") if f"/{kind}/" in f"/{route}"), namespace
+    )
     values = {
         "pk": lambda: world["objects"][kind],
         "bot_pk": lambda: world["bot"].pk,
         "job_pk": lambda: world["job"].pk,
         "source_pk": lambda: world["source"].pk,
         "image_pk": lambda: world["image"].pk,
+        "user_pk": lambda: world["users"]["owner_a"].pk,
         "path": lambda: world["image"].image.name,
         "handle": lambda: world["sandbox_post"].account.handle,
         "post_id": lambda: world["sandbox_post"].post_id,
@@ -55,12 +65,15 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
 
 @pytest.fixture
 def world(db, credential_keys, settings):
-    from bots.models import BotGroup
+    from bots.models import BotGroup, SignIn, XApp
     from tweets.models import GenerationJob
     from xsandbox.accounts import ensure_account
 
     settings.SANDBOX_BASE_URL = "http://127.0.0.1:9/xsandbox"  # refused at once, never hangs
-    owner_a, owner_b = make_user(), make_user()
+    owner_a, owner_b = make_operator(), make_operator()
+    app = XApp(name="The site's app", platform="sandbox", is_default=True)
+    app.set_consumer_credentials(key="app-key-of-the-site", secret="app-secret-of-the-site")
+    app.save()
     account = ensure_account("bot_of_a", name="Sandbox of A")[0]
     bot = make_bot(name="Bot-of-A", owners=[owner_a], x_user_id=account.user_id)
     make_bot(name="Bot-of-B", owners=[owner_b])
@@ -72,8 +85,22 @@ def world(db, credential_keys, settings):
     sandbox_post = make_sandbox_post(
         account=account, text="Post only A may see", image_alt_text="An image only A may see"
     )
+    sign_in = SignIn.objects.create(
+        user=owner_a,
+        app=app,
+        bot=bot,
+        request_token="request-token-of-a",
+        encrypted_request_secret="not-read-here",
+        uses_pin=True,
+        authorize_url="http://127.0.0.1:9/xsandbox/oauth/authorize?oauth_token=request-token-of-a",
+    )
     return {
-        "users": {"owner_a": owner_a, "owner_b": owner_b, "superuser": make_user(superuser=True)},
+        "users": {
+            "owner_a": owner_a,
+            "owner_b": owner_b,
+            "superuser": make_user(superuser=True),
+            "plain": make_user(),
+        },
         "bot": bot,
         "job": GenerationJob.objects.create(bot=bot, count=1),
         "source": corpus.sources.first(),
@@ -84,6 +111,8 @@ def world(db, credential_keys, settings):
             "tweets": tweet.pk,
             "corpora": corpus.pk,
             "groups": group.pk,
+            "apps": app.pk,
+            "connect": sign_in.pk,
             "xsandbox": sandbox_post.media.get().pk,
         },
     }
@@ -109,25 +138,41 @@ PAGES = [
 @pytest.mark.parametrize(("name", "route", "params"), PAGES, ids=[page[0] for page in PAGES])
 def test_every_page_is_for_its_owners_only(client, world, name, route, params):
     url = fill(route, name, params, world)
+    owners = ("owner_a", "superuser")
 
     assert visit(client, url).status_code == 302, f"{url} open to anonymous visitors"
 
     client.force_login(world["users"]["owner_b"])
     response = visit(client, url)
-    if params:
+    if name in SUPERUSER_ONLY:
+        assert response.status_code == 403, f"{url} open to a user who is not a superuser"
+        owners = ("superuser",)
+    elif params:
+        owners = ("owner_a",) if name in PERSONAL else owners
         assert response.status_code == 404, f"{url} shows A's things to B"
     else:
         body = response.content.decode(errors="replace")
         assert response.status_code < 500
         assert "Bot-of-A" not in body and "only A may" not in body
 
-    for who in ("owner_a", "superuser"):
+    for who in owners:
         client.force_login(world["users"][who])
         with transaction.atomic():
             response = visit(client, url)
             transaction.set_rollback(True)  # each visitor finds A's things as they were
         assert response.status_code not in (403, 404), f"{url} refused to {who}"
         assert response.status_code < 500
+
+
+@pytest.mark.parametrize("name", sorted(OPERATOR_ONLY | SUPERUSER_ONLY))
+def test_adding_bots_is_for_operators_and_apps_for_superusers(client, world, name):
+    route, params = next((route, params) for n, route, params in CHECKED if n == name)
+    url = fill(route, name, params, world)
+    client.force_login(world["users"]["plain"])
+    assert visit(client, url).status_code == 403, f"{url} open to a user who is no operator"
+    client.force_login(world["users"]["owner_a"])
+    expected = 403 if name in SUPERUSER_ONLY else 200
+    assert client.get(url).status_code in (expected, 405)
 
 
 def test_the_matrix_covers_the_site_pages():
@@ -142,6 +187,13 @@ def test_the_matrix_covers_the_site_pages():
         "corpora:detail",
         "xsandbox:timeline",
         "xsandbox:account",
+        *OPERATOR_ONLY,
+        *SUPERUSER_ONLY,
+        "bots:connect_callback",
+        "bots:connect_pin",
+        "bots:reconnect",
+        "bots:share",
+        "bots:unshare",
     ):
         assert expected in names
 

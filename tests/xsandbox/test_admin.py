@@ -5,7 +5,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tests.factories import make_sandbox_post, make_user
-from xsandbox.accounts import ensure_account
+from xsandbox.accounts import app_credentials, ensure_account, ensure_app
+from xsandbox.models import Grant
 
 
 def admin_urls(post):
@@ -37,3 +38,22 @@ def test_superusers_use_the_sandbox_admin(client, db):
 
     assert [client.get(url).status_code for url in admin_urls(post)] == [200] * 6
     assert "X API sandbox" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_app_admin_shows_connected_accounts_but_never_a_key_or_token(
+    client, db, credential_keys
+):
+    app = ensure_app("Admin app", callback_urls=["http://a.example/cb/"])[0]
+    grant = Grant.objects.create(app=app, account=ensure_account("granted_bird")[0])
+    client.force_login(make_user(superuser=True))
+
+    pages = [
+        client.get(reverse("admin:xsandbox_app_changelist")),
+        client.get(reverse("admin:xsandbox_app_change", args=[app.pk])),
+    ]
+
+    assert [page.status_code for page in pages] == [200, 200]
+    html = " ".join(page.content.decode() for page in pages)
+    assert "Admin app" in html and "@granted_bird" in html
+    secrets = [*app_credentials(app).values(), grant.access_token, grant.access_token_secret]
+    assert [secret for secret in secrets if secret in html] == []

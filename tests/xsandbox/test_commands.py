@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from requests_oauthlib import OAuth1Session
 
-from xsandbox.models import Account
+from xsandbox.models import Account, App
 
 
 def run(*args, **options) -> str:
@@ -35,6 +35,23 @@ def test_it_creates_an_account_and_prints_its_credentials_once_and_again(transac
 def test_it_refuses_a_handle_x_would_refuse(transactional_db):
     with pytest.raises(CommandError, match="letters, digits or underscores"):
         run("sandbox_account", handle="not a handle")
+
+
+def test_it_creates_an_app_and_prints_its_consumer_key_and_secret(transactional_db):
+    callback = "http://127.0.0.1:8000/bots/new/callback/"
+    printed = run("sandbox_app", "Aviary", callback=[callback])
+    lines = dict(re.findall(r"^(X_[A-Z_]+)=(\S+)$", printed, flags=re.M))
+    app = App.objects.get(name="Aviary")
+    assert lines == {"X_CONSUMER_KEY": app.consumer_key, "X_CONSUMER_SECRET": app.consumer_secret}
+    assert app.callback_urls == [callback]
+    assert run("sandbox_app", "Aviary") == printed
+    assert App.objects.get().callback_urls == [callback]
+
+
+def test_it_refuses_a_callback_that_is_no_url(transactional_db):
+    with pytest.raises(CommandError, match="Not a callback URL"):
+        run("sandbox_app", "Aviary", callback=["javascript:alert(1)"])
+    assert not App.objects.exists()
 
 
 @pytest.fixture

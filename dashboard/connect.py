@@ -1,0 +1,221 @@
+"""The pages that add and connect bots: Add bot (/bots/new/), the sign-in at X and its way
+back (callback or PIN), Reconnect, sharing a bot with co-owners, and the site's X apps."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bots import connecting, services
+from bots.access import bot_for_user, sign_in_for_user
+from bots.connecting import ConnectError
+from bots.forms import ConnectForm, CoOwnerForm, KeysForm, PinForm, XAppForm
+from bots.models import XApp
+
+may_add_bots = permission_required("bots.add_bot", raise_exception=True)
+
+
+def superuser_required(view):
+    def check(request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only an administrator keeps the site's X apps.")
+        return view(request, *args, **kwargs)
+
+    return login_required(check)
+
+
+@login_required
+@may_add_bots
+@require_http_methods(["GET", "POST"])
+def new_bot(request):
+    apps = XApp.objects.order_by("-is_default", "platform", "name")
+    form = ConnectForm(request.POST or None, apps=apps)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_in = connecting.start_sign_in(
+                user=request.user,
+                app=form.cleaned_data["app"],
+                callback_url=_callback_url(request),
+                pin=form.cleaned_data["pin"],
+            )
+        except ConnectError as error:
+            messages.error(request, error.message)
+            return redirect("bots:new")
+        return _to_sign_in(sign_in)
+    context = {"form": form, "apps": apps, "keys_form": KeysForm()}
+    return render(request, "bots/bot_new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@may_add_bots
+@require_POST
+def new_bot_from_keys(request):
+    form = KeysForm(request.POST)
+    if form.is_valid():
+        try:
+            connected = connecting.connect_account(
+                user=request.user,
+                platform=form.cleaned_data["platform"],
+                credentials=form.credential_values(),
+            )
+        except ConnectError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Connected @{connected.bot.handle}: verified.")
+            return redirect(connected.bot)
+    apps = XApp.objects.order_by("-is_default", "platform", "name")
+    context = {"form": ConnectForm(apps=apps), "apps": apps, "keys_form": form}
+    return render(request, "bots/bot_new.html", context, status=400)
+
+
+@login_required
+@require_POST
+def reconnect(request, pk):
+    bot = bot_for_user(request.user, pk)
+    app = bot.app or XApp.objects.for_platform(bot.platform).first()
+    if app is None:
+        messages.error(
+            request,
+            "There is no X app to sign in through: an administrator adds "
+            "one on the X apps page. Until then, enter the keys by hand below.",
+        )
+        return redirect(reverse("bots:detail", args=[bot.pk]) + "#credentials")
+    try:
+        sign_in = connecting.start_sign_in(
+            user=request.user, app=app, callback_url=_callback_url(request), bot=bot
+        )
+    except ConnectError as error:
+        messages.error(request, error.message)
+        return redirect(bot)
+    return _to_sign_in(sign_in)
+
+
+@login_required
+@require_GET
+def connect_callback(request):
+    """Where X sends the person back: `oauth_token` and `oauth_verifier`, or `denied`."""
+    token = request.GET.get("oauth_token") or request.GET.get("denied") or ""
+    try:
+        sign_in = connecting.pending_sign_in(user=request.user, token=token)
+    except ConnectError as error:
+        messages.error(request, error.message)
+        return redirect("bots:new")
+    return _finish(request, sign_in, request.GET.get("oauth_verifier", ""), "denied" in request.GET)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connect_pin(request, pk):
+    sign_in = sign_in_for_user(request.user, pk)
+    if not sign_in.is_pending(timezone.now()):
+        messages.error(request, connecting.STALE)
+        return redirect(sign_in.bot or "bots:new")
+    form = PinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _finish(request, sign_in, form.cleaned_data["pin"], False)
+    status = 400 if form.errors else 200
+    return render(
+        request, "bots/signin_pin.html", {"sign_in": sign_in, "form": form}, status=status
+    )
+
+
+def _finish(request, sign_in, verifier: str, denied: bool):
+    try:
+        connected = connecting.finish_sign_in(sign_in, verifier=verifier, denied=denied)
+    except ConnectError as error:
+        messages.error(request, error.message)
+        return redirect(sign_in.bot or "bots:new")
+    bot = connected.bot
+    done = "Connected" if connected.created else "Reconnected"
+    messages.success(request, f"{done} @{bot.handle}: verified, {bot.name} can post.")
+    return redirect(bot)
+
+
+def _to_sign_in(sign_in):
+    if sign_in.uses_pin:
+        return redirect("bots:connect_pin", sign_in.pk)
+    return redirect(sign_in.authorize_url)
+
+
+def _callback_url(request) -> str:
+    return request.build_absolute_uri(reverse("bots:connect_callback"))
+
+
+@login_required
+@require_POST
+def share(request, pk):
+    bot = bot_for_user(request.user, pk)
+    form = CoOwnerForm(request.POST, bot=bot)
+    if form.is_valid():
+        user = form.cleaned_data["username"]
+        services.share_bot(bot, user=user, by=request.user)
+        messages.success(request, f"{user.get_username()} now runs {bot.name} with you.")
+    else:
+        messages.error(request, " ".join(form.errors["username"]))
+    return redirect(reverse("bots:detail", args=[bot.pk]) + "#owners")
+
+
+@login_required
+@require_POST
+def unshare(request, pk, user_pk):
+    bot = bot_for_user(request.user, pk)
+    user = get_object_or_404(get_user_model(), pk=user_pk, bots=bot)
+    try:
+        services.unshare_bot(bot, user=user, by=request.user)
+    except ValueError as error:
+        messages.error(request, f"{error} Share it with someone else first.")
+        return redirect(reverse("bots:detail", args=[bot.pk]) + "#owners")
+    messages.success(request, f"{user.get_username()} no longer runs {bot.name}.")
+    if user == request.user and not request.user.is_superuser:
+        return redirect("dashboard")
+    return redirect(reverse("bots:detail", args=[bot.pk]) + "#owners")
+
+
+@superuser_required
+@require_http_methods(["GET", "POST"])
+def app_list(request):
+    form = XAppForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        app = connecting.save_app(
+            form.save(commit=False),
+            key=form.cleaned_data["consumer_key"],
+            secret=form.cleaned_data["consumer_secret"],
+            default=form.cleaned_data["default"],
+            by=request.user,
+        )
+        messages.success(request, f"Saved the app “{app.name}”.")
+        return redirect("bots:apps")
+    return _app_page(request, form, None)
+
+
+@superuser_required
+@require_http_methods(["GET", "POST"])
+def app_detail(request, pk):
+    app = get_object_or_404(XApp, pk=pk)
+    form = XAppForm(request.POST or None, instance=app)
+    if request.method == "POST" and form.is_valid():
+        connecting.save_app(
+            form.save(commit=False),
+            key=form.cleaned_data["consumer_key"],
+            secret=form.cleaned_data["consumer_secret"],
+            default=form.cleaned_data["default"],
+            by=request.user,
+        )
+        messages.success(request, f"Saved the app “{app.name}”.")
+        return redirect("bots:apps")
+    return _app_page(request, form, app)
+
+
+def _app_page(request, form, app):
+    context = {
+        "form": form,
+        "app": app,
+        "apps": XApp.objects.annotate(bot_count=Count("bots")).order_by("platform", "name"),
+        "callback_url": _callback_url(request),
+    }
+    return render(request, "bots/xapp_list.html", context, status=400 if form.errors else 200)
