@@ -179,34 +179,26 @@ def unshare(request, pk, user_pk):
 @superuser_required
 @require_http_methods(["GET", "POST"])
 def app_list(request):
-    form = XAppForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        app = connecting.save_app(
-            form.save(commit=False),
-            key=form.cleaned_data["consumer_key"],
-            secret=form.cleaned_data["consumer_secret"],
-            default=form.cleaned_data["default"],
-            by=request.user,
-        )
-        messages.success(request, f"Saved the app “{app.name}”.")
-        return redirect("bots:apps")
-    return _app_page(request, form, None)
+    return _app_form(request, None)
 
 
 @superuser_required
 @require_http_methods(["GET", "POST"])
 def app_detail(request, pk):
-    app = get_object_or_404(XApp, pk=pk)
+    return _app_form(request, get_object_or_404(XApp, pk=pk))
+
+
+def _app_form(request, app):
     form = XAppForm(request.POST or None, instance=app)
     if request.method == "POST" and form.is_valid():
-        connecting.save_app(
+        saved = connecting.save_app(
             form.save(commit=False),
             key=form.cleaned_data["consumer_key"],
             secret=form.cleaned_data["consumer_secret"],
             default=form.cleaned_data["default"],
             by=request.user,
         )
-        messages.success(request, f"Saved the app “{app.name}”.")
+        messages.success(request, f"Saved the app “{saved.name}”.")
         return redirect("bots:apps")
     return _app_page(request, form, app)
 
