@@ -10,7 +10,7 @@ from django.utils import timezone
 from activity.services import record_activity
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, CredentialsUnreadable
-from bots.models import Bot, Schedule
+from bots.models import Bot, Schedule, SignIn, XApp
 from bots.schedule import refresh_next_run
 from platforms import base, client_for
 
@@ -50,24 +50,38 @@ def _set_active(bot: Bot, active: bool, *, by) -> None:
             refresh_next_run(schedule)
 
 
-def rotate_credentials() -> int:
-    """Re-encrypt every stored credential under the newest key; returns bots rewritten.
+def rotate_credentials() -> dict[str, int]:
+    """Re-encrypt every stored secret under the newest key: bots' credentials, the site's X
+    apps' keys and the request-token secrets of sign-ins still pending. Returns how many rows
+    of each were rewritten ({"bots": n, "apps": n, "sign-ins": n}).
 
-    Each bot is rewritten in its own transaction, so an interrupted rotation can simply run
+    Each row is rewritten in its own transaction, so an interrupted rotation can simply run
     again: tokens already under the newest key rotate to themselves.
     """
+    bot_fields = [f"encrypted_{name}" for name in CREDENTIAL_NAMES]
+    return {
+        "bots": _rotate_rows(Bot.objects.all(), bot_fields),
+        "apps": _rotate_rows(
+            XApp.objects.all(), ["encrypted_consumer_key", "encrypted_consumer_secret"]
+        ),
+        "sign-ins": _rotate_rows(
+            SignIn.objects.pending(timezone.now()), ["encrypted_request_secret"]
+        ),
+    }
+
+
+def _rotate_rows(rows, fields: list[str]) -> int:
     rotated = 0
-    for pk in Bot.objects.values_list("pk", flat=True).iterator():
+    for pk in rows.values_list("pk", flat=True).iterator():
         with transaction.atomic():
-            bot = Bot.objects.select_for_update().get(pk=pk)
+            row = rows.model.objects.select_for_update().get(pk=pk)
             changed = []
-            for name in CREDENTIAL_NAMES:
-                field = f"encrypted_{name}"
-                if token := getattr(bot, field):
-                    setattr(bot, field, crypto.rotate(token))
+            for field in fields:
+                if token := getattr(row, field):
+                    setattr(row, field, crypto.rotate(token))
                     changed.append(field)
             if changed:
-                bot.save(update_fields=changed)
+                row.save(update_fields=changed)
                 rotated += 1
     return rotated
 

@@ -5,8 +5,8 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from bots.credentials import CredentialsUnreadable
-from bots.models import Bot
+from bots.credentials import CredentialsUnreadable, encrypt
+from bots.models import Bot, SignIn, XApp
 from tests.conftest import SECRETS
 
 
@@ -58,6 +58,29 @@ def test_rotation_reencrypts_under_the_newest_key(bot, settings, capsys):
     assert "1 bot(s)" in capsys.readouterr().out
     settings.CREDENTIALS_KEYS = [new_key]  # the old key can now be dropped
     assert Bot.objects.get(pk=bot.pk).credentials().access_token == SECRETS["access_token"]
+
+
+def test_rotation_reencrypts_the_x_apps_keys_and_pending_sign_ins(db, owner, settings, capsys):
+    old_key = settings.CREDENTIALS_KEYS[0]
+    app = XApp(name="Flock app", platform="x")
+    app.set_consumer_credentials(key="app-key", secret="app-secret")
+    app.save()
+    sign_in = SignIn.objects.create(
+        user=owner,
+        app=app,
+        request_token="request-token",
+        encrypted_request_secret=encrypt("request-secret"),
+        authorize_url="https://api.x.com/oauth/authorize?oauth_token=request-token",
+    )
+    new_key = Fernet.generate_key().decode()
+    settings.CREDENTIALS_KEYS = [new_key, old_key]
+
+    call_command("rotate_credentials")
+
+    assert "1 X app(s) and 1 pending sign-in(s)" in capsys.readouterr().out
+    settings.CREDENTIALS_KEYS = [new_key]
+    assert XApp.objects.get().consumer_credentials() == ("app-key", "app-secret")
+    assert SignIn.objects.get(pk=sign_in.pk).request_secret() == "request-secret"
 
 
 def test_wrong_key_raises_instead_of_returning_ciphertext(bot, settings):
