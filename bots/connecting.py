@@ -7,6 +7,7 @@ pending sign-in on the server and decides what the approved account becomes.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,7 @@ REFUSALS = {
     "PIN it showed, or start again with Connect.",
 }
 STALE = REFUSALS[signin.TOKEN_STALE]
+FORGET_AFTER = timedelta(days=1)
 
 
 def start_sign_in(
@@ -51,7 +53,9 @@ def start_sign_in(
     """Ask the network for a request token and keep it, ready to send the person to
     `sign_in.authorize_url` (one call: POST oauth/request_token; rows written: SignIn).
     Signing in is always forced, so bot after bot connects without logging out of X; a
-    reconnect prefills the bot's handle. Raises ConnectError."""
+    reconnect prefills the bot's handle. Sign-ins over a day old, used or not, are forgotten
+    on the way. Raises ConnectError."""
+    SignIn.objects.filter(created_at__lt=timezone.now() - FORGET_AFTER).delete()
     key, secret = _app_keys(app)
     sign_in_api = sign_in_for(app.platform)
     base_url = base_url_for(app.platform)

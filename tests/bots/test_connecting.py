@@ -179,3 +179,10 @@ def test_keys_typed_by_hand_make_a_verified_bot_with_the_handle_from_the_network
             platform="sandbox",
             credentials={**credentials_of(account), "access_token_secret": "wrong"},
         )
+
+
+def test_starting_a_sign_in_forgets_those_over_a_day_old(app, person):
+    old = connecting.start_sign_in(user=person, app=app, callback_url=CALLBACK)
+    SignIn.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(days=2))
+    new = connecting.start_sign_in(user=person, app=app, callback_url=CALLBACK)
+    assert list(SignIn.objects.all()) == [new]
