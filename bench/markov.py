@@ -17,22 +17,21 @@ process's peak resident memory less that of a process that imports nothing (the 
 own baseline, printed). Figures are medians of --runs; ratios are aviary / markovify, with
 the range over runs. Each target is printed with whether it held; exit status 1 if any missed.
 
-Both engines' modules run from compiled bytecode, as installed packages do: the children
-share a bytecode cache in the scratch directory, filled by one untimed run of each engine.
+Both engines' modules run from compiled bytecode, as installed packages do (see child_env).
 """
 
-import json
 import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHERLOCK = Path(
-    os.environ.get("BENCH_SHERLOCK", ROOT.parent / "shared" / "corpora" / "sherlock.txt")
+# The children measure their own memory, so this module imports only what they all need;
+# what the parent alone uses is imported in its functions.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHERLOCK = os.environ.get(
+    "BENCH_SHERLOCK", os.path.join(os.path.dirname(ROOT), "shared", "corpora", "sherlock.txt")
 )
-FORTUNES = Path("/usr/share/games/fortunes")
-LICENSES = Path("/usr/share/common-licenses")
+FORTUNES = "/usr/share/games/fortunes"
+LICENSES = "/usr/share/common-licenses"
 PYTHON_DOCS = "/usr/share/doc/python3*/html/_sources"
 LARGEST_BYTES = 10_000_000
 MAX_LENGTH = 280  # X's limit, which the bench's length function counts against
@@ -59,7 +58,8 @@ def peak_mb() -> float:
 
 def build(engine: str, corpus_path: str, dump_path: str) -> dict:
     """In a child: build a model of the corpus and store it."""
-    text = Path(corpus_path).read_text(encoding="utf-8")
+    with open(corpus_path, encoding="utf-8") as handle:
+        text = handle.read()
     if engine == "markovify":
         import markovify
 
@@ -75,7 +75,8 @@ def build(engine: str, corpus_path: str, dump_path: str) -> dict:
         built = time.perf_counter()
         data = model.to_bytes()
     dumped = time.perf_counter()
-    Path(dump_path).write_bytes(data)
+    with open(dump_path, "wb") as handle:
+        handle.write(data)
     return {
         "build_s": built - started,
         "dump_s": dumped - built,
@@ -88,7 +89,8 @@ def use(engine: str, dump_path: str, sentences: int) -> dict:
     """In a child: load the stored model, then write sentences of X's weighted length."""
     import random
 
-    data = Path(dump_path).read_bytes()
+    with open(dump_path, "rb") as handle:
+        data = handle.read()
     if engine == "markovify":
         import markovify
 
@@ -135,18 +137,21 @@ def markovify_sentence(model, length):
     return None
 
 
-def corpora(scratch: Path) -> list[tuple[str, Path]]:
+def corpora(scratch):
     """The three corpora, the larger two written to the scratch directory."""
-    if not SHERLOCK.is_file():
+    from pathlib import Path
+
+    sherlock, fortunes, licenses = Path(SHERLOCK), Path(FORTUNES), Path(LICENSES)
+    if not sherlock.is_file():
         sys.exit(f"{SHERLOCK} is missing: set BENCH_SHERLOCK to sherlock.txt's path.")
-    if not FORTUNES.is_dir():
+    if not fortunes.is_dir():
         sys.exit(f"{FORTUNES} is missing: apt-get install fortunes fortunes-min")
     docs = sorted(Path("/").glob(PYTHON_DOCS.lstrip("/")))
     if not docs:
         sys.exit(f"{PYTHON_DOCS} is missing: apt-get install python3-doc")
-    texts = [SHERLOCK.read_text(encoding="utf-8")]
+    texts = [sherlock.read_text(encoding="utf-8")]
     seen = set()
-    for path in sorted(FORTUNES.iterdir()):
+    for path in sorted(fortunes.iterdir()):
         real = path.resolve()
         if path.suffix in {".dat", ".u8"} or real in seen or not real.is_file():
             continue
@@ -154,7 +159,7 @@ def corpora(scratch: Path) -> list[tuple[str, Path]]:
         raw = real.read_bytes().decode("utf-8", "replace")
         # A fortune file separates its entries with lines holding a single %.
         texts.append("\n\n".join(part.strip() for part in raw.split("\n%\n")))
-    texts += [_read(p) for p in sorted(LICENSES.iterdir()) if p.is_file()]
+    texts += [_read(p) for p in sorted(licenses.iterdir()) if p.is_file()]
     mix = "\n\n".join(texts)
     texts += [_read(p) for p in sorted(docs[-1].rglob("*.txt"))]
     largest = "\n\n".join(texts).encode()[:LARGEST_BYTES]
@@ -162,17 +167,19 @@ def corpora(scratch: Path) -> list[tuple[str, Path]]:
     (scratch / "mix.txt").write_text(mix, encoding="utf-8")
     (scratch / "largest.txt").write_text(largest, encoding="utf-8")
     return [
-        ("sherlock.txt", SHERLOCK),
+        ("sherlock.txt", sherlock),
         ("3.5 MB mix", scratch / "mix.txt"),
         ("10 MB", scratch / "largest.txt"),
     ]
 
 
-def _read(path: Path) -> str:
+def _read(path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
 
 
-def child(*args, env: dict) -> dict:
+def child(*args, env: dict):
+    """Run a child; what it printed last, read as a Python literal."""
+    import ast
     import subprocess
 
     done = subprocess.run(
@@ -180,38 +187,41 @@ def child(*args, env: dict) -> dict:
     )
     if done.returncode:
         sys.exit(f"bench child failed: {done.stderr[-2000:]}")
-    return json.loads(done.stdout.splitlines()[-1])
+    return ast.literal_eval(done.stdout.splitlines()[-1])
 
 
-def child_env(scratch: Path) -> dict:
-    """The children's environment: a bytecode cache of their own, written to even where
-    PYTHONDONTWRITEBYTECODE is set, then filled by one untimed run of each engine."""
+def child_env(scratch) -> dict:
+    """The children's environment: bytecode written beside the sources even where
+    PYTHONDONTWRITEBYTECODE is set (as an installed package's is), filled by one untimed run
+    of each engine. (A PYTHONPYCACHEPREFIX would not do: it recompiles the standard library
+    too, and its modules then take more memory than those in the library's own cache.)"""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    env.pop("PYTHONPYCACHEPREFIX", None)
     warm_up = scratch / "warm-up.txt"
-    warm_up.write_text(SHERLOCK.read_text(encoding="utf-8")[:20_000], encoding="utf-8")
+    with open(SHERLOCK, encoding="utf-8") as handle:
+        warm_up.write_text(handle.read(20_000), encoding="utf-8")
     for engine in ("markovify", "aviary"):
         dump = str(scratch / f"{engine}.model")
         child("-m", "bench.markov", "--build", engine, str(warm_up), dump, env=env)
-        child("-m", "bench.markov", "--use", engine, dump, "--sentences", "5", env=env)
+        child("-m", "bench.markov", "--use", engine, dump, "5", env=env)
     return env
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--build"]:  # a child: no argparse, whose imports would count
+        print(repr(build(*argv[1:4])))
+        return 0
+    if argv[:1] == ["--use"]:
+        print(repr(use(argv[1], argv[2], int(argv[3]))))
+        return 0
     import argparse
+    from pathlib import Path
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3, help="runs of each engine (median)")
-    parser.add_argument("--build", nargs=3, metavar=("ENGINE", "CORPUS", "DUMP"))
-    parser.add_argument("--use", nargs=2, metavar=("ENGINE", "DUMP"))
     args = parser.parse_args(argv)
-    if args.build:
-        print(json.dumps(build(*args.build)))
-        return 0
-    if args.use:
-        print(json.dumps(use(*args.use, args.sentences)))
-        return 0
     try:
         import markovify
     except ImportError:
@@ -232,9 +242,11 @@ def main(argv=None) -> int:
             for _ in range(args.runs):
                 for engine, found in runs.items():
                     dump = str(scratch / f"{engine}.model")
-                    figures = child("-m", "bench.markov", "--build", engine, str(path), dump, env=env)
+                    figures = child(
+                        "-m", "bench.markov", "--build", engine, str(path), dump, env=env
+                    )
                     figures["engine_mb"] = figures["peak_mb"] - baseline
-                    use_args = ("--use", engine, dump, "--sentences", str(args.sentences))
+                    use_args = ("--use", engine, dump, str(args.sentences))
                     figures.update(child("-m", "bench.markov", *use_args, env=env))
                     found.append(figures)
             held += report(label, path, runs, args)
@@ -244,7 +256,7 @@ def main(argv=None) -> int:
     return 0 if all(held) else 1
 
 
-def report(label: str, path: Path, runs: dict, args) -> list[bool]:
+def report(label: str, path, runs: dict, args) -> list[bool]:
     size = path.stat().st_size / 1e6
     print(
         f"\n{label} ({size:.2f} MB): {args.sentences} sentences of <= {MAX_LENGTH} by X's"
@@ -254,7 +266,9 @@ def report(label: str, path: Path, runs: dict, args) -> list[bool]:
     held = []
     for key in ROWS:
         theirs, ours = median(runs["markovify"], key), median(runs["aviary"], key)
-        each = [ratio(a[key], m[key]) for a, m in zip(runs["aviary"], runs["markovify"])]
+        each = [
+            ratio(a[key], m[key]) for a, m in zip(runs["aviary"], runs["markovify"], strict=True)
+        ]
         line = f"{key:14} {theirs:10.3f} {ours:10.3f} {ratio(ours, theirs):8.3f}"
         line += f" {min(each):6.3f}-{max(each):.3f}"
         if key in TARGETS:

@@ -15,10 +15,13 @@ from operator import and_, itemgetter, lshift, ne, not_, or_, rshift
 from corpora.markov.splitting import sentence_ends, unbalanced_marks
 
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
-# From this many windows on, numpy (0.1 s and 20 MB to import) builds faster than sorting
-# float records: measured in fresh processes, the float sort wins at 150,000 windows (0.11 s
-# against 0.12-0.18 s) and loses at 240,000 (0.19 s against 0.16 s).
+# Float records are sorted wherever they can be (state sizes 1 and 2, up to 65,536 words):
+# numpy takes 0.1 s and 22 MB just to import, more memory than the whole index of a 3.5 MB
+# corpus. Past that, numpy indexes from this many windows on, when it beats sorting ints.
 NUMPY_FROM_WINDOWS = 200_000
+# Up to this many windows, the float records are sorted as one list (16 bytes a window more
+# at the peak than in halves, and 10% faster).
+_ONE_SORT_RECORDS = 250_000
 
 SEP = 0  # word id that pads each sentence: before it, it is BEGIN; after it, END
 _BATCH = 128  # sentences split at once: enough to run in C, few enough to add no memory
@@ -85,10 +88,10 @@ def index_windows(corpus: array, state_size: int, word_count: int) -> tuple:
     as ids packed into one int, sorted, and where each one's occurrences start in occ."""
     bits = id_bits(word_count)
     n = len(corpus) - state_size  # windows followed by a word
-    if bits * state_size <= 64 and n >= NUMPY_FROM_WINDOWS:
-        return _index_with_numpy(corpus, n, state_size, bits)
     if _FLOAT_RECORDS and state_size <= 2 and word_count <= 1 << 16 and n < 1 << 24:
         return _index_by_float_records(corpus, n, state_size, bits)
+    if bits * state_size <= 64 and n >= NUMPY_FROM_WINDOWS:
+        return _index_with_numpy(corpus, n, state_size, bits)
     return _index_by_sorting_ints(corpus, n, state_size, bits)
 
 
@@ -152,20 +155,14 @@ def _index_by_float_records(corpus, n, state_size, bits):
         records[at + 1 :: 8] = raw[4 * j + 1 : 4 * (j + n) : 4]
     records[7::8] = b"\x40" * n
     del raw
-    # Sorted in two halves, split at a sampled median, so that only half the records are
-    # Python floats at a time (the floats are the peak of a build's memory).
     records = array("d", records)
-    sample = sorted(records[:: max(1, n // 255)])
-    middle = sample[len(sample) // 2]
-    sorted_records = array("d")
-    for part in (middle.__gt__, middle.__le__):
-        values = list(filter(part, records))
+    if n <= _ONE_SORT_RECORDS:
+        values = records.tolist()
         values.sort()
-        sorted_records.extend(values)
+        records = array("d", values).tobytes()
         del values
-    del records
-    records = sorted_records.tobytes()
-    del sorted_records
+    else:
+        records = _sorted_in_halves(records)
     occ, ordered = bytearray(4 * n), bytearray(4 * n)
     for b in range(3):
         occ[b::4] = records[b::8]
@@ -178,6 +175,20 @@ def _index_by_float_records(corpus, n, state_size, bits):
     keys = key_array(map(ordered.__getitem__, off), bits * state_size)
     off.append(n)
     return occ, keys, off
+
+
+def _sorted_in_halves(records):
+    """The records' bytes, sorted in two halves split at a sampled median, so that only half
+    the records are Python floats at a time (the floats are the peak of a build's memory)."""
+    sample = sorted(records[:: max(1, len(records) // 255)])
+    middle = sample[len(sample) // 2]
+    sorted_records = array("d")
+    for part in (middle.__gt__, middle.__le__):
+        values = list(filter(part, records))
+        values.sort()
+        sorted_records.extend(values)
+        del values
+    return sorted_records.tobytes()
 
 
 def _position_bytes(n, b):

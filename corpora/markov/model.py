@@ -192,23 +192,24 @@ class MarkovModel:
     def _forward(self, key, group, out, windows, limit, random):
         k, bits, mask = self.state_size, self._bits, self._mask
         corpus, occ, keys, off = self._corpus, self._occ, self._keys, self._off
-        single = self._starts is None
-        while True:
+        append, note, count = out.append, windows.append, len(out)
+        pick = None if self._starts is None else self._pick
+        while True:  # the inner loop of every sentence: kept to a few operations a word
             lo = off[group]
-            if single:
-                p = occ[lo + int(random() * (off[group + 1] - lo))]
+            if pick is None:
+                word = corpus[occ[lo + int(random() * (off[group + 1] - lo))] + k]
             else:
-                p = self._pick(lo, off[group + 1], random)
-            word = corpus[p + k]
+                word = corpus[pick(lo, off[group + 1], random) + k]
             if word == SEP:
                 return True
-            out.append(word)
-            if len(out) > limit:
+            append(word)
+            count += 1
+            if count > limit:
                 return False
             key = ((key << bits) & mask) | word
             group = bisect_left(keys, key)
-            if len(out) >= k:
-                windows.append(group)
+            if count >= k:
+                note(group)
 
     def _pick(self, lo, hi, random):
         """A position from occ[lo:hi] (one window's occurrences), weighted by source."""
