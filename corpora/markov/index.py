@@ -19,9 +19,6 @@ MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
 # numpy takes 0.1 s and 22 MB just to import, more memory than the whole index of a 3.5 MB
 # corpus. Past that, numpy indexes from this many windows on, when it beats sorting ints.
 NUMPY_FROM_WINDOWS = 200_000
-# Up to this many windows, the float records are sorted as one list (16 bytes a window more
-# at the peak than in halves, and 10% faster).
-_ONE_SORT_RECORDS = 250_000
 
 SEP = 0  # word id that pads each sentence: before it, it is BEGIN; after it, END
 _BATCH = 128  # sentences split at once: enough to run in C, few enough to add no memory
@@ -155,14 +152,7 @@ def _index_by_float_records(corpus, n, state_size, bits):
         records[at + 1 :: 8] = raw[4 * j + 1 : 4 * (j + n) : 4]
     records[7::8] = b"\x40" * n
     del raw
-    records = array("d", records)
-    if n <= _ONE_SORT_RECORDS:
-        values = records.tolist()
-        values.sort()
-        records = array("d", values).tobytes()
-        del values
-    else:
-        records = _sorted_in_halves(records)
+    records = _sorted_in_halves(array("d", records))
     occ, ordered = bytearray(4 * n), bytearray(4 * n)
     for b in range(3):
         occ[b::4] = records[b::8]

@@ -294,9 +294,6 @@ def test_each_way_of_indexing_builds_the_same_model(k, monkeypatch):
     assert MarkovModel.build(DEMO, state_size=k).to_bytes() == built
     monkeypatch.setattr(index, "NUMPY_FROM_WINDOWS", 10**9)
     assert MarkovModel.build(DEMO, state_size=k).to_bytes() == built
-    monkeypatch.setattr(index, "_ONE_SORT_RECORDS", 0)  # the float records sorted in halves
-    monkeypatch.setattr(index, "_FLOAT_RECORDS", True)
-    assert MarkovModel.build(DEMO, state_size=k).to_bytes() == built
 
 
 # Stored by the engine's first format (version 1, one zlib stream whose key deltas and group
