@@ -280,7 +280,9 @@ def report(label: str, path, runs: dict, args) -> list[bool]:
 
 def report_growth(per_sentence: dict) -> bool:
     smallest, largest = per_sentence[next(iter(per_sentence))], list(per_sentence.values())[-1]
-    print(f"\nTime per sentence made, ms: {per_sentence}")
+    print("\nTime per sentence made (ms):")
+    for label, times in per_sentence.items():
+        print(f"  {label:14} markovify {times['markovify']:7.3f}  aviary {times['aviary']:7.3f}")
     growth = {engine: largest[engine] / smallest[engine] for engine in smallest}
     held = growth["aviary"] < GROWTH_TARGET
     print(
