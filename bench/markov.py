@@ -57,8 +57,11 @@ def peak_mb() -> float:
 
 
 def build(engine: str, corpus_path: str, dump_path: str) -> dict:
-    """In a child: build a model of the corpus and store it."""
-    with open(corpus_path, encoding="utf-8") as handle:
+    """In a child: build a model of the corpus and store it. Each engine reads the file as it
+    takes a text: markovify as str, aviary as the UTF-8 bytes the file holds (a str of a text
+    holding one emoji takes 4 bytes a character)."""
+    options = {"mode": "rb"} if engine == "aviary" else {"encoding": "utf-8"}
+    with open(corpus_path, **options) as handle:
         text = handle.read()
     if engine == "markovify":
         import markovify

@@ -1,75 +1,86 @@
 """The Markov engine's build: a text's kept sentences as word ids, and their k-gram index.
 
 Every position of the corpus is sorted by the state_size words that start there (a window),
-so each window owns one run of occurrences; three ways of sorting build the same index.
+so each window owns one run of occurrences; two ways of sorting build the same index.
 """
 
 import re
 import sys
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from itertools import compress, count, repeat
+from functools import cache
+from itertools import compress, count, islice, repeat
 from operator import and_, itemgetter, lshift, ne, not_, or_, rshift
 
-from corpora.markov.splitting import sentence_ends, unbalanced_marks
+from corpora.markov.splitting import _BOM, sentence_ends, unbalanced_marks, utf8_text
 
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
-# Float records are sorted wherever they can be (state sizes 1 and 2, up to 65,536 words):
-# numpy takes 0.1 s and 22 MB just to import, more memory than the whole index of a 3.5 MB
-# corpus. Past that, numpy indexes from this many windows on, when it beats sorting ints.
-NUMPY_FROM_WINDOWS = 200_000
+# A float record (see _index_by_float_records) holds a window's key and position in 56 bits:
+# enough for state sizes 1 and 2 to past 100 MB of text, with no numpy (which takes 0.1 s and
+# 22 MB just to import). Longer keys are sorted as Python ints.
+_RECORD_BITS = 56
+_TOP = 0x40 << _RECORD_BITS
+_LANES = 1 << 14  # records made or read at once: 128 KB a big int
+_LANE_MASK = (1 << 64) - 1
+# The records are sorted in up to _MAX_PARTS parts of about _PART_WINDOWS, split at the values
+# of _SAMPLE records.
+_PART_WINDOWS, _MAX_PARTS, _SAMPLE = 1 << 17, 8, 1024
 
 SEP = 0  # word id that pads each sentence: before it, it is BEGIN; after it, END
 _BATCH = 128  # sentences split at once: enough to run in C, few enough to add no memory
 # Whether a sentence has state_size words or fewer; possessive, so no word is ever re-split.
-_SHORT = {k: re.compile(f"\\s*+(?:\\S++\\s*+){{0,{k}}}") for k in range(1, MAX_STATE_SIZE + 1)}
+_SHORT = {k: re.compile(rb"\s*+(?:\S++\s*+){0,%d}" % k) for k in range(1, MAX_STATE_SIZE + 1)}
 
 # _index_by_float_records reads bytes as little-endian ids and doubles.
 _FLOAT_RECORDS = sys.byteorder == "little" and array("I").itemsize == 4
 
 
 def id_bits(word_count):
-    # 16 at least, so that a window of two ids is the same bytes _index_by_float_records sorts
+    # 16 at least, as every model stored in version 3 so far has it
     return max(16, (word_count - 1).bit_length())
 
 
-def word_stream(text: str, state_size: int) -> tuple[list[str], array]:
+def word_stream(text: str | bytes, state_size: int) -> tuple[list[str], array]:
     """The words (id 0 is SEP, then in order of first use) and the corpus as word ids: each
-    sentence kept, after state_size SEPs.
+    sentence kept, after state_size SEPs. Bytes are read as UTF-8.
 
-    Sentences go to str.split() in batches, joined by a marker that the text lacks, so that
-    splitting and numbering words run in C rather than once per word in Python. (Numbering
-    words by frequency would shrink the stored model by 4%, for 7 ms and 1.2 MB on a 0.6 MB
-    corpus: not worth it.)
+    The text is read as UTF-8 bytes, whatever str it came as. Sentences go to bytes.split()
+    in batches, joined by a byte that UTF-8 never uses, so that splitting and numbering words
+    run in C rather than once per word in Python. (Numbering words by frequency would shrink
+    the stored model by 4%, for 7 ms and 1.2 MB on a 0.6 MB corpus: not worth it.)
     """
-    kept = _kept_sentences(text, state_size)
-    marker = next(c for c in map(chr, count()) if c not in text and not c.isspace())
-    separator = f" {marker} " * state_size
-    vocabulary = numbering(marker)
+    data = utf8_text(text)
+    starts, ends = _kept_sentences(data, state_size)
+    separator = b" \xff " * state_size
+    vocabulary = numbering(b"\xff")
     stream = array("I")
-    for first in range(0, len(kept), _BATCH):
-        sentences = map(text.__getitem__, kept[first : first + _BATCH])
+    for first in range(0, len(starts), _BATCH):
+        batch = map(slice, starts[first : first + _BATCH], ends[first : first + _BATCH])
         # itemgetter looks many keys up in one call (a batch has at least 3 words)
-        stream.extend(itemgetter(*(separator + separator.join(sentences)).split())(vocabulary))
-    words = list(vocabulary)
-    words[SEP] = ""
-    return words, stream
+        joined = separator + separator.join(map(data.__getitem__, batch))
+        stream.extend(itemgetter(*joined.split())(vocabulary))
+    del data, starts, ends
+    words = [
+        "",
+        *b"\n".join(islice(vocabulary, 1, None)).decode("utf-8", "surrogatepass").split("\n"),
+    ]
+    return (words if len(vocabulary) > 1 else [""]), stream
 
 
-def _kept_sentences(text: str, state_size: int) -> list[slice]:
-    """Where the text's sentences are, but for those of state_size words or fewer and those
-    with quotes or brackets that a chain would leave unbalanced."""
+def _kept_sentences(data: bytes, state_size: int) -> tuple[array, array]:
+    """Where the text's sentences start and end, but for those of state_size words or fewer
+    and those with quotes or brackets that a chain would leave unbalanced."""
     start = 0
-    while text.startswith("\ufeff", start):  # byte order marks, skipped without a copy
-        start += 1
-    ends = sentence_ends(text, start)
+    while data.startswith(_BOM, start):  # byte order marks, skipped without a copy
+        start += len(_BOM)
+    ends = sentence_ends(data, start)
     starts = [start, *ends[:-1]]
-    unbalanced = unbalanced_marks(text, start)
+    unbalanced = unbalanced_marks(data, start)
     left_out = set(map(bisect_right, repeat(ends), unbalanced))
-    short = map(bool, map(_SHORT[state_size].fullmatch, repeat(text), starts, ends))
-    dropped = map(or_, short, map(left_out.__contains__, count()))
-    return list(compress(map(slice, starts, ends), map(not_, dropped)))
+    short = map(bool, map(_SHORT[state_size].fullmatch, repeat(data), starts, ends))
+    kept = list(map(not_, map(or_, short, map(left_out.__contains__, count()))))
+    return array("Q", compress(starts, kept)), array("Q", compress(ends, kept))
 
 
 def numbering(sep: str) -> defaultdict:
@@ -85,10 +96,8 @@ def index_windows(corpus: array, state_size: int, word_count: int) -> tuple:
     as ids packed into one int, sorted, and where each one's occurrences start in occ."""
     bits = id_bits(word_count)
     n = len(corpus) - state_size  # windows followed by a word
-    if _FLOAT_RECORDS and state_size <= 2 and word_count <= 1 << 16 and n < 1 << 24:
+    if _FLOAT_RECORDS and bits * state_size + _position_bits(n) <= _RECORD_BITS:
         return _index_by_float_records(corpus, n, state_size, bits)
-    if bits * state_size <= 64 and n >= NUMPY_FROM_WINDOWS:
-        return _index_with_numpy(corpus, n, state_size, bits)
     return _index_by_sorting_ints(corpus, n, state_size, bits)
 
 
@@ -112,80 +121,113 @@ def _index_by_sorting_ints(corpus, n, state_size, bits):
     return occ, keys, off
 
 
-def _index_with_numpy(corpus, n, state_size, bits):
-    """The k-gram index in a few vectorised passes: each window packed into one 64-bit key,
-    positions sorted stably by key, and the start of each run of equal keys."""
-    import numpy as np  # on use: 0.1 s and 20 MB to import (see NUMPY_FROM_WINDOWS)
-
-    ids = np.frombuffer(corpus, dtype=np.uint32)
-    window = ids[:n].astype(np.uint64)
-    for i in range(1, state_size):
-        window <<= np.uint64(bits)
-        window |= ids[i : i + n]
-    occ = np.argsort(window, kind="stable").astype(np.uint32)
-    ordered = window[occ]
-    del window
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    narrow = bits * state_size <= 32
-    keys = array("I" if narrow else "Q", ordered[starts].astype("u4" if narrow else "u8").tobytes())
-    off = array("I", starts.astype(np.uint32).tobytes())
-    off.append(n)
-    return array("I", occ.tobytes()), keys, off
-
-
 def _index_by_float_records(corpus, n, state_size, bits):
-    """The k-gram index without numpy, for state sizes 1 and 2 and up to 65,536 words.
+    """The k-gram index by sorts of plain floats, with no Python code per window.
 
-    Each window becomes one 8-byte record, assembled by byte slicing: position in bytes 0-2,
-    the window's word ids (16 bits each, last word lowest) above, and 0x40 in byte 7. Read as
-    a double, such a record is a positive normal number whose order is the record's integer
-    order, and Python sorts floats by a fast path: so one sort of plain floats orders the
-    positions by (window, position), with no Python code per window.
+    Each window becomes one 8-byte record: its key above its position, under 0x40 in the top
+    byte. Read as a double, such a record is a positive normal number whose order is the
+    record's integer order, and Python sorts floats by a fast path: so sorting the records
+    orders the positions by (window, position). The records are made and read a few
+    thousand at a time as one big int, whose 64-bit lanes are the records: a shift, mask or
+    sum of the int is that of every lane. They are sorted in parts split at sampled values,
+    so that only a part is Python floats at a time (32 bytes a record, the peak of a build).
     """
-    raw = corpus.tobytes()  # 4 little-endian bytes per id
-    records = bytearray(8 * n)
-    for b in range(3):
-        records[b::8] = _position_bytes(n, b)
-    for j in range(state_size):
-        at = 3 + 2 * (state_size - 1 - j)
-        records[at::8] = raw[4 * j : 4 * (j + n) : 4]
-        records[at + 1 :: 8] = raw[4 * j + 1 : 4 * (j + n) : 4]
-    records[7::8] = b"\x40" * n
+    pos_bits = _position_bits(n)
+    shifts = [pos_bits + bits * (state_size - 1 - j) for j in range(state_size)]
+    bounds = _part_bounds(corpus, n, shifts)
+    raw = memoryview(corpus).cast("B")  # 4 little-endian bytes per id
+    id_bytes = (bits + 7) // 8
+    cuts = [_as_float(bound) for bound in bounds]
+    parts = [array("d") for _ in range(len(bounds) + 1)]
+    for first in range(0, n, _LANES):
+        count = min(_LANES, n - first)
+        lanes = _lane_ones(count) * (first + _TOP) + _lane_positions(count)
+        for j, shift in enumerate(shifts):
+            lanes |= _lanes_of(raw, first + j, count, id_bytes) << shift
+        # Sorted a chunk at a time, each part is a few sorted runs, which Python merges fast.
+        values = sorted(array("d", lanes.to_bytes(8 * count, "little")))
+        ends = [*map(bisect_left, repeat(values), cuts), count]
+        for part, start, end in zip(parts, [0, *ends], ends, strict=False):
+            part.fromlist(values[start:end])
     del raw
-    records = _sorted_in_halves(array("d", records))
-    occ, ordered = bytearray(4 * n), bytearray(4 * n)
-    for b in range(3):
-        occ[b::4] = records[b::8]
-    for b in range(2 * state_size):
-        ordered[b::4] = records[3 + b :: 8]
-    del records
-    occ, ordered = array("I", occ), array("I", ordered)
-    off = array("I", [0])
-    off.extend(compress(range(1, n), map(ne, ordered[1:], ordered)))
-    keys = key_array(map(ordered.__getitem__, off), bits * state_size)
+    records = array("d")
+    for i, part in enumerate(parts):
+        values = part.tolist()
+        parts[i] = part = None
+        values.sort()
+        records.fromlist(values)
+        del values
+    return _read_records(memoryview(records).cast("B"), n, pos_bits, bits * state_size)
+
+
+def _read_records(raw, n, pos_bits, key_bits):
+    """(occ, keys, off) from the sorted records' bytes: the positions, and the first record
+    of each run of equal keys (where a lane's key differs from the lane's before it)."""
+    occ, off = array("I"), array("I")
+    keys = array("I" if key_bits <= 32 else "Q")
+    previous = None
+    for first in range(0, n, _LANES):
+        count = min(_LANES, n - first)
+        ones = _lane_ones(count)
+        lanes = int.from_bytes(raw[8 * first : 8 * (first + count)], "little")
+        positions = (lanes & ones * ((1 << pos_bits) - 1)).to_bytes(8 * count, "little")
+        occ_bytes = bytearray(4 * count)
+        for b in range(4):
+            occ_bytes[b::4] = positions[b::8]
+        occ.frombytes(occ_bytes)
+        key_lanes = (lanes >> pos_bits) & ones * ((1 << key_bits) - 1)
+        first_key = key_lanes & _LANE_MASK
+        before = first_key ^ 1 if previous is None else previous
+        changed = key_lanes ^ ((key_lanes << 64) | before)
+        for shift in (32, 16, 8):  # each lane's bytes ORed into its lowest
+            changed |= changed >> shift
+        starts = changed.to_bytes(8 * count + 8, "little")[: 8 * count : 8]
+        off.extend(compress(range(first, first + count), starts))
+        keys.extend(compress(array("Q", key_lanes.to_bytes(8 * count, "little")), starts))
+        previous = key_lanes >> 64 * (count - 1)
     off.append(n)
     return occ, keys, off
 
 
-def _sorted_in_halves(records):
-    """The records' bytes, sorted in two halves split at a sampled median, so that only half
-    the records are Python floats at a time (the floats are the peak of a build's memory)."""
-    sample = sorted(records[:: max(1, len(records) // 255)])
-    middle = sample[len(sample) // 2]
-    sorted_records = array("d")
-    for part in (middle.__gt__, middle.__le__):
-        values = list(filter(part, records))
-        values.sort()
-        sorted_records.extend(values)
-        del values
-    return sorted_records.tobytes()
+def _part_bounds(corpus, n, shifts) -> list[int]:
+    """Records that split the windows into parts of about _PART_WINDOWS, from a sample."""
+    parts = min(_MAX_PARTS, n // _PART_WINDOWS + 1)
+    if parts < 2:
+        return []
+    sample = sorted(
+        sum(corpus[p + j] << shift for j, shift in enumerate(shifts)) | p | _TOP
+        for p in range(0, n, max(1, n // _SAMPLE))
+    )
+    bounds = {sample[len(sample) * i // parts] for i in range(1, parts)}
+    return sorted(bounds)
 
 
-def _position_bytes(n, b):
-    """Byte b of each of the positions 0 to n - 1 (little-endian), built by repetition."""
-    run = 1 << 8 * b
-    cycle = b"".join(bytes([v]) * run for v in range(min(256, (n - 1) // run + 1)))
-    return (cycle * (n // len(cycle) + 1))[:n]
+def _lanes_of(raw, first, count, id_bytes) -> int:
+    """Ids first to first + count - 1 of the corpus (``raw``, its bytes), one a lane."""
+    lanes = bytearray(8 * count)
+    for b in range(id_bytes):
+        lanes[b::8] = raw[4 * first + b : 4 * (first + count) : 4]
+    return int.from_bytes(lanes, "little")
+
+
+def _as_float(record: int) -> float:
+    return array("d", record.to_bytes(8, "little"))[0]
+
+
+@cache
+def _lane_ones(count) -> int:
+    """1 in each of ``count`` lanes: times v, v in each lane."""
+    return int.from_bytes(b"\x01\x00\x00\x00\x00\x00\x00\x00" * count, "little")
+
+
+@cache
+def _lane_positions(count) -> int:
+    """0, 1, ... count - 1, one a lane."""
+    return int.from_bytes(array("Q", range(count)).tobytes(), "little")
+
+
+def _position_bits(n):
+    return max(1, (n - 1).bit_length())
 
 
 def key_array(values, bits):
