@@ -10,22 +10,22 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from functools import cache
-from itertools import compress, count, islice, repeat
+from itertools import compress, count, repeat
 from operator import and_, itemgetter, lshift, ne, not_, or_, rshift
 
 from corpora.markov.splitting import _BOM, sentence_ends, unbalanced_marks, utf8_text
 
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
-# A float record (see _index_by_float_records) holds a window's key and position in 56 bits:
-# enough for state sizes 1 and 2 to past 100 MB of text, with no numpy (which takes 0.1 s and
-# 22 MB just to import). Longer keys are sorted as Python ints.
-_RECORD_BITS = 56
-_TOP = 0x40 << _RECORD_BITS
-_LANES = 1 << 14  # records made or read at once: 128 KB a big int
+# A float record (see _index_by_float_records) holds a window's key and position in 61 bits:
+# at state size 2, 16 million windows of 262,144 words (some 150 MB of text), with no numpy
+# (which takes 0.1 s and 22 MB just to import). Longer keys are sorted as Python ints.
+_RECORD_BITS = 61
+_TOP = 1 << 62  # above 61 bits of key and position: a positive, normal, finite double
+_LANES = 1 << 13  # records made or read at once: 64 KB a big int
 _LANE_MASK = (1 << 64) - 1
 # The records are sorted in up to _MAX_PARTS parts of about _PART_WINDOWS, split at the values
 # of _SAMPLE records.
-_PART_WINDOWS, _MAX_PARTS, _SAMPLE = 1 << 17, 8, 1024
+_PART_WINDOWS, _MAX_PARTS, _SAMPLE = 1 << 13, 16, 1024
 
 SEP = 0  # word id that pads each sentence: before it, it is BEGIN; after it, END
 _BATCH = 128  # sentences split at once: enough to run in C, few enough to add no memory
@@ -41,9 +41,9 @@ def id_bits(word_count):
     return max(16, (word_count - 1).bit_length())
 
 
-def word_stream(text: str | bytes, state_size: int) -> tuple[list[str], array]:
-    """The words (id 0 is SEP, then in order of first use) and the corpus as word ids: each
-    sentence kept, after state_size SEPs. Bytes are read as UTF-8.
+def word_stream(text: str | bytes, state_size: int) -> tuple[list[bytes], array]:
+    """The words as UTF-8 bytes (id 0 is SEP, then in order of first use) and the corpus as
+    word ids: each sentence kept, after state_size SEPs.
 
     The text is read as UTF-8 bytes, whatever str it came as. Sentences go to bytes.split()
     in batches, joined by a byte that UTF-8 never uses, so that splitting and numbering words
@@ -60,12 +60,9 @@ def word_stream(text: str | bytes, state_size: int) -> tuple[list[str], array]:
         # itemgetter looks many keys up in one call (a batch has at least 3 words)
         joined = separator + separator.join(map(data.__getitem__, batch))
         stream.extend(itemgetter(*joined.split())(vocabulary))
-    del data, starts, ends
-    words = [
-        "",
-        *b"\n".join(islice(vocabulary, 1, None)).decode("utf-8", "surrogatepass").split("\n"),
-    ]
-    return (words if len(vocabulary) > 1 else [""]), stream
+    words = list(vocabulary)
+    words[SEP] = b""
+    return words, stream
 
 
 def _kept_sentences(data: bytes, state_size: int) -> tuple[array, array]:
@@ -83,7 +80,7 @@ def _kept_sentences(data: bytes, state_size: int) -> tuple[array, array]:
     return array("Q", compress(starts, kept)), array("Q", compress(ends, kept))
 
 
-def numbering(sep: str) -> defaultdict:
+def numbering(sep: bytes) -> defaultdict:
     """Word -> id, with ``sep`` as SEP: looking up a new word gives it the next id, in C."""
     vocabulary = defaultdict(count(SEP + 1).__next__)
     vocabulary[sep] = SEP
@@ -124,9 +121,9 @@ def _index_by_sorting_ints(corpus, n, state_size, bits):
 def _index_by_float_records(corpus, n, state_size, bits):
     """The k-gram index by sorts of plain floats, with no Python code per window.
 
-    Each window becomes one 8-byte record: its key above its position, under 0x40 in the top
-    byte. Read as a double, such a record is a positive normal number whose order is the
-    record's integer order, and Python sorts floats by a fast path: so sorting the records
+    Each window becomes one 8-byte record: its key above its position, under bit 62. Read as
+    a double, such a record is a positive normal number whose order is the record's integer
+    order, and Python sorts floats by a fast path: so sorting the records
     orders the positions by (window, position). The records are made and read a few
     thousand at a time as one big int, whose 64-bit lanes are the records: a shift, mask or
     sum of the int is that of every lane. They are sorted in parts split at sampled values,
@@ -135,7 +132,6 @@ def _index_by_float_records(corpus, n, state_size, bits):
     pos_bits = _position_bits(n)
     shifts = [pos_bits + bits * (state_size - 1 - j) for j in range(state_size)]
     bounds = _part_bounds(corpus, n, shifts)
-    raw = memoryview(corpus).cast("B")  # 4 little-endian bytes per id
     id_bytes = (bits + 7) // 8
     cuts = [_as_float(bound) for bound in bounds]
     parts = [array("d") for _ in range(len(bounds) + 1)]
@@ -143,13 +139,12 @@ def _index_by_float_records(corpus, n, state_size, bits):
         count = min(_LANES, n - first)
         lanes = _lane_ones(count) * (first + _TOP) + _lane_positions(count)
         for j, shift in enumerate(shifts):
-            lanes |= _lanes_of(raw, first + j, count, id_bytes) << shift
+            lanes |= _lanes_of(corpus, first + j, count, id_bytes) << shift
         # Sorted a chunk at a time, each part is a few sorted runs, which Python merges fast.
         values = sorted(array("d", lanes.to_bytes(8 * count, "little")))
         ends = [*map(bisect_left, repeat(values), cuts), count]
         for part, start, end in zip(parts, [0, *ends], ends, strict=False):
             part.fromlist(values[start:end])
-    del raw
     records = array("d")
     for i, part in enumerate(parts):
         values = part.tolist()
@@ -202,11 +197,11 @@ def _part_bounds(corpus, n, shifts) -> list[int]:
     return sorted(bounds)
 
 
-def _lanes_of(raw, first, count, id_bytes) -> int:
-    """Ids first to first + count - 1 of the corpus (``raw``, its bytes), one a lane."""
-    lanes = bytearray(8 * count)
+def _lanes_of(corpus, first, count, id_bytes) -> int:
+    """Ids first to first + count - 1 of the corpus, one a lane."""
+    lanes, ids = bytearray(8 * count), corpus[first : first + count].tobytes()
     for b in range(id_bytes):
-        lanes[b::8] = raw[4 * first + b : 4 * (first + count) : 4]
+        lanes[b::8] = ids[b::4]
     return int.from_bytes(lanes, "little")
 
 

@@ -78,6 +78,7 @@ _OTHER_SPACES = tuple(
         rb"\xe3\x80\x80",
     )
 )
+_ASCII = bytes(range(128))
 _ASCII_BUT_SEPARATORS = bytes(sorted(set(range(128)) - set(range(0x1C, 0x20))))
 _CHECKED_AT_ONCE = 1 << 16
 
@@ -92,9 +93,12 @@ def utf8_text(text: str | bytes) -> bytes:
     else:
         data = text if isinstance(text, bytes) else bytes(text)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        for at in range(0, len(data), _CHECKED_AT_ONCE):  # a few ms for 10 MB, no big str
-            decoder.decode(data[at : at + _CHECKED_AT_ONCE])
-        decoder.decode(b"", True)
+        try:
+            for at in range(0, len(data), _CHECKED_AT_ONCE):  # a few ms for 10 MB, no big str
+                decoder.decode(data[at : at + _CHECKED_AT_ONCE])
+            decoder.decode(b"", True)
+        except UnicodeDecodeError:
+            data.decode()  # the same error, with its offset in the whole text
     # Most texts hold none of them: the bytes left once ASCII is dropped tell, in one pass.
     rest = data.translate(None, _ASCII_BUT_SEPARATORS)
     for pattern in _OTHER_SPACES:
@@ -192,9 +196,12 @@ def unbalanced_marks(data: bytes | str, start: int = 0) -> list[int]:
     bracket that a chain would leave unbalanced: one pass per mark that the text holds."""
     if isinstance(data, str):
         data = utf8_text(data)
+    # Only the marks a text holds at all are looked for: those outside ASCII (that few
+    # texts hold) in the bytes left once ASCII is dropped, a small part of most texts.
+    rest = b"" if data.isascii() else data.translate(None, _ASCII)
     marks = []
     for mark, pattern in _UNBALANCED:
-        if data.find(mark, start) >= 0:
+        if len(mark) == 1 or mark in rest:
             marks += [match.start() for match in pattern.finditer(data, start)]
     if start and data.startswith(_QUOTE_BYTES, start):  # the first word, after byte order marks
         marks.append(start)

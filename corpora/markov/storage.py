@@ -30,7 +30,7 @@ class OutdatedModel(ValueError):
 
 def dump(state_size, words, corpus, occ, keys, off, sources, bits) -> bytes:
     """A model's parts (as MarkovModel holds them) in the stored form (see ``load``)."""
-    vocabulary = "\n".join(words[1:]).encode()
+    vocabulary = b"\n".join(words[1:])
     packer = zlib.compressobj(_LEVEL)
     packed, raw, widths, kinds = [packer.compress(vocabulary)], [], [], []
     for values in (corpus, occ, keys, off):
@@ -103,10 +103,7 @@ def load(data: bytes) -> tuple:
         or (len(raw), len(packed)) != _plane_bytes(counts, widths, kinds, n_vocab)
     ):
         raise ValueError("Corrupt Markov model: inconsistent sizes.")
-    try:
-        words = ["", *packed[:n_vocab].decode().split("\n")] if n_words > 1 else [""]
-    except UnicodeDecodeError as error:
-        raise ValueError(f"Corrupt Markov model: {error}") from None
+    words = [b"", *packed[:n_vocab].split(b"\n")] if n_words > 1 else [b""]
     if len(words) != n_words:
         raise ValueError("Corrupt Markov model: inconsistent sizes.")
     arrays, at = [], {True: n_vocab, False: 0}

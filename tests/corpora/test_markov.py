@@ -292,11 +292,36 @@ MANY_WORDS = " ".join(f"W{i}" + (". " if i % 7 == 3 else " ") for i in range(70_
 
 @pytest.mark.parametrize(("text", "k"), [(DEMO, 1), (DEMO, 2), (DEMO, 3), (MANY_WORDS, 2)])
 def test_each_way_of_indexing_builds_the_same_model(text, k, monkeypatch):
-    """The float-record sort (keys and positions in 56 bits) and the plain sort of Python
+    """The float-record sort (keys and positions in 61 bits) and the plain sort of Python
     ints must agree to the byte."""
     built = MarkovModel.build(text, state_size=k).to_bytes()
     monkeypatch.setattr(index, "_FLOAT_RECORDS", False)
     assert MarkovModel.build(text, state_size=k).to_bytes() == built
+
+
+def test_a_text_builds_the_same_model_from_its_utf8_bytes():
+    # Spaces that bytes.split() would not see, an emoji, and quotes outside ASCII.
+    text = (
+        "\ufeffThe lamp\u00a0burned low. \U0001f600 Holmes\u2003sat\u3000still by the fire. "
+        "\u201cCome,\u201d said he.\x1cWatson rose at once.\u2028The sea was calm.\n\n"
+    ) + DEMO[:5000]
+    built = MarkovModel.build(text)
+    assert MarkovModel.build(text.encode()).to_bytes() == built.to_bytes()
+    sentence = built.sentence(seed="still", tries=50, rng=random.Random(3), length=len)
+    assert "still" in sentence.split()
+    assert "\u00a0" not in sentence and "\u3000" not in sentence
+
+
+def test_a_str_with_a_lone_surrogate_keeps_it_in_its_word():
+    model = MarkovModel.build("The \ud800 cat sat on the mat. The dog sat on the rug.", 1)
+    sentence = model.sentence(seed="\ud800", rng=random.Random(1), length=len, max_overlap_ratio=1)
+    assert "\ud800" in sentence.split()
+
+
+def test_bytes_that_are_not_utf8_are_refused_with_where():
+    with pytest.raises(UnicodeDecodeError) as refused:
+        MarkovModel.build(DEMO[:70_000].encode() + b" caf\xe9 au lait. " + DEMO[:1000].encode())
+    assert refused.value.start == len(DEMO[:70_000].encode()) + 4
 
 
 # Stored by the engine's first format (version 1, one zlib stream whose key deltas and group
