@@ -128,7 +128,7 @@ def sentence_ends(data: bytes, start: int) -> list[int]:
     Python code runs per word."""
     ends = [match.start() for match in _PARAGRAPH_BREAK.finditer(data, start)]
     for bang in _BANG_ENDS:
-        ends += [m.end() for m in bang.finditer(data, start) if not _is_lower(m[1])]
+        ends += [m.end() for m in bang.finditer(data, start) if _is_not_lower(m[1])]
     kinds = {}  # a word's _end_kind, asked again for each Mr. or Holmes.
     for match in _PERIOD_END.finditer(data, start):
         end, following = match.end(), match[1]
@@ -138,18 +138,22 @@ def sentence_ends(data: bytes, start: int) -> list[int]:
             word = _word_before(data, start, end)
         kind = kinds.get(word)
         if kind is None:
-            kind = kinds[word] = _end_kind(word.decode("utf-8", "surrogatepass"))
+            # Seven lower-case letters before the period: no abbreviation is that long.
+            last = word[-8:-1]
+            plain = len(last) == 7 and last.isalpha() and last.islower() and word.endswith(b".")
+            kind = _ENDS if plain else _end_kind(word.decode("utf-8", "surrogatepass"))
+            kinds[word] = kind
         ends_here = kind == _ENDS or (kind == _ENDS_UNLESS_NUMBER and not _is_digit(following))
-        if ends_here and not _is_lower(following):
+        if ends_here and _is_not_lower(following):
             ends.append(end)
     ends.sort()
     ends.append(len(data))
     return ends
 
 
-def _is_lower(first: bytes) -> bool:
+def _is_not_lower(first: bytes) -> bool:
     # One byte is ASCII, and the patterns let no lower-case ASCII letter through.
-    return len(first) > 1 and first.decode("utf-8", "surrogatepass").islower()
+    return len(first) == 1 or not first.decode("utf-8", "surrogatepass").islower()
 
 
 def _is_digit(first: bytes) -> bool:

@@ -255,6 +255,9 @@ PIECES = [
     "'z",
     "J.F.",
     "MR.",
+    "afterwards.",
+    "(Somewhere.",
+    "approx.",
 ]
 
 
