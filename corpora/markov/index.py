@@ -5,24 +5,26 @@ so each window owns one run of occurrences; two ways of sorting build the same i
 """
 
 import re
+import struct
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from functools import cache
-from itertools import compress, count, repeat
+from itertools import compress, count, islice, repeat
 from operator import and_, itemgetter, lshift, ne, not_, or_, rshift
 
 from corpora.markov.splitting import _BOM, sentence_ends, unbalanced_marks, utf8_text
 
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
-# A float record (see _index_by_float_records) holds a window's key and position in 61 bits:
-# at state size 2, 16 million windows of 262,144 words (some 150 MB of text), with no numpy
-# (which takes 0.1 s and 22 MB just to import). Longer keys are sorted as Python ints.
-_RECORD_BITS = 61
-_TOP = 1 << 62  # above 61 bits of key and position: a positive, normal, finite double
-_LANES = 1 << 13  # records made or read at once: 64 KB a big int
-_LANE_MASK = (1 << 64) - 1
+# A float record (see _index_by_float_records): a window's position in its 3 low bytes and its
+# key in the 37 bits above. State size 1 takes any vocabulary, state size 2 up to 262,144
+# words, in up to 16 million windows (some 150 MB of text), with no numpy (which takes 0.1 s
+# and 22 MB just to import); longer keys are sorted as Python ints.
+_POSITION_BYTES, _KEY_BITS = 3, 37
+# Bit 62 set in every record (in byte 7) makes it a positive, normal, finite double.
+_WITH_TOP = bytes(b | 0x40 for b in range(256))
+_WITHOUT_TOP = bytes(b & ~0x40 for b in range(256))
+_CHUNK = 1 << 13  # records sorted at once, or made at once as one big int
 # The records are sorted in up to _MAX_PARTS parts of about _PART_WINDOWS, split at the values
 # of _SAMPLE records.
 _PART_WINDOWS, _MAX_PARTS, _SAMPLE = 1 << 13, 16, 1024
@@ -93,7 +95,7 @@ def index_windows(corpus: array, state_size: int, word_count: int) -> tuple:
     as ids packed into one int, sorted, and where each one's occurrences start in occ."""
     bits = id_bits(word_count)
     n = len(corpus) - state_size  # windows followed by a word
-    if _FLOAT_RECORDS and bits * state_size + _position_bits(n) <= _RECORD_BITS:
+    if _FLOAT_RECORDS and bits * state_size <= _KEY_BITS and n <= 1 << 8 * _POSITION_BYTES:
         return _index_by_float_records(corpus, n, state_size, bits)
     return _index_by_sorting_ints(corpus, n, state_size, bits)
 
@@ -123,106 +125,101 @@ def _index_by_float_records(corpus, n, state_size, bits):
 
     Each window becomes one 8-byte record: its key above its position, under bit 62. Read as
     a double, such a record is a positive normal number whose order is the record's integer
-    order, and Python sorts floats by a fast path: so sorting the records
-    orders the positions by (window, position). The records are made and read a few
-    thousand at a time as one big int, whose 64-bit lanes are the records: a shift, mask or
-    sum of the int is that of every lane. They are sorted in parts split at sampled values,
-    so that only a part is Python floats at a time (32 bytes a record, the peak of a build).
+    order, and Python sorts floats by a fast path: so sorting the records orders the
+    positions by (window, position). Records are made and read by slicing their bytes (ids
+    that are not whole bytes are shifted into place as big ints, whose 64-bit lanes are the
+    records), and sorted in parts split at sampled values, so that only a part is Python
+    floats at a time (32 bytes a record, the peak of a build).
     """
-    pos_bits = _position_bits(n)
-    shifts = [pos_bits + bits * (state_size - 1 - j) for j in range(state_size)]
-    bounds = _part_bounds(corpus, n, shifts)
-    id_bytes = (bits + 7) // 8
-    cuts = [_as_float(bound) for bound in bounds]
-    parts = [array("d") for _ in range(len(bounds) + 1)]
-    for first in range(0, n, _LANES):
-        count = min(_LANES, n - first)
-        lanes = _lane_ones(count) * (first + _TOP) + _lane_positions(count)
-        for j, shift in enumerate(shifts):
-            lanes |= _lanes_of(corpus, first + j, count, id_bytes) << shift
-        # Sorted a chunk at a time, each part is a few sorted runs, which Python merges fast.
-        values = sorted(array("d", lanes.to_bytes(8 * count, "little")))
-        ends = [*map(bisect_left, repeat(values), cuts), count]
-        for part, start, end in zip(parts, [0, *ends], ends, strict=False):
-            part.fromlist(values[start:end])
-    records = array("d")
-    for i, part in enumerate(parts):
-        values = part.tolist()
-        parts[i] = part = None
+    records = _sorted_records(_records(corpus, n, state_size, bits), n)
+    return _read_records(records, n, bits * state_size)
+
+
+def _records(corpus, n, state_size, bits) -> bytearray:
+    records = bytearray(8 * n)
+    if bits % 8 == 0:
+        width, raw = bits // 8, corpus.tobytes()  # 4 little-endian bytes per id
+        for j in range(state_size):
+            at = _POSITION_BYTES + width * (state_size - 1 - j)
+            for b in range(width):
+                records[at + b :: 8] = raw[4 * j + b : 4 * (j + n) : 4]
+        del raw
+    else:
+        for first in range(0, n, _CHUNK):
+            count = min(_CHUNK, n - first)
+            key = 0
+            for j in range(state_size):
+                shift = 8 * _POSITION_BYTES + bits * (state_size - 1 - j)
+                key |= _lanes_of(corpus, first + j, count, (bits + 7) // 8) << shift
+            records[8 * first : 8 * (first + count)] = key.to_bytes(8 * count, "little")
+    for b in range(_POSITION_BYTES):
+        records[b::8] = _position_bytes(n, b)
+    records[7::8] = records[7::8].translate(_WITH_TOP)
+    return records
+
+
+def _sorted_records(records: bytearray, n: int) -> bytearray:
+    """The records, sorted: each chunk sorted and cut into the parts, each part (a few sorted
+    runs, which Python merges fast) sorted in turn."""
+    with memoryview(records) as view:
+        sample = sorted(view.cast("d")[:: max(1, n // _SAMPLE)].tolist())
+        parts = min(_MAX_PARTS, n // _PART_WINDOWS + 1)
+        cuts = sorted({sample[len(sample) * i // parts] for i in range(1, parts)})
+        pieces = [bytearray() for _ in range(len(cuts) + 1)]
+        for first in range(0, n, _CHUNK):
+            values = sorted(view[8 * first : 8 * min(n, first + _CHUNK)].cast("d"))
+            ends = [*map(bisect_left, repeat(values), cuts), len(values)]
+            for piece, start, end in zip(pieces, [0, *ends], ends, strict=False):
+                piece += _packed(values[start:end])
+    del records, values
+    ordered = bytearray()
+    for i, piece in enumerate(pieces):
+        values = array("d", piece).tolist()
+        pieces[i] = piece = None
         values.sort()
-        records.fromlist(values)
+        ordered += _packed(values)
         del values
-    return _read_records(memoryview(records).cast("B"), n, pos_bits, bits * state_size)
+    return ordered
 
 
-def _read_records(raw, n, pos_bits, key_bits):
-    """(occ, keys, off) from the sorted records' bytes: the positions, and the first record
-    of each run of equal keys (where a lane's key differs from the lane's before it)."""
-    occ, off = array("I"), array("I")
-    keys = array("I" if key_bits <= 32 else "Q")
-    previous = None
-    for first in range(0, n, _LANES):
-        count = min(_LANES, n - first)
-        ones = _lane_ones(count)
-        lanes = int.from_bytes(raw[8 * first : 8 * (first + count)], "little")
-        positions = (lanes & ones * ((1 << pos_bits) - 1)).to_bytes(8 * count, "little")
-        occ_bytes = bytearray(4 * count)
-        for b in range(4):
-            occ_bytes[b::4] = positions[b::8]
-        occ.frombytes(occ_bytes)
-        key_lanes = (lanes >> pos_bits) & ones * ((1 << key_bits) - 1)
-        first_key = key_lanes & _LANE_MASK
-        before = first_key ^ 1 if previous is None else previous
-        changed = key_lanes ^ ((key_lanes << 64) | before)
-        for shift in (32, 16, 8):  # each lane's bytes ORed into its lowest
-            changed |= changed >> shift
-        starts = changed.to_bytes(8 * count + 8, "little")[: 8 * count : 8]
-        off.extend(compress(range(first, first + count), starts))
-        keys.extend(compress(array("Q", key_lanes.to_bytes(8 * count, "little")), starts))
-        previous = key_lanes >> 64 * (count - 1)
+def _read_records(records, n, key_bits):
+    """(occ, keys, off) from the sorted records: the positions, and the first record of each
+    run of equal keys."""
+    occ = bytearray(4 * n)
+    for b in range(_POSITION_BYTES):
+        occ[b::4] = records[b::8]
+    size = 4 if key_bits <= 32 else 8
+    ordered = bytearray(size * n)
+    for b in range((key_bits + 7) // 8):
+        plane = records[_POSITION_BYTES + b :: 8]
+        ordered[b::size] = plane.translate(_WITHOUT_TOP) if _POSITION_BYTES + b == 7 else plane
+    del records, plane
+    occ, ordered = array("I", occ), array("I" if size == 4 else "Q", ordered)
+    off = array("I", [0])
+    off.extend(compress(range(1, n), map(ne, islice(ordered, 1, None), ordered)))
+    keys = key_array(map(ordered.__getitem__, off), key_bits)
     off.append(n)
     return occ, keys, off
 
 
-def _part_bounds(corpus, n, shifts) -> list[int]:
-    """Records that split the windows into parts of about _PART_WINDOWS, from a sample."""
-    parts = min(_MAX_PARTS, n // _PART_WINDOWS + 1)
-    if parts < 2:
-        return []
-    sample = sorted(
-        sum(corpus[p + j] << shift for j, shift in enumerate(shifts)) | p | _TOP
-        for p in range(0, n, max(1, n // _SAMPLE))
-    )
-    bounds = {sample[len(sample) * i // parts] for i in range(1, parts)}
-    return sorted(bounds)
+def _packed(values: list[float]) -> bytes:
+    # struct takes a float in a few instructions; array.fromlist parses each as an argument.
+    return struct.pack(f"<{len(values)}d", *values)
 
 
 def _lanes_of(corpus, first, count, id_bytes) -> int:
-    """Ids first to first + count - 1 of the corpus, one a lane."""
+    """Ids first to first + count - 1 of the corpus, one a 64-bit lane of a big int."""
     lanes, ids = bytearray(8 * count), corpus[first : first + count].tobytes()
     for b in range(id_bytes):
         lanes[b::8] = ids[b::4]
     return int.from_bytes(lanes, "little")
 
 
-def _as_float(record: int) -> float:
-    return array("d", record.to_bytes(8, "little"))[0]
-
-
-@cache
-def _lane_ones(count) -> int:
-    """1 in each of ``count`` lanes: times v, v in each lane."""
-    return int.from_bytes(b"\x01\x00\x00\x00\x00\x00\x00\x00" * count, "little")
-
-
-@cache
-def _lane_positions(count) -> int:
-    """0, 1, ... count - 1, one a lane."""
-    return int.from_bytes(array("Q", range(count)).tobytes(), "little")
-
-
-def _position_bits(n):
-    return max(1, (n - 1).bit_length())
+def _position_bytes(n, b):
+    """Byte b of each of the positions 0 to n - 1 (little-endian), built by repetition."""
+    run = 1 << 8 * b
+    cycle = b"".join(bytes([v]) * run for v in range(min(256, (n - 1) // run + 1)))
+    return (cycle * (n // len(cycle) + 1))[:n]
 
 
 def key_array(values, bits):
