@@ -195,9 +195,13 @@ def _read_records(records, n, key_bits):
         ordered[b::size] = plane.translate(_WITHOUT_TOP) if _POSITION_BYTES + b == 7 else plane
     del records, plane
     occ, ordered = array("I", occ), array("I" if size == 4 else "Q", ordered)
-    off = array("I", [0])
-    off.extend(compress(range(1, n), map(ne, islice(ordered, 1, None), ordered)))
-    keys = key_array(map(ordered.__getitem__, off), key_bits)
+    keys, off = array(ordered.typecode, ordered[:1]), array("I", [0])
+    for first in range(1, n, _CHUNK):
+        # Each key made an int once, to be compared with the one before it.
+        chunk = ordered[first - 1 : first + _CHUNK].tolist()
+        starts = list(map(ne, islice(chunk, 1, None), chunk))
+        off.extend(compress(range(first, first + _CHUNK), starts))
+        keys.extend(compress(islice(chunk, 1, None), starts))
     off.append(n)
     return occ, keys, off
 
