@@ -129,23 +129,20 @@ def sentence_ends(data: bytes, start: int) -> list[int]:
     ends = [match.start() for match in _PARAGRAPH_BREAK.finditer(data, start)]
     for bang in _BANG_ENDS:
         ends += [m.end() for m in bang.finditer(data, start) if _is_not_lower(m[1])]
-    kinds = {}  # a word's _end_kind, asked again for each Mr. or Holmes.
+    kinds = {}  # a word's kind, asked again for each Mr. or Holmes.
     for match in _PERIOD_END.finditer(data, start):
-        end, following = match.end(), match[1]
+        end = match.end()
         low = end - 32 if end - 32 > start else start
         word = data[low:end].rsplit(None, 1)[-1]
         if len(word) == end - low and low > start:  # a long word: look further back
             word = _word_before(data, start, end)
         kind = kinds.get(word)
         if kind is None:
-            # Seven lower-case letters before the period: no abbreviation is that long.
-            last = word[-8:-1]
-            plain = len(last) == 7 and last.isalpha() and last.islower() and word.endswith(b".")
-            kind = _ENDS if plain else _end_kind(word.decode("utf-8", "surrogatepass"))
-            kinds[word] = kind
-        ends_here = kind == _ENDS or (kind == _ENDS_UNLESS_NUMBER and not _is_digit(following))
-        if ends_here and _is_not_lower(following):
-            ends.append(end)
+            kind = kinds[word] = _word_kind(word)
+        if kind == _ENDS or (kind == _ENDS_UNLESS_NUMBER and not _is_digit(match[1])):
+            following = match[1]
+            if len(following) == 1 or _is_not_lower(following):
+                ends.append(end)
     ends.sort()
     ends.append(len(data))
     return ends
@@ -171,6 +168,31 @@ def _word_before(data: bytes, start: int, end: int) -> bytes:
 
 
 _NEVER, _ENDS, _ENDS_UNLESS_NUMBER = range(3)
+_ASCII_CLOSERS, _ASCII_OPENERS = b"\"')]}", b"\"'([{"
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_ABBR_CAPPED_BYTES = frozenset(map(str.encode, _ABBR_CAPPED))
+_ABBR_LOWER_BYTES = frozenset(map(str.encode, _ABBR_LOWER))
+_ABBR_BEFORE_NUMBER_BYTES = frozenset(map(str.encode, _ABBR_BEFORE_NUMBER))
+
+
+def _word_kind(word: bytes) -> int:
+    """_end_kind of a word as UTF-8 bytes. A word of ASCII letters and digits before its
+    period (most words), with ASCII quotes or brackets around, is decided here on its bytes
+    in a few steps: it holds no initialism. Any other goes to _end_kind."""
+    core = word.rstrip(_ASCII_CLOSERS)
+    inner = core[:-1].lstrip(_ASCII_OPENERS)
+    if not (core.endswith(b".") and inner.isalnum()):  # bytes.isalnum() is ASCII's
+        return _end_kind(word.decode("utf-8", "surrogatepass"))
+    if len(inner) - len(inner.translate(None, _ASCII_UPPER)) > 1:
+        return _ENDS
+    clipped = inner.lower()
+    if inner[0] in _ASCII_UPPER:
+        ends = len(clipped) > 1 and clipped not in _ABBR_CAPPED_BYTES
+    else:
+        ends = clipped not in _ABBR_LOWER_BYTES
+    if not ends:
+        return _NEVER
+    return _ENDS_UNLESS_NUMBER if clipped in _ABBR_BEFORE_NUMBER_BYTES else _ENDS
 
 
 def _end_kind(word: str) -> int:

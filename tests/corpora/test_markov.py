@@ -19,7 +19,7 @@ from corpora.markov import (
     index,
     split_sentences,
 )
-from corpora.markov.splitting import _CLOSERS, _end_kind, unbalanced_marks
+from corpora.markov.splitting import _CLOSERS, _end_kind, _word_kind, unbalanced_marks
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = (ROOT / "project" / "demo" / "texts" / "adventures-1-6.txt").read_text()[:60_000]
@@ -258,6 +258,10 @@ PIECES = [
     "afterwards.",
     "(Somewhere.",
     "approx.",
+    "(Mr.",
+    "p.",
+    "Vol.",
+    "5.",
 ]
 
 
@@ -266,6 +270,37 @@ PIECES = [
 def test_sentences_split_by_patterns_as_by_reading_each_word(pieces):
     text = "".join(piece + gap for piece, gap in pieces)
     assert list(split_sentences(text)) == reference_split(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aAbBjJpPsStTvV05.'\"()\u00e9\u201c\u201d", min_size=1, max_size=8))
+def test_a_words_kind_read_from_its_bytes_is_the_kind_read_from_its_text(word):
+    word += "."
+    assert _word_kind(word.encode()) == _end_kind(word)
+
+
+@pytest.mark.parametrize(("k", "seed"), [(1, 1), (2, 2), (3, 3), (4, 4), (2, 5)])
+def test_sentences_of_state_size_words_or_fewer_are_left_out_across_batches(k, seed):
+    rng = random.Random(seed)
+    words = ["cat", "Sat", "on", "the", "mat", "Watson", "ran"]
+    text = "".join(
+        " ".join(rng.choices(words, k=rng.choice([1, 1, 2, 3, 4, 5, 6]))).capitalize()
+        + rng.choice([". ", ".\n\n", ".  \t"])
+        for _ in range(3 * index._BATCH + 7)
+    )
+    vocabulary, stream = index.word_stream(text, k)
+    found, sentence = [], []
+    for word_id in [*stream, index.SEP]:
+        if word_id != index.SEP:
+            sentence.append(vocabulary[word_id].decode())
+        elif sentence:
+            found.append(sentence)
+            sentence = []
+    kept = [s for s in split_sentences(text) if len(s) > k]
+    assert found == kept
+    # each kept sentence after exactly k SEPs
+    assert len(stream) == sum(len(s) + k for s in kept)
+    assert stream[:k].tolist() == [index.SEP] * k
 
 
 def test_a_byte_order_mark_is_no_part_of_the_first_word():
