@@ -3,8 +3,8 @@ waiting, because X refuses duplicate content and followers notice repeats.
 
 Texts are compared as sets of word pairs (links, case and spacing folded: similarity, not
 the identity reconciling needs), by Jaccard similarity; an inverted index over the pairs finds
-the candidates that share any pair in one pass, so a bot with thousands of posts costs one
-query and a dictionary lookup per pair.
+the candidates that share any pair in one pass, so a bot with thousands of posts costs three
+bounded queries and a dictionary lookup per pair.
 """
 
 from collections import Counter
@@ -12,11 +12,13 @@ from datetime import timedelta
 from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from platforms.x.text import remove_urls
 from tweets.models import Tweet
+
+# On their way to X, or maybe there already: a new draft must not repeat them either.
+WAITING = [Tweet.State.APPROVED, Tweet.State.POSTING, Tweet.State.UNKNOWN]
 
 
 def normalised(text: str) -> str:
@@ -67,22 +69,17 @@ class NoveltyIndex:
 
 
 def index_for(bot) -> NoveltyIndex:
-    """The bot's recent posts and every draft or queued tweet, in one query."""
+    """The bot's recent posts, its tweets on their way and its drafts: up to
+    NOVELTY_MAX_TEXTS of each kind, newest first, each read through an index of its own, so
+    thousands of waiting drafts cannot crowd out the posts X would refuse to see again, and
+    the cost stays the same however long the bot's history."""
     since = timezone.now() - timedelta(days=settings.NOVELTY_LOOKBACK_DAYS)
-    texts = (
-        Tweet.objects.filter(bot=bot)
-        .filter(
-            Q(state=Tweet.State.POSTED, posted_at__gte=since)
-            | Q(
-                state__in=[
-                    Tweet.State.DRAFT,
-                    Tweet.State.APPROVED,
-                    Tweet.State.POSTING,
-                    Tweet.State.UNKNOWN,
-                ]
-            )
-        )
-        .order_by("-pk")
-        .values_list("text", flat=True)[: settings.NOVELTY_MAX_TEXTS]
-    )
+    most = settings.NOVELTY_MAX_TEXTS
+    tweets = Tweet.objects.filter(bot=bot)
+    kinds = [
+        tweets.filter(state=Tweet.State.POSTED, posted_at__gte=since).order_by("-posted_at"),
+        tweets.filter(state__in=WAITING).order_by("-created_at"),
+        tweets.filter(state=Tweet.State.DRAFT).order_by("-created_at"),
+    ]
+    texts = [text for kind in kinds for text in kind.values_list("text", flat=True)[:most]]
     return NoveltyIndex(texts, threshold=settings.NOVELTY_THRESHOLD)

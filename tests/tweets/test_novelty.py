@@ -66,3 +66,17 @@ def test_generation_discards_what_the_bot_already_said(bot):
     assert len(first.texts) == len(again.texts) == 3
     assert not set(first.texts) & set(again.texts)
     assert again.repeats >= 3
+
+
+def test_waiting_drafts_never_crowd_the_bots_posts_out_of_the_index(bot, settings):
+    settings.NOVELTY_MAX_TEXTS = 2
+    make_tweet(bot=bot, text="The one post the bot made.", state="posted", posted_at=timezone.now())
+    drafts = ["Oldest draft of all.", "Rain on tin roofs.", "Owls at dusk.", "Fog rolls in."]
+    for text in drafts:
+        make_tweet(bot=bot, text=text, state="draft")
+
+    index = index_for(bot)
+
+    assert index.similarity("The one post the bot made.") == 1.0
+    assert index.similarity("Fog rolls in.") == 1.0
+    assert index.similarity("Oldest draft of all.") == 0.0, "only the newest drafts are read"
