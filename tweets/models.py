@@ -220,7 +220,7 @@ class MonthlySpend(models.Model):
     posts = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["bot", "-month"]
+        ordering = ["-month", "bot_id"]
         constraints = [
             models.UniqueConstraint(fields=["bot", "month"], name="unique_spend_per_bot_month")
         ]

@@ -61,7 +61,7 @@ def claim_for_message(tweet_id: int, *, now=None) -> Tweet | None:
 
 def _claim(bots, *, now, taken: int | None) -> Tweet | None:
     with transaction.atomic():
-        bot = bots.select_for_update().first()
+        bot = next(iter(bots.select_for_update().order_by()[:1]), None)
         tweet = _claimable(bot, now) if bot is not None else None
         if tweet is not None:
             fields = {

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('bot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monthly_spend', to='bots.bot')),
             ],
             options={
-                'ordering': ['bot', '-month'],
+                'ordering': ['-month', 'bot_id'],
                 'constraints': [models.UniqueConstraint(fields=('bot', 'month'), name='unique_spend_per_bot_month')],
             },
         ),
