@@ -339,8 +339,9 @@ def bench_flat() -> dict:
     from django.utils import timezone
 
     from bots.models import Bot
-    from tweets import novelty, posting
+    from tweets import novelty, posting, services
     from tweets.models import PostAttempt, Tweet
+    from tweets.states import move_tweet
 
     small, busy = sandbox_flock(2, prefix="history")
     for bot in (small, busy):
@@ -351,13 +352,15 @@ def bench_flat() -> dict:
     seed_history(busy, posts=100_000, drafts=10_000, days=45)
     figures = {}
     for name, bot in (("small", small), ("busy", busy)):
-        queued = Tweet.objects.create(bot=bot, text="Next in the queue.", state="approved")
+        queued = services.approve_tweet(
+            Tweet.objects.create(bot=bot, text="Next in the queue."), by=None
+        )
 
         def claim_and_undo(bot=bot, queued=queued):
             claimed = posting.claim_next(bot.pk)
             assert claimed == queued, f"the claim refused: {Bot.objects.get(pk=bot.pk).budget_hold}"
             PostAttempt.objects.filter(tweet=queued).delete()
-            Tweet.objects.filter(pk=queued.pk).update(state="approved", lease_until=None)
+            move_tweet(claimed, Tweet.State.APPROVED, expect={Tweet.State.POSTING})
 
         index = novelty.index_for(bot)
         figures[name] = {
