@@ -292,6 +292,7 @@ def seed_history(bot, *, posts: int, drafts: int, days: int) -> None:
     from django.utils import timezone
 
     from tweets.models import MonthlySpend, Tweet
+    from tweets.novelty import index_missing
 
     now = timezone.now()
     step = timedelta(days=days) / max(posts, 1)
@@ -319,8 +320,11 @@ def seed_history(bot, *, posts: int, drafts: int, days: int) -> None:
         MonthlySpend(bot=bot, month=row["month"], spent_usd=row["spent"], posts=row["posts"])
         for row in spend
     )
+    # Rows written in bulk have their word pairs indexed as the next novelty check would.
+    index_missing(bot)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE tweets_tweet")
+        cursor.execute("VACUUM ANALYZE tweets_tweetshingle")
 
 
 def timed(function, repeats: int = 30) -> float:

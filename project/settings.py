@@ -247,10 +247,10 @@ TWEET_BACKOFF_MAX_SECONDS = env.int("TWEET_BACKOFF_MAX_SECONDS", default=3600)
 TWEET_RECONCILE_GRACE_SECONDS = env.int("TWEET_RECONCILE_GRACE_SECONDS", default=120)
 SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
 # Novelty (tweets.novelty): a draft this similar (Jaccard of word pairs, 0-1) to one of the
-# bot's posts of the last NOVELTY_LOOKBACK_DAYS, or to a waiting draft, is thrown away.
+# bot's posts of the last NOVELTY_LOOKBACK_DAYS, or to a waiting draft, is thrown away. Every
+# such text counts, however many: the check reads a stored index of word pairs.
 NOVELTY_THRESHOLD = env.float("NOVELTY_THRESHOLD", default=0.7)
 NOVELTY_LOOKBACK_DAYS = env.int("NOVELTY_LOOKBACK_DAYS", default=30)
-NOVELTY_MAX_TEXTS = env.int("NOVELTY_MAX_TEXTS", default=3000)
 # Schedules and listening (autonomy.slots, autonomy.listening).
 LISTEN_INTERVAL_SECONDS = env.float("LISTEN_INTERVAL_SECONDS", default=60.0)
 # Pages of 100 mentions one read follows at most, so a flood holds no worker: the rest are

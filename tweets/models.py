@@ -132,6 +132,9 @@ class Tweet(models.Model):
     cost_usd = models.DecimalField(
         "cost (USD)", max_digits=8, decimal_places=4, null=True, blank=True
     )
+    # How many word pairs the text has, its TweetShingle rows written (tweets.novelty); None
+    # until they are, as for rows written in bulk or a text just edited.
+    shingle_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -148,6 +151,12 @@ class Tweet(models.Model):
                 fields=["bot", "posted_at"],
                 name="tweet_bot_posted",
                 condition=models.Q(state="posted"),
+            ),
+            # Novelty finds the texts it has not indexed yet here, however long the history.
+            models.Index(
+                fields=["bot"],
+                name="tweet_bot_unshingled",
+                condition=models.Q(shingle_count__isnull=True),
             ),
             # The dashboard's posts-per-day chart reads this index alone.
             models.Index(
@@ -208,6 +217,28 @@ class Tweet(models.Model):
     def attached_images(self) -> list[BotImage]:
         """The images in posting order, from `tweetimage_set__image` as the views prefetch it."""
         return [link.image for link in self.tweetimage_set.all()]
+
+
+class TweetShingle(models.Model):
+    """One word pair of a tweet's text, hashed (tweets.novelty): a draft finds the texts that
+    share its pairs through this table's index, at a cost set by the draft, not the history.
+    The text's pair count is kept beside each hash, so texts too short or too long to be alike
+    are passed over inside the index."""
+
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="+")
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="shingles")
+    shingle_hash = models.BigIntegerField()
+    shingle_count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["bot", "shingle_hash", "shingle_count"], name="shingle_bot_hash_count"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.shingle_hash} of tweet {self.tweet_id}"
 
 
 class MonthlySpend(models.Model):

@@ -2,20 +2,27 @@
 waiting, because X refuses duplicate content and followers notice repeats.
 
 Texts are compared as sets of word pairs (links, case and spacing folded: similarity, not
-the identity reconciling needs), by Jaccard similarity; an inverted index over the pairs finds
-the candidates that share any pair in one pass, so a bot with thousands of posts costs three
-bounded queries and a dictionary lookup per pair.
+the identity reconciling needs), by Jaccard similarity. Each tweet's pairs are stored hashed
+(TweetShingle, with the text's pair count), so a check reads only the rows holding the draft's
+own pairs, among texts of a length that could be alike: its cost is set by the draft, not by
+how many posts or drafts the bot has. A batch's own drafts are compared in memory.
 """
 
+import hashlib
+import math
 from collections import Counter
 from datetime import timedelta
 from itertools import pairwise
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from platforms.x.text import remove_urls
-from tweets.models import Tweet
+from tweets.models import Tweet, TweetShingle
+
+# Tweets lazily indexed per bulk insert.
+INDEX_BATCH = 2000
 
 # On their way to X, or maybe there already: a new draft must not repeat them either.
 WAITING = [Tweet.State.APPROVED, Tweet.State.POSTING, Tweet.State.UNKNOWN]
@@ -68,18 +75,105 @@ class NoveltyIndex:
             self._by_shingle.setdefault(shingle, []).append(index)
 
 
-def index_for(bot) -> NoveltyIndex:
-    """The bot's recent posts, its tweets on their way and its drafts: up to
-    NOVELTY_MAX_TEXTS of each kind, newest first, each read through an index of its own, so
-    thousands of waiting drafts cannot crowd out the posts X would refuse to see again, and
-    the cost stays the same however long the bot's history."""
+def shingle_hashes(text: str) -> frozenset[int]:
+    """The text's word pairs as stored: 64-bit hashes, stable across processes (Python's own
+    hash() is salted per process)."""
+    return frozenset(
+        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big", signed=True)
+        for s in shingles(text)
+    )
+
+
+def index_tweets(tweets) -> None:
+    """Store the word pairs of `tweets` (rows written: TweetShingle, and each tweet's
+    shingle_count), so novelty finds them. Call it in the transaction that writes them."""
+    rows, counts = [], {}
+    for tweet in tweets:
+        hashes = shingle_hashes(tweet.text)
+        counts[tweet.pk] = tweet.shingle_count = len(hashes)
+        rows += [
+            TweetShingle(
+                bot_id=tweet.bot_id, tweet_id=tweet.pk, shingle_hash=h, shingle_count=len(hashes)
+            )
+            for h in hashes
+        ]
+    TweetShingle.objects.bulk_create(rows, batch_size=5000)
+    for count in set(counts.values()):
+        pks = [pk for pk, n in counts.items() if n == count]
+        Tweet.objects.filter(pk__in=pks).update(shingle_count=count)
+
+
+def forget_text(tweets) -> None:
+    """Drop the stored word pairs of the rows of queryset `tweets`, whose text is changing:
+    the next check indexes the new text (rows deleted: TweetShingle)."""
+    TweetShingle.objects.filter(tweet__in=tweets).delete()
+
+
+def index_missing(bot) -> None:
+    """Index the bot's tweets whose pairs are not stored yet: those written in bulk, by the
+    admin, or before this table existed, and texts edited since (a partial index finds them,
+    so a bot with everything indexed pays one empty lookup)."""
+    while True:
+        batch = list(
+            Tweet.objects.filter(bot=bot, shingle_count__isnull=True).only("bot", "text")[
+                :INDEX_BATCH
+            ]
+        )
+        if not batch:
+            return
+        index_tweets(batch)
+
+
+def stored_similarity(bot, hashes: frozenset[int], *, threshold: float) -> float:
+    """The highest Jaccard similarity of a text with pairs `hashes` to the bot's posts of the
+    last NOVELTY_LOOKBACK_DAYS and its waiting tweets and drafts. Exact when it reaches
+    `threshold`; texts whose pair counts rule that out (J <= min/max of the counts) are not
+    read, so below it the figure may be low."""
+    if not hashes:
+        return 0.0
+    mine = len(hashes)
     since = timezone.now() - timedelta(days=settings.NOVELTY_LOOKBACK_DAYS)
-    most = settings.NOVELTY_MAX_TEXTS
-    tweets = Tweet.objects.filter(bot=bot)
-    kinds = [
-        tweets.filter(state=Tweet.State.POSTED, posted_at__gte=since).order_by("-posted_at"),
-        tweets.filter(state__in=WAITING).order_by("-created_at"),
-        tweets.filter(state=Tweet.State.DRAFT).order_by("-created_at"),
-    ]
-    texts = [text for kind in kinds for text in kind.values_list("text", flat=True)[:most]]
-    return NoveltyIndex(texts, threshold=settings.NOVELTY_THRESHOLD)
+    shared = (
+        TweetShingle.objects.filter(
+            bot=bot,
+            shingle_hash__in=hashes,
+            shingle_count__gte=math.ceil(threshold * mine - 1e-9),
+            shingle_count__lte=math.floor(mine / threshold + 1e-9),
+        )
+        .filter(
+            Q(tweet__state=Tweet.State.POSTED, tweet__posted_at__gte=since)
+            | Q(tweet__state__in=[*WAITING, Tweet.State.DRAFT])
+        )
+        .values_list("tweet", "shingle_count")
+        .annotate(shared=Count("*"))
+        .order_by()
+    )
+    return max((n / (mine + theirs - n) for _, theirs, n in shared), default=0.0)
+
+
+class BotNovelty:
+    """A bot's stored texts and a batch's own drafts: `admit` accepts or refuses a new text
+    and, when it accepts, remembers it so the batch cannot repeat itself either."""
+
+    def __init__(self, bot, *, threshold: float):
+        self.bot = bot
+        self.threshold = threshold
+        self._batch = NoveltyIndex([], threshold=threshold)
+
+    def similarity(self, text: str) -> float:
+        stored = stored_similarity(self.bot, shingle_hashes(text), threshold=self.threshold)
+        return max(stored, self._batch.similarity(text))
+
+    def admit(self, text: str) -> bool:
+        if self.similarity(text) >= self.threshold:
+            return False
+        self._batch.admit(text)
+        return True
+
+
+def index_for(bot) -> BotNovelty:
+    """What a new draft of the bot is compared with: its posts of the last
+    NOVELTY_LOOKBACK_DAYS, its tweets on their way and its drafts, however many (rows
+    written: the TweetShingle rows of any tweet not indexed yet)."""
+    index_missing(bot)
+    return BotNovelty(bot, threshold=settings.NOVELTY_THRESHOLD)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from activity.services import record_activity
 from tweets.budget import count_spend
 from tweets.models import Tweet
+from tweets.novelty import forget_text
 
 State = Tweet.State
 
@@ -51,7 +52,12 @@ def _write(tweets: QuerySet, to: str | None, *, expect: Iterable[str], fields: d
     if to is not None:
         values.setdefault("updated_at", timezone.now())
         values["state"] = to
-    return tweets.filter(state__in=expect).update(**values)
+    if "text" not in values:
+        return tweets.filter(state__in=expect).update(**values)
+    # A new text's word pairs are indexed by the next novelty check (tweets.novelty).
+    written = tweets.filter(state__in=expect).update(**values, shingle_count=None)
+    forget_text(tweets.filter(shingle_count__isnull=True))
+    return written
 
 
 def move_tweet(
