@@ -226,7 +226,10 @@ class TweetShingle(models.Model):
     are passed over inside the index."""
 
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="+")
-    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="shingles")
+    # The unique constraint below indexes the tweet first.
+    tweet = models.ForeignKey(
+        Tweet, on_delete=models.CASCADE, related_name="shingles", db_index=False
+    )
     shingle_hash = models.BigIntegerField()
     shingle_count = models.PositiveIntegerField()
 
@@ -235,6 +238,11 @@ class TweetShingle(models.Model):
             models.Index(
                 fields=["bot", "shingle_hash", "shingle_count"], name="shingle_bot_hash_count"
             ),
+        ]
+        constraints = [
+            # Two checks indexing the same new tweet at once store its pairs once, so no
+            # overlap is counted twice.
+            models.UniqueConstraint(fields=["tweet", "shingle_hash"], name="one_shingle_per_tweet"),
         ]
 
     def __str__(self):

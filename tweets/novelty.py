@@ -97,7 +97,7 @@ def index_tweets(tweets) -> None:
             )
             for h in hashes
         ]
-    TweetShingle.objects.bulk_create(rows, batch_size=5000)
+    TweetShingle.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
     for count in set(counts.values()):
         pks = [pk for pk, n in counts.items() if n == count]
         Tweet.objects.filter(pk__in=pks).update(shingle_count=count)
@@ -115,9 +115,9 @@ def index_missing(bot) -> None:
     so a bot with everything indexed pays one empty lookup)."""
     while True:
         batch = list(
-            Tweet.objects.filter(bot=bot, shingle_count__isnull=True).only("bot", "text")[
-                :INDEX_BATCH
-            ]
+            Tweet.objects.filter(bot=bot, shingle_count__isnull=True)
+            .only("bot", "text")
+            .order_by()[:INDEX_BATCH]
         )
         if not batch:
             return
