@@ -225,8 +225,8 @@ class TweetShingle(models.Model):
     The text's pair count is kept beside each hash, so texts too short or too long to be alike
     are passed over inside the index."""
 
-    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="+")
-    # The unique constraint below indexes the tweet first.
+    # The indexes below lead with the bot and with the tweet.
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="+", db_index=False)
     tweet = models.ForeignKey(
         Tweet, on_delete=models.CASCADE, related_name="shingles", db_index=False
     )

@@ -127,28 +127,42 @@ def index_missing(bot) -> None:
 def stored_similarity(bot, hashes: frozenset[int], *, threshold: float) -> float:
     """The highest Jaccard similarity of a text with pairs `hashes` to the bot's posts of the
     last NOVELTY_LOOKBACK_DAYS and its waiting tweets and drafts. Exact when it reaches
-    `threshold`; texts whose pair counts rule that out (J <= min/max of the counts) are not
-    read, so below it the figure may be low."""
+    `threshold`; texts that cannot reach it are not read (a Jaccard of t needs pair counts
+    within a factor t of each other, and a t share of the text's pairs in common), so below
+    it the figure may be low."""
     if not hashes:
         return 0.0
     mine = len(hashes)
-    since = timezone.now() - timedelta(days=settings.NOVELTY_LOOKBACK_DAYS)
-    shared = (
+    common = math.ceil(threshold * mine - 1e-9)
+    # Two queries, not a join: the planner cannot tell that texts sharing common pairs are
+    # mostly of another length, and would scan the bot's tweets for a join that finds none.
+    overlaps = list(
         TweetShingle.objects.filter(
             bot=bot,
             shingle_hash__in=hashes,
-            shingle_count__gte=math.ceil(threshold * mine - 1e-9),
+            shingle_count__gte=common,
             shingle_count__lte=math.floor(mine / threshold + 1e-9),
-        )
-        .filter(
-            Q(tweet__state=Tweet.State.POSTED, tweet__posted_at__gte=since)
-            | Q(tweet__state__in=[*WAITING, Tweet.State.DRAFT])
         )
         .values_list("tweet", "shingle_count")
         .annotate(shared=Count("*"))
+        .filter(shared__gte=common)
         .order_by()
     )
-    return max((n / (mine + theirs - n) for _, theirs, n in shared), default=0.0)
+    if not overlaps:
+        return 0.0
+    since = timezone.now() - timedelta(days=settings.NOVELTY_LOOKBACK_DAYS)
+    compared = set(
+        Tweet.objects.filter(pk__in=[tweet for tweet, _, _ in overlaps])
+        .filter(
+            Q(state=Tweet.State.POSTED, posted_at__gte=since)
+            | Q(state__in=[*WAITING, Tweet.State.DRAFT])
+        )
+        .values_list("pk", flat=True)
+    )
+    return max(
+        (n / (mine + theirs - n) for tweet, theirs, n in overlaps if tweet in compared),
+        default=0.0,
+    )
 
 
 class BotNovelty:

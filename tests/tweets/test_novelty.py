@@ -100,7 +100,8 @@ def test_a_check_costs_the_same_queries_however_long_the_history(bot, django_ass
     )
     index = index_for(bot)
 
-    with django_assert_num_queries(1):
+    # The tweets sharing enough of its pairs, then which of them are recent or waiting.
+    with django_assert_num_queries(2):
         assert index.similarity("Post 7: the band, again.") == 1.0
     # One lookup for texts not indexed yet (none), one for the draft's word pairs.
     with django_assert_num_queries(2):
