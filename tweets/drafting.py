@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from activity.services import record_activity
@@ -91,6 +91,11 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
     except CannotGenerate as error:
         fields.update(state=GenerationJob.State.FAILED, error=str(error))
     except SoftTimeLimitExceeded:
+        # The signal may have cut a query short (novelty asks the database for each
+        # sentence), leaving the connection mid-command: drop it, and the next query, here
+        # or in the worker's next task, opens a fresh one.
+        if not connection.is_usable():
+            connection.close()
         # The worker's time limit stopped the job: say so on the job, or it shows running.
         fields.update(
             state=GenerationJob.State.FAILED,
