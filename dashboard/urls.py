@@ -9,6 +9,7 @@ app_name = "bots"
 
 urlpatterns = [
     path("activity/", views.activity, name="activity"),
+    path("suggestions/", views.bot_suggestions, name="suggestions"),
     path("groups/", views.group_list, name="groups"),
     path("groups/<int:pk>/", views.group_detail, name="group"),
     path("groups/<int:pk>/pause/", views.group_action, {"action": "pause"}, name="group_pause"),
