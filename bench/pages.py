@@ -197,6 +197,7 @@ def run_size(size: str, runs: int) -> dict:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     from bench.pages_seed import BUSY_NAME, Scale, seed
@@ -206,6 +207,9 @@ def run_size(size: str, runs: int) -> dict:
     call_command("migrate", verbosity=0)
     scale = Scale() if size == "full" else Scale().tenth()
     seed(scale, log=lambda line: print(line, file=sys.stderr, flush=True))
+    with connection.cursor() as cursor:
+        # As autovacuum would after a migration: statistics for indexes it added since.
+        cursor.execute("ANALYZE")
     User = get_user_model()
     clients = {"": Client()}
     for user, username in USERS.items():

@@ -8,7 +8,7 @@ import io
 import itertools
 from collections.abc import Iterator
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import CharField, F, Func, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tweets.models import Tweet
@@ -84,14 +84,50 @@ def history_page(bot, filters: dict) -> dict:
 def csv_chunks(bot, filters: dict) -> Iterator[str]:
     """Every matching tweet as CSV text, header first, CSV_CHUNK_ROWS rows at a time: read
     through a server-side cursor, so memory stays the same for any number of rows."""
-    rows = filtered(bot, filters).values_list(*CSV_FIELDS).iterator(chunk_size=CSV_CHUNK_ROWS)
+    # The database writes each cell as it is shown, so a row goes to csv just as it comes.
+    cell = {"time": IsoTimestamp, "text": SpreadsheetText, "plain": AsText}
+    columns = [cell[kind](F(field)) for field, kind in zip(CSV_FIELDS, CSV_KINDS, strict=True)]
+    rows = filtered(bot, filters).values_list(*columns).iterator(chunk_size=CSV_CHUNK_ROWS)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer)  # None is written as an empty cell
     writer.writerow(CSV_COLUMNS)
     yield _taken(buffer)
     while batch := list(itertools.islice(rows, CSV_CHUNK_ROWS)):
-        writer.writerows(map(_csv_row, batch))
+        writer.writerows(batch)
         yield _taken(buffer)
+
+
+class AsText(Func):
+    """A number as its text (csv writes it as it is, not through Decimal or int)."""
+
+    output_field = CharField()
+    template = "CAST(%(expressions)s AS text)"
+
+
+class SpreadsheetText(Func):
+    """Text a spreadsheet will not run: a cell that starts like a formula gets a leading
+    quote, so a tweet stays text."""
+
+    output_field = CharField()
+    template = (
+        "CASE WHEN substr(%(expressions)s, 1, 1) IN ('=', '+', '-', '@') "
+        "THEN '''' || %(expressions)s ELSE %(expressions)s END"
+    )
+
+
+class IsoTimestamp(Func):
+    """A timestamp as ISO 8601 text in UTC, written by the database: reading 100,000 rows
+    of timestamps into Python and formatting them again is most of an export's time."""
+
+    output_field = CharField()
+    template = (
+        "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+    )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django keeps SQLite's timestamps as UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        template = "replace(%(expressions)s, ' ', 'T') || '+00:00'"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -104,25 +140,3 @@ def _taken(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
-
-
-def _csv_row(row: tuple) -> tuple:
-    return tuple(convert(value) for convert, value in zip(_CONVERTERS, row, strict=True))
-
-
-def _timestamp(value):
-    return value.isoformat() if value is not None else ""
-
-
-def _text(value):
-    if value is not None and value[:1] in ("=", "+", "-", "@"):
-        # Spreadsheets run cells that start like a formula; a tweet must stay text.
-        return "'" + value
-    return value
-
-
-def _plain(value):
-    return value  # csv writes None as an empty cell
-
-
-_CONVERTERS = [{"text": _text, "time": _timestamp, "plain": _plain}[kind] for kind in CSV_KINDS]

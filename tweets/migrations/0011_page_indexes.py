@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 def add_text_trigrams(apps, schema_editor):
-    # The history's text search (icontains) by trigrams: PostgreSQL only; SQLite scans.
+    # The history's text search by trigrams: PostgreSQL only (SQLite scans). Django's
+    # icontains there is UPPER(text) LIKE UPPER(%s), so the index is on UPPER(text).
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema_editor.execute(
         "CREATE INDEX IF NOT EXISTS tweet_text_trigrams ON tweets_tweet "
-        "USING gin (text gin_trgm_ops)"
+        "USING gin (UPPER(text) gin_trgm_ops)"
     )
 
 
