@@ -40,8 +40,8 @@ def activity_page(user, filters: dict) -> dict:
             parts.append(entries.filter(bot__isnull=True))
         parts = [_newest(part).values("pk")[: ACTIVITY_PAGE_SIZE + 1] for part in parts]
         entries = Activity.objects.filter(pk__in=parts[0].union(*parts[1:], all=True))
-    elif bot_ids is not None:
-        entries = entries.filter(bot_id__in=bot_ids)
+    elif filters.get("group"):
+        entries = entries.filter(bot_id__in=bot_ids)  # else visible_to keeps to the person's
     rows = list(_newest(entries.select_related("bot", "tweet", "corpus"))[: ACTIVITY_PAGE_SIZE + 1])
     more = len(rows) > ACTIVITY_PAGE_SIZE
     rows = rows[:ACTIVITY_PAGE_SIZE]
