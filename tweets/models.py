@@ -147,6 +147,15 @@ class Tweet(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="tweet_state_due"),
             models.Index(fields=["state", "created_at"], name="tweet_state_created"),
             models.Index(fields=["bot", "-id"], name="tweet_bot_history"),
+            # A bot's history, newest first, its date ranges and its pages (tweets.history).
+            models.Index(fields=["bot", "-created_at", "-id"], name="tweet_bot_recent"),
+            # The review queue, oldest first: one bot's drafts, and the drafts of many bots.
+            models.Index(
+                fields=["bot", "id"], name="tweet_drafts_by_bot", condition=models.Q(state="draft")
+            ),
+            models.Index(
+                fields=["id", "bot"], name="tweet_drafts", condition=models.Q(state="draft")
+            ),
             models.Index(
                 fields=["bot", "posted_at"],
                 name="tweet_bot_posted",
