@@ -147,8 +147,10 @@ def _index_by_float_records(corpus, n, state_size, bits):
     records), and sorted in parts split at sampled values, so that only a part is Python
     floats at a time (32 bytes a record, the peak of a build).
     """
-    records = _sorted_records(_records(corpus, n, state_size, bits), n)
-    return _read_records(records, n, bits * state_size)
+    # The sorted records passed on, not kept here: _read_records frees them once read.
+    return _read_records(
+        _sorted_records(_records(corpus, n, state_size, bits), n), n, bits * state_size
+    )
 
 
 def _records(corpus, n, state_size, bits) -> bytearray:
@@ -201,16 +203,17 @@ def _sorted_records(records: bytearray, n: int) -> bytearray:
 def _read_records(records, n, key_bits):
     """(occ, keys, off) from the sorted records: the positions, and the first record of each
     run of equal keys."""
-    occ = bytearray(4 * n)
-    for b in range(_POSITION_BYTES):
-        occ[b::4] = records[b::8]
     size = 4 if key_bits <= 32 else 8
-    ordered = bytearray(size * n)
-    for b in range((key_bits + 7) // 8):
-        plane = records[_POSITION_BYTES + b :: 8]
-        ordered[b::size] = plane.translate(_WITHOUT_TOP) if _POSITION_BYTES + b == 7 else plane
+    # Filled through byte views, not made as bytearrays and copied into arrays.
+    occ, ordered = array("I", [0]) * n, array("I" if size == 4 else "Q", [0]) * n
+    with memoryview(occ) as view, view.cast("B") as raw:
+        for b in range(_POSITION_BYTES):
+            raw[b::4] = records[b::8]
+    with memoryview(ordered) as view, view.cast("B") as raw:
+        for b in range((key_bits + 7) // 8):
+            plane = records[_POSITION_BYTES + b :: 8]
+            raw[b::size] = plane.translate(_WITHOUT_TOP) if _POSITION_BYTES + b == 7 else plane
     del records, plane
-    occ, ordered = array("I", occ), array("I" if size == 4 else "Q", ordered)
     keys, off = array(ordered.typecode, ordered[:1]), array("I", [0])
     with memoryview(ordered) as view:
         raw = view.cast("B")
