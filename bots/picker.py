@@ -4,6 +4,7 @@ JavaScript the browser offers the suggestions (all of a handful of bots); with h
 asks for the bots whose names match."""
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
@@ -67,6 +68,7 @@ class BotPickerField(forms.ModelChoiceField):
         value = (value or "").strip()
         if not value:
             return None
+        ProhibitNullCharactersValidator()(value)  # PostgreSQL's text cannot hold one
         found = self.queryset.filter(name__iexact=value).first()
         if found is None and value.isdecimal() and len(value) < 19:
             found = self.queryset.filter(pk=int(value)).first()

@@ -5,6 +5,7 @@ log's own order (activity_recent), and dates as ranges of that order."""
 
 import datetime
 
+from django.db import connection
 from django.db.models import Q, Subquery
 
 from activity.models import Activity
@@ -30,18 +31,24 @@ SUBJECTS = [
 def activity_page(user, filters: dict) -> dict:
     """One page of the entries `user` may see, newest first, filtered, with the cursor of
     the next page: the id of its last entry."""
-    entries = _filtered(Activity.objects.visible_to(user), filters)
+    visible = _filtered(Activity.objects.visible_to(user), filters)
     bot_ids = _bots_in_view(user, filters)
-    if bot_ids is not None and len(bot_ids) <= BOT_BY_BOT:
-        # One part per bot (and one for entries about no bot), each the page's worth of the
-        # newest from its index; the page is the newest of those.
-        parts = [entries.filter(bot_id=pk) for pk in bot_ids]
+    # SQLite cannot limit each part of a UNION: it reads the log in order, as for many bots.
+    bot_by_bot = connection.features.supports_slicing_ordering_in_compound
+    if bot_ids is not None and len(bot_ids) <= BOT_BY_BOT and bot_by_bot:
+        # One part per bot (the person's, by Bot.objects.visible_to) and one for the entries
+        # about no bot they may see, each a page's worth of the newest from its index; the
+        # page is the newest of those.
+        each = _filtered(Activity.objects.all(), filters)
+        parts = [each.filter(bot_id=pk) for pk in bot_ids]
         if not filters.get("bot") and not filters.get("group"):
-            parts.append(entries.filter(bot__isnull=True))
+            parts.append(visible.filter(bot__isnull=True))
         parts = [_newest(part).values("pk")[: ACTIVITY_PAGE_SIZE + 1] for part in parts]
         entries = Activity.objects.filter(pk__in=parts[0].union(*parts[1:], all=True))
-    elif filters.get("group"):
-        entries = entries.filter(bot_id__in=bot_ids)  # else visible_to keeps to the person's
+    elif filters.get("bot") or filters.get("group"):
+        entries = visible.filter(bot_id__in=bot_ids)
+    else:
+        entries = visible
     rows = list(_newest(entries.select_related("bot", "tweet", "corpus"))[: ACTIVITY_PAGE_SIZE + 1])
     more = len(rows) > ACTIVITY_PAGE_SIZE
     rows = rows[:ACTIVITY_PAGE_SIZE]

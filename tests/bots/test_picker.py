@@ -32,7 +32,7 @@ def test_it_finds_a_bot_by_its_name_in_any_case_or_by_its_id(owner):
 
 def test_it_refuses_a_bot_that_is_not_the_persons_and_says_so(owner):
     stranger = make_bot(name="Moriarty", owners=[make_user()])
-    for value in ("Moriarty", str(stranger.pk), "9" * 40, "²"):
+    for value in ("Moriarty", str(stranger.pk), "9" * 40, "\x00", "²"):
         form = PickerForm({"bot": value}, user=owner)
         assert not form.is_valid(), value
     assert form.errors["bot"] == ["None of your bots is called “²”."]
