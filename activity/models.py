@@ -3,6 +3,8 @@ or corpus, named by "app.Model" strings so the log sits below everything it reco
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -11,12 +13,16 @@ class ActivityQuerySet(models.QuerySet):
         """Entries about the user's bots, and about corpora the user may see."""
         if user.is_superuser:
             return self
-        # By lookups, not the subjects' own querysets: the log sits below what it records.
-        return self.filter(
-            models.Q(bot__owners=user)
-            | models.Q(bot__isnull=True, corpus__bots__owners=user)
-            | models.Q(bot__isnull=True, corpus__created_by=user)
-        ).distinct()
+        # The subjects' models by the log's own foreign keys, not imported: the log sits below
+        # what it records. IN (subquery), not joins, so no entry comes twice and no DISTINCT
+        # keeps a page from being read from an index in order.
+        bot_model = self.model._meta.get_field("bot").related_model
+        corpus_model = self.model._meta.get_field("corpus").related_model
+        bots = bot_model._default_manager.filter(owners=user).values("pk")
+        corpora = corpus_model._default_manager.filter(
+            models.Q(bots__owners=user) | models.Q(created_by=user)
+        ).values("pk")
+        return self.filter(models.Q(bot__in=bots) | models.Q(bot__isnull=True, corpus__in=corpora))
 
 
 class Activity(models.Model):
@@ -70,6 +76,15 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="activity_recent"),
             models.Index(fields=["bot", "-created_at", "-id"], name="activity_bot_recent"),
+            # Entries about no bot (corpora), and a person's entries, read in order too.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="activity_botless_recent",
+                condition=models.Q(bot__isnull=True),
+            ),
+            models.Index(
+                Upper("actor_name"), F("created_at").desc(), F("id").desc(), name="activity_actor"
+            ),
         ]
 
     def __str__(self):

@@ -2,7 +2,9 @@
 
 gunicorn with 2 workers, 2 Celery workers and beat, against a PostgreSQL database of its own
 and Redis database 14, loopback only. Each client logs in, then for the whole run views the
-dashboard and the review queue and approves a draft it saw there. Afterwards every approved
+dashboard and the review queue and approves a draft it saw there: only drafts of its own share
+(by id), each once, so no approval is a repeat of its own or another client's. An answer that
+is an error, or a card with an error on it, counts as an error. Afterwards every approved
 tweet must be posted exactly once (Aviary's rows and the sandbox's posts agree). Prints
 requests, errors, p50 and p99 latency per page, and the posting figures.
 """
@@ -40,6 +42,8 @@ from bench.processes import (  # noqa: E402
 
 PASSWORD = "load-bench-password-not-secret"  # noqa: S105 - a throwaway local account
 DRAFT_RE = re.compile(r'id="tweet-(\d+)"')
+# What a card or page shows when the action was refused (templates/tweets/includes/tweet_card).
+ERROR_RE = re.compile(rb'<p class="error" role="alert">')
 
 
 def seed(bots: int, drafts: int) -> None:
@@ -62,7 +66,11 @@ def seed(bots: int, drafts: int) -> None:
     )
 
 
-def client_loop(base: str, until: float, stats: dict, lock: threading.Lock) -> None:
+def client_loop(
+    base: str, until: float, stats: dict, lock: threading.Lock, share: tuple[int, int]
+) -> None:
+    """One person: `share` (n, of) is the drafts this client approves, those whose id is n
+    modulo `of`, so that clients never approve the same draft."""
     session = requests.Session()
     session.get(f"{base}/accounts/login/", timeout=10)
     session.post(
@@ -75,15 +83,21 @@ def client_loop(base: str, until: float, stats: dict, lock: threading.Lock) -> N
         timeout=10,
     )
     headers = {"X-CSRFToken": session.cookies["csrftoken"], "HX-Request": "true"}
+    approved = set()
     while time.monotonic() < until:
         for label, method, url in (
             ("dashboard", "GET", "/"),
             ("review queue", "GET", "/tweets/review/"),
         ):
             body = timed(session, method, base + url, label, stats, lock)
-        ids = DRAFT_RE.findall(body or "")
-        if ids:
-            draft = ids[hash(threading.get_ident()) % len(ids)]
+        mine = [
+            draft
+            for draft in DRAFT_RE.findall(body or "")
+            if int(draft) % share[1] == share[0] and draft not in approved
+        ]
+        if mine:
+            draft = mine[0]
+            approved.add(draft)
             timed(
                 session,
                 "POST",
@@ -91,15 +105,17 @@ def client_loop(base: str, until: float, stats: dict, lock: threading.Lock) -> N
                 "approve",
                 stats,
                 lock,
+                card=True,
                 headers=headers,
             )
 
 
-def timed(session, method, url, label, stats, lock, **kwargs) -> str:
+def timed(session, method, url, label, stats, lock, *, card=False, **kwargs) -> str:
+    """The request, timed; an error status, or a `card` that shows an error, is an error."""
     started = time.perf_counter()
     try:
         response = session.request(method, url, timeout=30, **kwargs)
-        ok = response.status_code < 400
+        ok = response.status_code < 400 and not (card and ERROR_RE.search(response.content))
         text = response.text
     except requests.RequestException:
         ok, text = False, ""
@@ -141,8 +157,8 @@ def main(argv=None) -> int:
         wait_for(lambda: answers(port), 30, "the web server")
         until = time.monotonic() + args.seconds
         clients = [
-            threading.Thread(target=client_loop, args=(base, until, stats, lock))
-            for _ in range(args.clients)
+            threading.Thread(target=client_loop, args=(base, until, stats, lock, (n, args.clients)))
+            for n in range(args.clients)
         ]
         for client in clients:
             client.start()

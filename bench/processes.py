@@ -1,6 +1,8 @@
 """What the end-to-end benchmarks share: a database of their own, free ports, the site and
-its workers as real processes, and percentiles."""
+its workers as real processes, the CPU time each process used (from /proc), and
+percentiles."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -69,13 +71,51 @@ def stop(processes: list[subprocess.Popen]) -> None:
         process.wait(timeout=30)
 
 
-def wait_for(condition, timeout: float, what: str):
+def wait_for(condition, timeout: float, what: str, *, every: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if result := condition():
             return result
-        time.sleep(0.05)
+        time.sleep(every)
     raise SystemExit(f"Timed out waiting for {what}.")
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    # utime and stime are fields 14 and 15 of stat(5); the split starts at field 3.
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(entry))
+    return found
+
+
+def tree(pid: int) -> list[int]:
+    """`pid` and its descendants: a Celery worker and its pool, gunicorn and its workers."""
+    pids = [pid]
+    for child in children(pid):
+        pids += tree(child)
+    return pids
 
 
 def answers(port: int) -> bool:

@@ -4,6 +4,7 @@ A model that has not changed is never rebuilt nor re-read: the key is the checks
 text it was built from, so an edited corpus simply misses the cache.
 """
 
+import logging
 from collections import OrderedDict
 from threading import Lock
 
@@ -13,6 +14,8 @@ from corpora.markov import MarkovModel
 from corpora.models import BotCorpus, Corpus
 
 MAX_MODELS = 16
+
+log = logging.getLogger(__name__)
 
 _models: OrderedDict[tuple, MarkovModel] = OrderedDict()
 _lock = Lock()
@@ -56,7 +59,28 @@ def bot_model(bot) -> MarkovModel:
 
 
 def _load(corpus: Corpus) -> MarkovModel:
-    with default_storage.open(corpus.model_file.name, "rb") as handle:
+    """The corpus's stored model; one that no longer loads is built again from the text.
+
+    A model stored by an earlier engine (OutdatedModel) or damaged on disk is no reason to
+    fail the person generating: the sources are still there, so the build service compiles
+    them again and stores the new bytes, and later loads find those.
+    """
+    try:
+        return _read(corpus.model_file.name)
+    except ValueError as error:
+        log.warning("Rebuilding the stored model of corpus %s: %s", corpus.pk, error)
+    # Imported here because the services use this cache for their previews.
+    from corpora.services import build_corpus_model
+
+    build_corpus_model(corpus, replace_stored=True)
+    corpus.refresh_from_db()
+    if corpus.status != Corpus.Status.READY or not corpus.model_file:
+        raise NoModel(f"Corpus “{corpus.name}” is not ready ({corpus.get_status_display()}).")
+    return _read(corpus.model_file.name)
+
+
+def _read(name: str) -> MarkovModel:
+    with default_storage.open(name, "rb") as handle:
         return MarkovModel.from_bytes(handle.read())
 
 

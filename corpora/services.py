@@ -113,7 +113,7 @@ def corpus_checksum(corpus: Corpus, text: str) -> str:
     return digest.hexdigest()
 
 
-def build_corpus_model(corpus: Corpus) -> bool:
+def build_corpus_model(corpus: Corpus, *, replace_stored: bool = False) -> bool:
     """Compile the corpus's model unless a ready model of the same text exists.
 
     1. Read the sources and their checksum; a ready model with that checksum is kept.
@@ -121,12 +121,14 @@ def build_corpus_model(corpus: Corpus) -> bool:
        reuses the file).
     3. Record the result only if the sources did not change meanwhile (else the build queued
        by that change records its own).
+    With ``replace_stored`` the model is built even if one is ready and the stored file is
+    written again: for a stored model that no longer loads (an earlier engine's, or damaged).
     Returns True when a model was (re)built.
     """
     signature = _sources_signature(corpus)
     text = corpus_text(corpus)
     checksum = corpus_checksum(corpus, text)
-    if corpus.status == Corpus.Status.READY and corpus.checksum == checksum:
+    if corpus.status == Corpus.Status.READY and corpus.checksum == checksum and not replace_stored:
         return False
     if not text.strip():
         _record(corpus, signature, status=Corpus.Status.EMPTY, checksum="", model_file="")
@@ -144,6 +146,8 @@ def build_corpus_model(corpus: Corpus) -> bool:
         )
         return False
     path = f"models/{checksum}.markov"
+    if replace_stored:
+        default_storage.delete(path)
     if not default_storage.exists(path):
         path = default_storage.save(path, ContentFile(model.to_bytes()))
     _record(

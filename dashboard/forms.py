@@ -2,13 +2,17 @@
 validation only."""
 
 from django import forms
+from django.urls import reverse_lazy
 
 from bots.models import Bot, BotGroup
+from bots.picker import BotPickerField
 from dashboard.activity import SUBJECTS
 
 
 class ActivityFilterForm(forms.Form):
-    bot = forms.ModelChoiceField(queryset=Bot.objects.none(), required=False, empty_label="Any bot")
+    bot = BotPickerField(
+        required=False, search_url=reverse_lazy("bots:suggestions"), placeholder="Any bot"
+    )
     group = forms.ModelChoiceField(
         queryset=BotGroup.objects.none(), required=False, empty_label="Any group"
     )
@@ -28,7 +32,7 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bot"].queryset = Bot.objects.visible_to(user).order_by("name")
+        self.fields["bot"].queryset = Bot.objects.visible_to(user)
         self.fields["group"].queryset = BotGroup.objects.visible_to(user)
         self.fields["subject"].choices = [("", "Anything"), *SUBJECTS]
 

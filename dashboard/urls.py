@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/owners/", connect.share, name="share"),
     path("<int:pk>/owners/<int:user_pk>/remove/", connect.unshare, name="unshare"),
     path("activity/", views.activity, name="activity"),
+    path("suggestions/", views.bot_suggestions, name="suggestions"),
     path("groups/", views.group_list, name="groups"),
     path("groups/<int:pk>/", views.group_detail, name="group"),
     path("groups/<int:pk>/pause/", views.group_action, {"action": "pause"}, name="group_pause"),

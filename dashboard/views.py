@@ -27,6 +27,7 @@ from bots.gallery import add_gallery_image, set_alt_text
 from bots.images import ImageRejected
 from bots.listener import save_listener
 from bots.models import Bot, BotGroup, Listener, Schedule
+from bots.picker import suggest_bots
 from bots.schedule import describe, save_schedule
 from corpora.models import BotCorpus
 from corpora.uploads import limit_uploads
@@ -299,6 +300,14 @@ def activity(request):
     if request.htmx:
         return render(request, "bots/includes/activity_rows.html", context)
     return render(request, "bots/activity_list.html", context)
+
+
+@login_required
+@require_GET
+def bot_suggestions(request):
+    """The bot picker's suggestions for what the person typed (bots.picker)."""
+    bots = suggest_bots(Bot.objects.visible_to(request.user), request.GET.get("bot", ""))
+    return render(request, "bots/includes/bot_suggestions.html", {"bots": bots})
 
 
 @login_required

@@ -3,7 +3,8 @@
 import os
 
 from celery import Celery
-from celery.signals import heartbeat_sent, worker_ready
+from celery.signals import heartbeat_sent, task_postrun, task_prerun, worker_ready
+from django.db import connections
 
 from dashboard.health import record_heartbeat
 
@@ -22,3 +23,13 @@ def _record_heartbeat(sender=None, **kwargs):
         getattr(sender, "eventer", None), "hostname", "worker"
     )
     record_heartbeat(hostname)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(**kwargs):
+    # As Django does around each request: a connection is kept across tasks until it is
+    # older than CONN_MAX_AGE or broken (settings.CELERY_DB_REUSE_MAX keeps Celery's
+    # fixup from closing it around every task).
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()

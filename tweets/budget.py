@@ -1,19 +1,27 @@
 """Posting budgets: what a post costs at X's pay-per-use prices, what each bot posted in the
 last 24 hours and spent this month, what it will cost a month, and whether the next post
-still fits the bot's daily cap and monthly budget."""
+still fits the bot's daily cap and monthly budget.
+
+The claim's checks are flat in a bot's history: spend is a running counter per bot and
+month (MonthlySpend, added to in the transaction that marks a tweet posted), and the daily
+cap counts the last 24 hours' posts with a LIMIT of the cap, through the posted-at index,
+so "posts in any 24 hours" stays exact and costs at most the cap's worth of index entries.
+"""
 
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from bots.models import Bot
 from bots.schedule import expected_posts_per_month
 from platforms import rules_for
 from platforms.base import Call
-from tweets.models import Tweet
+from tweets.models import MonthlySpend, Tweet
 
 CENT = Decimal("0.01")
 ESTIMATE_DAYS = 30
@@ -62,17 +70,13 @@ class Budget:
         """Why the next queued tweet (costing `next_cost`) must wait, or "" when it may go:
         the claim asks this of the tweet at the head of the queue, so the tweets queued
         behind it do not count against the cap, only the ones already sent."""
-        if self.sent_today >= self.daily_cap:
-            return (
-                f"Daily cap reached: {self.sent_today} of {self.daily_cap} posts in the last "
-                "24 hours. Queued tweets wait until older posts leave the 24-hour window."
-            )
-        if self.budget_reached(next_cost):
-            return (
-                f"Budget reached: {dollars(self.spent)} of {dollars(self.monthly_budget)} this "
-                "month. Queued tweets wait for next month, or raise the budget."
-            )
-        return ""
+        return refusal(
+            sent_today=self.sent_today,
+            daily_cap=self.daily_cap,
+            spent=self.spent,
+            monthly_budget=self.monthly_budget,
+            next_cost=next_cost or self.prices.per_post,
+        )
 
     def estimated_monthly_cost(self, *, posts_per_month: int) -> Decimal:
         """`posts_per_month` posts at this bot's recent share of posts with links."""
@@ -80,6 +84,92 @@ class Budget:
             self.prices.per_post_with_link - self.prices.per_post
         )
         return (per_post * posts_per_month).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def refusal(
+    *,
+    sent_today: int,
+    daily_cap: int,
+    spent: Decimal,
+    monthly_budget: Decimal | None,
+    next_cost: Decimal,
+) -> str:
+    """Why a post costing `next_cost` must wait, or "": `sent_today` posts of the last 24
+    hours (and tweets being sent) against the daily cap, `spent` this month against the
+    monthly budget (None: no budget)."""
+    if sent_today >= daily_cap:
+        return (
+            f"Daily cap reached: {sent_today} of {daily_cap} posts in the last "
+            "24 hours. Queued tweets wait until older posts leave the 24-hour window."
+        )
+    if monthly_budget is not None and spent + next_cost > monthly_budget:
+        return (
+            f"Budget reached: {dollars(spent)} of {dollars(monthly_budget)} this "
+            "month. Queued tweets wait for next month, or raise the budget."
+        )
+    return ""
+
+
+def bounded_count(tweets: QuerySet, limit: int) -> RawSQL | Value:
+    """An expression counting the rows of `tweets`, stopping at `limit`: as exact as the
+    comparison with `limit` needs, and never reading more than `limit` index entries."""
+    if limit <= 0:
+        return Value(0)
+    # bot_id is in both indexes the claim counts through, so PostgreSQL reads the index only.
+    # The inner SQL is Django's own, compiled from the queryset, with its parameters apart.
+    sql, params = tweets.order_by().values("bot_id")[:limit].query.sql_with_params()
+    return RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS bounded", params)  # noqa: S608, S611
+
+
+def claim_figures(bot: Bot, now: datetime.datetime) -> dict:
+    """Annotations for the claim's one query of the head of the bot's queue: `sent_today`
+    (posts of the last 24 hours and tweets being sent, counted up to the daily cap) and,
+    when the bot has a monthly budget, `spent` this month (its MonthlySpend row)."""
+    tweets = Tweet.objects.filter(bot_id=bot.pk)
+    figures = {
+        "posted_today": bounded_count(tweets.posted_within_a_day(now), bot.daily_post_cap),
+        "being_sent": bounded_count(tweets.sending(), bot.daily_post_cap),
+    }
+    if bot.monthly_budget_usd is not None:
+        figures["spent"] = Subquery(
+            MonthlySpend.objects.filter(bot_id=bot.pk, month=spend_month(now)).values("spent_usd")[
+                :1
+            ]
+        )
+    return figures
+
+
+def claim_refusal(bot: Bot, head: Tweet) -> str:
+    """refusal() for the head of the queue, from the figures claim_figures annotated."""
+    return refusal(
+        sent_today=head.posted_today + head.being_sent,
+        daily_cap=bot.daily_post_cap,
+        spent=getattr(head, "spent", None) or Decimal("0"),
+        monthly_budget=bot.monthly_budget_usd,
+        next_cost=post_cost(bot, head.text),
+    )
+
+
+def spend_month(at: datetime.datetime) -> datetime.date:
+    """The MonthlySpend month a post made at `at` counts in: the site time zone's month."""
+    return timezone.localdate(at).replace(day=1)
+
+
+def count_spend(bot_id: int, *, at: datetime.datetime, cost: Decimal | None) -> None:
+    """Add one post costing `cost`, made at `at`, to the bot's spend that month (rows
+    written: MonthlySpend); called in the transaction that marks the tweet posted."""
+    cost = cost or Decimal("0")
+    month = spend_month(at)
+    counter = MonthlySpend.objects.filter(bot_id=bot_id, month=month)
+    if counter.update(spent_usd=F("spent_usd") + cost, posts=F("posts") + 1):
+        return
+    try:
+        # The bot's first post of the month: a second writer at once loses the insert
+        # and adds to the row the first one made.
+        with transaction.atomic():
+            MonthlySpend.objects.create(bot_id=bot_id, month=month, spent_usd=cost, posts=1)
+    except IntegrityError:
+        counter.update(spent_usd=F("spent_usd") + cost, posts=F("posts") + 1)
 
 
 def prices_for(bot: Bot) -> Prices:
@@ -96,17 +186,10 @@ def post_cost(bot: Bot, text: str) -> Decimal:
     return rules_for(bot).post_price(text)
 
 
-def month_start(now: datetime.datetime) -> datetime.datetime:
-    """Midnight on the first of `now`'s month, in the site's time zone."""
-    first = timezone.localdate(now).replace(day=1)
-    return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-
-
 def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
-    """Each bot's Budget, from two grouped queries: what counts against its daily cap, and
-    its posts of the last 31 days."""
+    """Each bot's Budget, from three grouped queries: what counts against its daily cap,
+    its posts of the last 30 days, and its spend this month (MonthlySpend)."""
     bots = list(bots)
-    month = month_start(now)
     window = now - datetime.timedelta(days=ESTIMATE_DAYS)
     # A network's prices are the same for all its bots: one condition per network.
     prices = {bot.platform: prices_for(bot) for bot in bots}
@@ -114,17 +197,16 @@ def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
     for platform, platform_prices in prices.items():
         with_link |= Q(bot__platform=platform, cost_usd__gt=platform_prices.per_post)
     rows = (
-        Tweet.objects.filter(
-            bot__in=bots, state=Tweet.State.POSTED, posted_at__gte=min(month, window)
-        )
+        Tweet.objects.filter(bot__in=bots, state=Tweet.State.POSTED, posted_at__gte=window)
         .values("bot_id")
-        .annotate(
-            spent=Sum("cost_usd", filter=Q(posted_at__gte=month)),
-            recent=Count("pk", filter=Q(posted_at__gte=window)),
-            recent_links=Count("pk", filter=Q(posted_at__gte=window) & with_link),
-        )
+        .annotate(recent=Count("pk"), recent_links=Count("pk", filter=with_link))
     )
     found = {row["bot_id"]: row for row in rows}
+    spent = dict(
+        MonthlySpend.objects.filter(bot__in=bots, month=spend_month(now)).values_list(
+            "bot_id", "spent_usd"
+        )
+    )
     counted = {
         row.pop("bot_id"): row
         for row in Tweet.objects.filter(bot__in=bots)
@@ -146,7 +228,7 @@ def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
             against_cap=cap.get("total", 0),
             queued=cap.get("queued", 0),
             daily_cap=bot.daily_post_cap,
-            spent=row.get("spent") or Decimal("0"),
+            spent=spent.get(bot.pk, Decimal("0")),
             monthly_budget=bot.monthly_budget_usd,
             posts_last_30_days=recent,
             link_share=row.get("recent_links", 0) / recent if recent else 0.0,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from activity.services import record_activity
@@ -16,6 +16,7 @@ from corpora.models import BotCorpus, Corpus
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.images import auto_attach_images
 from tweets.models import GenerationJob, Tweet
+from tweets.novelty import index_tweets
 
 # A job's worker may take this long past the hard time limit to record how it ended.
 ABANDONED_GRACE_SECONDS = 60
@@ -32,9 +33,9 @@ def generate_drafts(
     job: GenerationJob | None = None,
 ) -> list[Tweet]:
     """Generate up to `count` drafts in the bot's voice (rows written: Tweet, state draft;
-    TweetImage for the share of drafts the bot's auto_image_percent gives an image; one
-    Activity for the batch, by `by` or else `actor`), each linked to `job` when a job wrote
-    them.
+    TweetShingle, their word pairs; TweetImage for the share of drafts the bot's
+    auto_image_percent gives an image; one Activity for the batch, by `by` or else `actor`),
+    each linked to `job` when a job wrote them.
 
     Raises tweets.generation.CannotGenerate when the bot has no ready corpus or the seed
     word is not in it.
@@ -48,6 +49,7 @@ def generate_drafts(
             )
             for text in generated.texts
         ]
+        index_tweets(drafts)
         auto_attach_images(bot, drafts, rng=rng or random.Random())
         if drafts or generated.repeats:
             record_activity(
@@ -89,6 +91,11 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
     except CannotGenerate as error:
         fields.update(state=GenerationJob.State.FAILED, error=str(error))
     except SoftTimeLimitExceeded:
+        # The signal may have cut a query short (novelty asks the database for each
+        # sentence), leaving the connection mid-command: drop it, and the next query, here
+        # or in the worker's next task, opens a fresh one.
+        if not connection.is_usable():
+            connection.close()
         # The worker's time limit stopped the job: say so on the job, or it shows running.
         fields.update(
             state=GenerationJob.State.FAILED,

@@ -3,8 +3,10 @@
 import re
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
+from bots.picker import BotPickerField
 from tweets.models import Tweet
 from tweets.services import InvalidText, validate_text
 
@@ -77,6 +79,22 @@ class GenerateForm(forms.Form):
         if len(seed.split()) > 1:
             raise forms.ValidationError("A seed is one word.")
         return seed
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filter: one of `bots` by name, and the cursor of the next page."""
+
+    bot = BotPickerField(
+        required=False, search_url=reverse_lazy("bots:suggestions"), placeholder="All my bots"
+    )
+    # A tweet id: PostgreSQL's bigint holds at most 2**63 - 1.
+    after = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, bots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bot"].queryset = bots
 
 
 class HistoryFilterForm(forms.Form):

@@ -41,8 +41,16 @@ class TweetQuerySet(models.QuerySet):
         """What counts against a bot's daily cap: posts of the last 24 hours and every tweet
         in flight. The slot adds one more only below the cap; the claim lets the next
         queued tweet go while the ones already sent leave room (tweets.budget.Budget)."""
-        posted = Q(state=Tweet.State.POSTED, posted_at__gte=now - timedelta(hours=24))
-        return self.filter(posted | _in_flight())
+        return self.filter(_posted_within_a_day(now) | _in_flight())
+
+    def posted_within_a_day(self, now):
+        """Posts of the last 24 hours: with the tweets being sent (`sending`), what the
+        claim counts against the daily cap before it lets the next queued tweet go."""
+        return self.filter(_posted_within_a_day(now))
+
+
+def _posted_within_a_day(now) -> Q:
+    return Q(state=Tweet.State.POSTED, posted_at__gte=now - timedelta(hours=24))
 
 
 def _in_flight() -> Q:
@@ -109,6 +117,9 @@ class Tweet(models.Model):
     awaits_slot = models.BooleanField(default=False)
     # When the pipeline may next try (scheduled time, rate-limit reset or backoff).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a post_tweet message naming this tweet was sent and not yet taken by a worker:
+    # no second one is sent meanwhile (tweets.tasks.queue_post); None when none is waiting.
+    message_sent_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0)
     x_post_id = models.CharField("X post id", max_length=32, blank=True)
@@ -121,6 +132,9 @@ class Tweet(models.Model):
     cost_usd = models.DecimalField(
         "cost (USD)", max_digits=8, decimal_places=4, null=True, blank=True
     )
+    # How many word pairs the text has, its TweetShingle rows written (tweets.novelty); None
+    # until they are, as for rows written in bulk or a text just edited.
+    shingle_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,10 +147,25 @@ class Tweet(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="tweet_state_due"),
             models.Index(fields=["state", "created_at"], name="tweet_state_created"),
             models.Index(fields=["bot", "-id"], name="tweet_bot_history"),
+            # A bot's history, newest first, its date ranges and its pages (tweets.history).
+            models.Index(fields=["bot", "-created_at", "-id"], name="tweet_bot_recent"),
+            # The review queue, oldest first: one bot's drafts, and the drafts of many bots.
+            models.Index(
+                fields=["bot", "id"], name="tweet_drafts_by_bot", condition=models.Q(state="draft")
+            ),
+            models.Index(
+                fields=["id", "bot"], name="tweet_drafts", condition=models.Q(state="draft")
+            ),
             models.Index(
                 fields=["bot", "posted_at"],
                 name="tweet_bot_posted",
                 condition=models.Q(state="posted"),
+            ),
+            # Novelty finds the texts it has not indexed yet here, however long the history.
+            models.Index(
+                fields=["bot"],
+                name="tweet_bot_unshingled",
+                condition=models.Q(shingle_count__isnull=True),
             ),
             # The dashboard's posts-per-day chart reads this index alone.
             models.Index(
@@ -197,6 +226,55 @@ class Tweet(models.Model):
     def attached_images(self) -> list[BotImage]:
         """The images in posting order, from `tweetimage_set__image` as the views prefetch it."""
         return [link.image for link in self.tweetimage_set.all()]
+
+
+class TweetShingle(models.Model):
+    """One word pair of a tweet's text, hashed (tweets.novelty): a draft finds the texts that
+    share its pairs through this table's index, at a cost set by the draft, not the history.
+    The text's pair count is kept beside each hash, so texts too short or too long to be alike
+    are passed over inside the index."""
+
+    # The indexes below lead with the bot and with the tweet.
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="+", db_index=False)
+    tweet = models.ForeignKey(
+        Tweet, on_delete=models.CASCADE, related_name="shingles", db_index=False
+    )
+    shingle_hash = models.BigIntegerField()
+    shingle_count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["bot", "shingle_hash", "shingle_count"], name="shingle_bot_hash_count"
+            ),
+        ]
+        constraints = [
+            # Two checks indexing the same new tweet at once store its pairs once, so no
+            # overlap is counted twice.
+            models.UniqueConstraint(fields=["tweet", "shingle_hash"], name="one_shingle_per_tweet"),
+        ]
+
+    def __str__(self):
+        return f"{self.shingle_hash} of tweet {self.tweet_id}"
+
+
+class MonthlySpend(models.Model):
+    """What one bot's posts cost in one month (site time zone), kept as they are posted, so
+    the claim reads one row to check the monthly budget however long the bot's history."""
+
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="monthly_spend")
+    month = models.DateField(help_text="The first day of the month.")
+    spent_usd = models.DecimalField("spent (USD)", max_digits=12, decimal_places=4)
+    posts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-month", "bot_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bot", "month"], name="unique_spend_per_bot_month")
+        ]
+
+    def __str__(self):
+        return f"{self.bot_id} in {self.month:%B %Y}: ${self.spent_usd}"
 
 
 class TweetImage(models.Model):

@@ -2,21 +2,30 @@
 waiting, because X refuses duplicate content and followers notice repeats.
 
 Texts are compared as sets of word pairs (links, case and spacing folded: similarity, not
-the identity reconciling needs), by Jaccard similarity; an inverted index over the pairs finds
-the candidates that share any pair in one pass, so a bot with thousands of posts costs one
-query and a dictionary lookup per pair.
+the identity reconciling needs), by Jaccard similarity. Each tweet's pairs are stored hashed
+(TweetShingle, with the text's pair count), so a check reads only the rows holding the draft's
+own pairs, among texts of a length that could be alike: its cost is set by the draft, not by
+how many posts or drafts the bot has. A batch's own drafts are compared in memory.
 """
 
+import hashlib
+import math
 from collections import Counter
 from datetime import timedelta
 from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from platforms.x.text import remove_urls
-from tweets.models import Tweet
+from tweets.models import Tweet, TweetShingle
+
+# Tweets lazily indexed per bulk insert.
+INDEX_BATCH = 2000
+
+# On their way to X, or maybe there already: a new draft must not repeat them either.
+WAITING = [Tweet.State.APPROVED, Tweet.State.POSTING, Tweet.State.UNKNOWN]
 
 
 def normalised(text: str) -> str:
@@ -66,23 +75,119 @@ class NoveltyIndex:
             self._by_shingle.setdefault(shingle, []).append(index)
 
 
-def index_for(bot) -> NoveltyIndex:
-    """The bot's recent posts and every draft or queued tweet, in one query."""
+def shingle_hashes(text: str) -> frozenset[int]:
+    """The text's word pairs as stored: 64-bit hashes, stable across processes (Python's own
+    hash() is salted per process)."""
+    return frozenset(
+        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big", signed=True)
+        for s in shingles(text)
+    )
+
+
+def index_tweets(tweets) -> None:
+    """Store the word pairs of `tweets` (rows written: TweetShingle, and each tweet's
+    shingle_count), so novelty finds them. Call it in the transaction that writes them."""
+    rows, counts = [], {}
+    for tweet in tweets:
+        hashes = shingle_hashes(tweet.text)
+        counts[tweet.pk] = tweet.shingle_count = len(hashes)
+        rows += [
+            TweetShingle(
+                bot_id=tweet.bot_id, tweet_id=tweet.pk, shingle_hash=h, shingle_count=len(hashes)
+            )
+            for h in hashes
+        ]
+    TweetShingle.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    for count in set(counts.values()):
+        pks = [pk for pk, n in counts.items() if n == count]
+        Tweet.objects.filter(pk__in=pks).update(shingle_count=count)
+
+
+def forget_text(tweets) -> None:
+    """Drop the stored word pairs of the rows of queryset `tweets`, whose text is changing:
+    the next check indexes the new text (rows deleted: TweetShingle)."""
+    TweetShingle.objects.filter(tweet__in=tweets).delete()
+
+
+def index_missing(bot) -> None:
+    """Index the bot's tweets whose pairs are not stored yet: those written in bulk, by the
+    admin, or before this table existed, and texts edited since (a partial index finds them,
+    so a bot with everything indexed pays one empty lookup)."""
+    while True:
+        batch = list(
+            Tweet.objects.filter(bot=bot, shingle_count__isnull=True)
+            .only("bot", "text")
+            .order_by()[:INDEX_BATCH]
+        )
+        if not batch:
+            return
+        index_tweets(batch)
+
+
+def stored_similarity(bot, hashes: frozenset[int], *, threshold: float) -> float:
+    """The highest Jaccard similarity of a text with pairs `hashes` to the bot's posts of the
+    last NOVELTY_LOOKBACK_DAYS and its waiting tweets and drafts. Exact when it reaches
+    `threshold`; texts that cannot reach it are not read (a Jaccard of t needs pair counts
+    within a factor t of each other, and a t share of the text's pairs in common), so below
+    it the figure may be low."""
+    if not hashes:
+        return 0.0
+    mine = len(hashes)
+    common = math.ceil(threshold * mine - 1e-9)
+    # Two queries, not a join: the planner cannot tell that texts sharing common pairs are
+    # mostly of another length, and would scan the bot's tweets for a join that finds none.
+    overlaps = list(
+        TweetShingle.objects.filter(
+            bot=bot,
+            shingle_hash__in=hashes,
+            shingle_count__gte=common,
+            shingle_count__lte=math.floor(mine / threshold + 1e-9),
+        )
+        .values_list("tweet", "shingle_count")
+        .annotate(shared=Count("*"))
+        .filter(shared__gte=common)
+        .order_by()
+    )
+    if not overlaps:
+        return 0.0
     since = timezone.now() - timedelta(days=settings.NOVELTY_LOOKBACK_DAYS)
-    texts = (
-        Tweet.objects.filter(bot=bot)
+    compared = set(
+        Tweet.objects.filter(pk__in=[tweet for tweet, _, _ in overlaps])
         .filter(
             Q(state=Tweet.State.POSTED, posted_at__gte=since)
-            | Q(
-                state__in=[
-                    Tweet.State.DRAFT,
-                    Tweet.State.APPROVED,
-                    Tweet.State.POSTING,
-                    Tweet.State.UNKNOWN,
-                ]
-            )
+            | Q(state__in=[*WAITING, Tweet.State.DRAFT])
         )
-        .order_by("-pk")
-        .values_list("text", flat=True)[: settings.NOVELTY_MAX_TEXTS]
+        .values_list("pk", flat=True)
     )
-    return NoveltyIndex(texts, threshold=settings.NOVELTY_THRESHOLD)
+    return max(
+        (n / (mine + theirs - n) for tweet, theirs, n in overlaps if tweet in compared),
+        default=0.0,
+    )
+
+
+class BotNovelty:
+    """A bot's stored texts and a batch's own drafts: `admit` accepts or refuses a new text
+    and, when it accepts, remembers it so the batch cannot repeat itself either."""
+
+    def __init__(self, bot, *, threshold: float):
+        self.bot = bot
+        self.threshold = threshold
+        self._batch = NoveltyIndex([], threshold=threshold)
+
+    def similarity(self, text: str) -> float:
+        stored = stored_similarity(self.bot, shingle_hashes(text), threshold=self.threshold)
+        return max(stored, self._batch.similarity(text))
+
+    def admit(self, text: str) -> bool:
+        if self.similarity(text) >= self.threshold:
+            return False
+        self._batch.admit(text)
+        return True
+
+
+def index_for(bot) -> BotNovelty:
+    """What a new draft of the bot is compared with: its posts of the last
+    NOVELTY_LOOKBACK_DAYS, its tweets on their way and its drafts, however many (rows
+    written: the TweetShingle rows of any tweet not indexed yet)."""
+    index_missing(bot)
+    return BotNovelty(bot, threshold=settings.NOVELTY_THRESHOLD)

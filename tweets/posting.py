@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from activity.services import record_activity
@@ -22,7 +22,7 @@ from bots.models import Bot
 from bots.tasks import check_credentials
 from platforms import base, client_for
 from tweets import budget, expiry
-from tweets.models import PostAttempt, Tweet
+from tweets.models import PostAttempt, Tweet, TweetImage
 from tweets.states import move_tweet, move_tweets, sources
 from tweets.timeline import find_on_timeline
 
@@ -43,32 +43,80 @@ def claim_next(bot_id: int, *, now=None) -> Tweet | None:
     within its daily cap and monthly budget, whichever worker asks. Tweets that missed their
     slot expire here rather than go out late (tweets.expiry); a tweet over the cap or the
     budget stays queued, and the hold is recorded once (rows written: Bot.budget_hold,
-    Activity bot.posting_held / bot.posting_released).
+    Activity bot.posting_held / bot.posting_released). A claim writes the tweet and its
+    PostAttempt (started) in one transaction of four statements in the common path: the
+    lock, one query of the head of the queue with everything the checks need, and the two
+    writes.
     """
-    now = now or timezone.now()
+    return _claim(Bot.objects.filter(pk=bot_id), now=now or timezone.now(), taken=None)
+
+
+def claim_for_message(tweet_id: int, *, now=None) -> Tweet | None:
+    """A post_tweet message naming tweet N was taken: claim N's bot's next due tweet, as
+    claim_next, and note that N's message is spent (Tweet.message_sent_at), so that the
+    next post of the bot, or the sweep, may send it another."""
+    bot = Bot.objects.filter(pk=Subquery(Tweet.objects.filter(pk=tweet_id).values("bot_id")))
+    return _claim(bot, now=now or timezone.now(), taken=tweet_id)
+
+
+def _claim(bots, *, now, taken: int | None) -> Tweet | None:
     with transaction.atomic():
-        bot = Bot.objects.select_for_update().filter(pk=bot_id).first()
-        if bot is None or not bot.can_post():
-            return None
-        # A tweet being sent or reconciled holds the queue: it may be on X already. An
-        # unknown one left for a person (its timeline unreadable) does not.
-        sending = bot.tweets.sending().exclude(state=State.UNKNOWN, next_attempt_at=None)
-        if sending.exists():
-            return None
-        expiry.expire_missed_slots(now, bot_id=bot_id, actor="worker")
-        tweet = bot.tweets.due(now).first()
+        bot = next(iter(bots.select_for_update().order_by()[:1]), None)
+        tweet = _claimable(bot, now) if bot is not None else None
+        if tweet is not None:
+            fields = {
+                "lease_until": now + timedelta(seconds=settings.TWEET_LEASE_SECONDS),
+                # The bot's lock is held: no other claim counts this tweet's attempts.
+                "attempt_count": tweet.attempt_count + 1,
+                "updated_at": now,
+                "message_sent_at": None,
+            }
+            if not move_tweet(
+                tweet, State.POSTING, expect={State.APPROVED}, fields=fields, savepoint=False
+            ):
+                tweet = None
+        if taken is not None and (tweet is None or tweet.pk != taken):
+            Tweet.objects.filter(pk=taken).update(message_sent_at=None)
         if tweet is None:
             return None
-        refusal = budget.budget_for(bot, now).refusal(budget.post_cost(bot, tweet.text))
-        _set_budget_hold(bot, refusal)
-        if refusal:
-            return None
-        lease = now + timedelta(seconds=settings.TWEET_LEASE_SECONDS)
-        fields = {"lease_until": lease, "attempt_count": F("attempt_count") + 1, "updated_at": now}
-        if not move_tweet(tweet, State.POSTING, expect={State.APPROVED}, fields=fields):
-            return None
-    tweet.refresh_from_db()
+        PostAttempt.objects.create(tweet=tweet, number=tweet.attempt_count, started_at=now)
+    tweet.bot = bot
     return tweet
+
+
+def _claimable(bot: Bot, now) -> Tweet | None:
+    """The head of the bot's queue if it may go now: the bot may post, nothing of its holds
+    the queue, and the head fits the daily cap and the monthly budget."""
+    if not bot.can_post():
+        return None
+    head = _head_of_queue(bot, now)
+    if head is not None and head.missed_slots:
+        expiry.expire_missed_slots(now, bot_id=bot.pk, actor="worker")
+        head = _head_of_queue(bot, now)
+    if head is None or head.queue_held:
+        return None
+    refusal = budget.claim_refusal(bot, head)
+    _set_budget_hold(bot, refusal)
+    return None if refusal else head
+
+
+def _head_of_queue(bot: Bot, now) -> Tweet | None:
+    """The bot's next due tweet, in one query with what the claim decides on: whether a
+    tweet being sent or reconciled holds the queue (it may be on X already; an unknown one
+    left for a person does not), whether any queued tweet missed its slot, whether it has
+    images, and the daily cap's and monthly budget's figures (budget.claim_figures)."""
+    holding = bot.tweets.sending().exclude(state=State.UNKNOWN, next_attempt_at=None)
+    return (
+        Tweet.objects.filter(bot_id=bot.pk)
+        .due(now)
+        .annotate(
+            queue_held=Exists(holding),
+            missed_slots=Exists(expiry.missed_slots(now).filter(bot_id=bot.pk)),
+            has_images=Exists(TweetImage.objects.filter(tweet=OuterRef("pk"))),
+            **budget.claim_figures(bot, now),
+        )
+        .first()
+    )
 
 
 def _set_budget_hold(bot: Bot, refusal: str) -> None:
@@ -97,65 +145,99 @@ def _set_budget_hold(bot: Bot, refusal: str) -> None:
 # 2. Posting -----------------------------------------------------------------------------
 
 
-def post_claimed(tweet: Tweet) -> Tweet:
+def post_claimed(tweet: Tweet, *, then=None) -> Tweet:
     """Send a claimed tweet to X and record what happened (rows written: PostAttempt, Tweet;
-    the bot's attention flag on refused credentials or credit)."""
-    attempt = PostAttempt.objects.create(
-        tweet=tweet, number=tweet.attempt_count, started_at=timezone.now()
-    )
+    the bot's attention flag on refused credentials or credit).
+
+    A post is recorded in one transaction, under the bot's row lock as claims take it: the
+    attempt, the tweet, its Activity, the month's spend, X's daily limits, and `then(bot)`
+    when given (tasks.post_tweet queues the bot's next tweet there, so no claim can slip
+    between the outcome and that decision). Other outcomes run `then` afterwards the same
+    way, in a transaction of their own.
+    """
     began = time.monotonic()
     client = None
     try:
         client = client_for(tweet.bot)
-        media_ids = upload_media(client, tweet)
+        # The claim's annotation spares a query for the common tweet without images.
+        media_ids = upload_media(client, tweet) if getattr(tweet, "has_images", True) else []
         post_id = client.post(
             tweet.text, media_ids=media_ids, reply_to=tweet.in_reply_to_post_id or None
         )
     except CredentialsUnreadable as error:
-        _finish(attempt, began, Outcome.ERROR, None, str(error))
+        _finish(tweet, began, Outcome.ERROR, None, str(error))
         _flag_bot(tweet.bot, str(error))
         _requeue(tweet, delay=timedelta(0), error=str(error))
     except base.DuplicateContent as error:
-        _finish(attempt, began, Outcome.DUPLICATE, error.status, error.reason)
+        _finish(tweet, began, Outcome.DUPLICATE, error.status, error.reason)
         _after_duplicate(tweet, error)
     except (base.Unauthorized, base.Forbidden) as error:
         outcome = Outcome.UNAUTHORIZED if error.status == 401 else Outcome.FORBIDDEN
-        _finish(attempt, began, outcome, error.status, error.reason)
+        _finish(tweet, began, outcome, error.status, error.reason)
         _flag_bot(tweet.bot, error.reason)
         _fail(tweet, error.reason)
         _check_credentials_soon(tweet.bot)
     except base.RateLimited as error:
-        _finish(attempt, began, Outcome.RATE_LIMITED, error.status, error.reason)
+        _finish(tweet, began, Outcome.RATE_LIMITED, error.status, error.reason)
         wait = max(error.reset_at - timezone.now(), timedelta(seconds=1))
         _requeue(tweet, delay=wait, error=error.reason)
     except base.OutOfCredit as error:
-        _finish(attempt, began, Outcome.OUT_OF_CREDIT, error.status, error.reason)
+        _finish(tweet, began, Outcome.OUT_OF_CREDIT, error.status, error.reason)
         # Paused first, so no other worker claims the requeued tweet in between.
         pause_for_credit(tweet.bot, reason=error.reason)
         _requeue(tweet, delay=timedelta(0), error=error.reason)
     except base.BadRequest as error:
-        _finish(attempt, began, Outcome.ERROR, error.status, error.reason)
+        _finish(tweet, began, Outcome.ERROR, error.status, error.reason)
         _fail(tweet, error.reason)
     except base.Transient as error:
         if error.ambiguous:
-            _finish(attempt, began, Outcome.AMBIGUOUS, error.status, error.reason)
+            _finish(tweet, began, Outcome.AMBIGUOUS, error.status, error.reason)
             _mark_unknown(tweet, error.reason)
         else:
-            _finish(attempt, began, Outcome.TRANSIENT, error.status, error.reason)
+            _finish(tweet, began, Outcome.TRANSIENT, error.status, error.reason)
             _after_transient(tweet, error.reason)
     except Exception as error:
         # The outer edge: whatever broke, the request may have gone out, so reconcile first.
         log.exception("Posting tweet %s stopped unexpectedly", tweet.pk)
         reason = f"Posting stopped with an internal error ({type(error).__name__})."
-        _finish(attempt, began, Outcome.AMBIGUOUS, None, reason)
+        _finish(tweet, began, Outcome.AMBIGUOUS, None, reason)
         _mark_unknown(tweet, reason)
     else:
-        _finish(attempt, began, Outcome.POSTED, 201, "")
-        _mark_posted(tweet, post_id)
-    if client is not None:
-        record_daily_limits(tweet.bot, client.last_limits)
+        if _record_post(tweet, post_id, client.last_limits, began, then=then):
+            return tweet
+    with transaction.atomic():
+        _lock_bot(tweet.bot, client.last_limits if client is not None else None)
+        if then is not None:
+            then(tweet.bot)
     tweet.refresh_from_db()
     return tweet
+
+
+def _record_post(tweet: Tweet, post_id: str, limits, began, *, then) -> bool:
+    """X took the post: record it in one transaction (post_claimed). False when another
+    tweet of the bot holds that post: only the attempt is recorded then, and the tweet's
+    lease runs out into a reconcile."""
+    try:
+        with transaction.atomic():
+            _lock_bot(tweet.bot, limits)
+            _finish(tweet, began, Outcome.POSTED, 201, "")
+            _mark_posted(tweet, post_id, savepoint=False)
+            if then is not None:
+                then(tweet.bot)
+        return True
+    except IntegrityError:
+        log.error("Post %s of tweet %s is held by another tweet", post_id, tweet.pk)
+        _finish(tweet, began, Outcome.POSTED, 201, "")
+        return False
+
+
+def _lock_bot(bot: Bot, limits: base.Limits | None) -> None:
+    """Take the bot's row lock for an outcome, writing what X last reported of its 24-hour
+    posting limit on the way when it did (one statement either way)."""
+    if limits is not None and limits.daily_limit is not None:
+        record_daily_limits(bot, limits)
+    else:
+        Bot.objects.select_for_update().filter(pk=bot.pk).values_list("pk").first()
 
 
 def record_daily_limits(bot: Bot, limits: base.Limits) -> None:
@@ -200,13 +282,21 @@ def upload_media(client, tweet: Tweet) -> list[str]:
     return media_ids
 
 
-def _finish(attempt, began, outcome, status, error) -> None:
-    attempt.finished_at = timezone.now()
-    attempt.duration_ms = int((time.monotonic() - began) * 1000)
-    attempt.outcome = outcome
-    attempt.http_status = status
-    attempt.error = error or ""
-    attempt.save()
+def _finish(tweet: Tweet, began, outcome, status, error) -> None:
+    """Write the outcome into the attempt the claim started (one UPDATE), or record the
+    whole attempt when the tweet was claimed without one."""
+    finished = {
+        "finished_at": timezone.now(),
+        "duration_ms": int((time.monotonic() - began) * 1000),
+        "outcome": outcome,
+        "http_status": status,
+        "error": error or "",
+    }
+    started = PostAttempt.objects.filter(tweet=tweet, number=tweet.attempt_count, outcome="")
+    if not started.update(**finished):
+        PostAttempt.objects.create(
+            tweet=tweet, number=tweet.attempt_count, started_at=timezone.now(), **finished
+        )
 
 
 def _leave_posting(tweet: Tweet, to: str, *, fields: dict, **activity) -> bool:
@@ -226,9 +316,10 @@ def posted_fields(tweet: Tweet, post_id: str) -> dict:
     }
 
 
-def _mark_posted(tweet: Tweet, post_id: str) -> bool:
+def _mark_posted(tweet: Tweet, post_id: str, *, savepoint: bool = True) -> bool:
     """Posted as `post_id`, unless another tweet of the bot holds that post (the unique
-    posted (bot, post id)): then nothing is written and False says so."""
+    posted (bot, post id)): then nothing is written and False says so (without a
+    savepoint, the IntegrityError goes to the caller, whose transaction it spoils)."""
     # From any state: our lease may have been reclaimed meanwhile, and X's answer is the truth.
     try:
         return move_tweet(
@@ -240,8 +331,11 @@ def _mark_posted(tweet: Tweet, post_id: str) -> bool:
             message=f"Posted on X as {post_id}.",
             actor="worker",
             post_id=post_id,
+            savepoint=savepoint,
         )
     except IntegrityError:
+        if not savepoint:
+            raise
         log.error("Post %s of tweet %s is held by another tweet", post_id, tweet.pk)
         return False
 
@@ -348,102 +442,7 @@ def _check_credentials_soon(bot: Bot) -> None:
     check_credentials.delay_on_commit(bot.pk)
 
 
-# 3. Reconciling -------------------------------------------------------------------------
-
-
-def reconcile(tweet: Tweet) -> Tweet:
-    """Settle an `unknown` tweet: posted if the timeline has its post, else queued again once
-    the grace period has passed. A refused timeline read waits for the bot's credentials to
-    be verified (the sweep checks again then) or for a person to settle it from its card."""
-    attempt_started = timezone.now()
-    if tweet.bot.tweets.filter(state=State.POSTING).exclude(pk=tweet.pk).exists():
-        # Another tweet's post may be on X without its id in our rows yet: check after it.
-        _still_unknown(tweet, next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()))
-        return tweet
-    try:
-        found = find_on_timeline(tweet)
-    except (base.Unauthorized, base.Forbidden) as error:
-        _still_unknown(
-            tweet,
-            next_attempt_at=None,
-            timeline_refused_at=timezone.now(),
-            last_error=f"The bot's timeline cannot be read ({error.reason}) so Aviary cannot "
-            "tell whether this was posted. It is checked again once the bot's credentials are "
-            "verified; or check the profile and settle it here: “On X: mark posted” with the "
-            "post's link, or “Not on X: post again”.",
-        )
-        return tweet
-    except (base.PlatformError, CredentialsUnreadable) as error:
-        _still_unknown(
-            tweet,
-            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
-            last_error=f"Checking the timeline failed ({error}); will check again.",
-        )
-        return tweet
-    if found:
-        _mark_reconciled(tweet, found, started_at=attempt_started)
-    elif _grace_passed(tweet):
-        move_tweet(
-            tweet,
-            State.APPROVED,
-            expect={State.UNKNOWN},
-            fields={
-                "next_attempt_at": timezone.now(),
-                "timeline_refused_at": None,
-                "last_error": "Not found on the timeline after the grace period: posting again.",
-            },
-        )
-    else:
-        _still_unknown(
-            tweet,
-            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
-            timeline_refused_at=None,
-        )
-    tweet.refresh_from_db()
-    return tweet
-
-
-def _mark_reconciled(tweet: Tweet, found: str, *, started_at) -> None:
-    """Found on the timeline: posted as `found` with the evidence kept, unless another tweet
-    took that post meanwhile (then it is checked again)."""
-    try:
-        with transaction.atomic():
-            moved = move_tweet(
-                tweet,
-                State.POSTED,
-                expect={State.UNKNOWN},
-                fields=posted_fields(tweet, found),
-                action="reconciled",
-                message=f"Found on the bot's timeline as {found}: it was posted.",
-                actor="worker",
-                post_id=found,
-            )
-            if moved:
-                PostAttempt.objects.create(
-                    tweet=tweet,
-                    number=tweet.attempt_count,
-                    started_at=started_at,
-                    finished_at=timezone.now(),
-                    outcome=Outcome.RECONCILED,
-                    error=f"Found on the timeline as {found}.",
-                )
-    except IntegrityError:
-        _still_unknown(tweet, next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()))
-
-
-def _still_unknown(tweet: Tweet, **fields) -> None:
-    """Keep an unknown tweet unknown with new timings (updated_at untouched: the grace
-    counts from the last attempt, or from the row's last change of state)."""
-    move_tweet(tweet, None, expect={State.UNKNOWN}, fields=fields)
-
-
-def _grace_passed(tweet: Tweet) -> bool:
-    last = tweet.attempts.order_by("-number", "-started_at").first()
-    started = last.started_at if last else tweet.updated_at
-    return timezone.now() - started >= timedelta(seconds=settings.TWEET_RECONCILE_GRACE_SECONDS)
-
-
-# 4. Sweeping ----------------------------------------------------------------------------
+# 3. Sweeping ----------------------------------------------------------------------------
 
 
 def sweep(now=None) -> dict:

@@ -25,7 +25,7 @@ from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet
 from tweets.tasks import generate_drafts as generate_task
-from tweets.tasks import post_tweet
+from tweets.tasks import queue_post
 
 State = Tweet.State
 
@@ -288,7 +288,7 @@ def _enqueue_if_due(tweet: Tweet) -> None:
     if tweet.awaits_slot:
         return
     if tweet.next_attempt_at is None or tweet.next_attempt_at <= timezone.now():
-        post_tweet.delay_on_commit(tweet.pk)
+        queue_post(tweet.pk)
 
 
 def release_waiting_tweet(bot: Bot, *, now: datetime) -> Tweet | None:
@@ -310,7 +310,7 @@ def release_waiting_tweet(bot: Bot, *, now: datetime) -> Tweet | None:
     )
     if not released:
         return None
-    post_tweet.delay_on_commit(waiting.pk)
+    queue_post(waiting.pk)
     return waiting
 
 
@@ -334,7 +334,7 @@ def resume_posting(bot: Bot, *, by) -> None:
         )
         next_id = bot.tweets.due(timezone.now()).values_list("pk", flat=True).first()
         if next_id is not None:
-            post_tweet.delay_on_commit(next_id)
+            queue_post(next_id)
     bot.out_of_credit_reason = ""
 
 

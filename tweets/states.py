@@ -8,7 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from activity.services import record_activity
+from tweets.budget import count_spend
 from tweets.models import Tweet
+from tweets.novelty import forget_text
 
 State = Tweet.State
 
@@ -31,8 +33,16 @@ def move_tweets(
     `fields` are written (updated_at only when given: the reconcile's grace reads it).
 
     Raises InvalidTransition, before writing, when Tweet.TRANSITIONS does not allow some
-    `expect` state to become `to`: that is a mistake in the caller, not a race.
+    `expect` state to become `to`, or when `to` is posted (move_tweet moves a post, so its
+    cost is counted): that is a mistake in the caller, not a race.
     """
+    if to == State.POSTED:
+        # Each post is added to its bot's monthly spend as it moves (move_tweet).
+        raise InvalidTransition("Tweets become posted one at a time, through move_tweet.")
+    return _write(tweets, to, expect=expect, fields=fields)
+
+
+def _write(tweets: QuerySet, to: str | None, *, expect: Iterable[str], fields: dict | None) -> int:
     expect = frozenset(expect)
     refused = {state for state in expect if to not in (None, state)} - sources(to)
     if refused:
@@ -42,7 +52,12 @@ def move_tweets(
     if to is not None:
         values.setdefault("updated_at", timezone.now())
         values["state"] = to
-    return tweets.filter(state__in=expect).update(**values)
+    if "text" not in values:
+        return tweets.filter(state__in=expect).update(**values)
+    # A new text's word pairs are indexed by the next novelty check (tweets.novelty).
+    written = tweets.filter(state__in=expect).update(**values, shingle_count=None)
+    forget_text(tweets.filter(shingle_count__isnull=True))
+    return written
 
 
 def move_tweet(
@@ -56,6 +71,7 @@ def move_tweet(
     message: str = "",
     by=None,
     actor: str = "system",
+    savepoint: bool = True,
     **details,
 ) -> bool:
     """Move one tweet to `to` if its row is still in one of `expect` and matches the lookups
@@ -63,15 +79,22 @@ def move_tweet(
     it first: nothing is written.
 
     With `action`, the change and its Activity `tweet.<action>` (`message`, by `by` or
-    else `actor`, with `details`) commit together, inside the caller's transaction if any.
-    The instance takes the written values when the row moved.
+    else `actor`, with `details`) commit together, inside the caller's transaction if any
+    (`savepoint=False` inside one: a failure then undoes the caller's whole transaction,
+    and the two statements of a savepoint are saved). A move to posted adds the post's
+    cost to the bot's spend for the month in the same transaction (budget.count_spend):
+    posted is final, so each post counts once. The instance takes the written values when
+    the row moved.
     """
     fields = dict(fields or {})
     if to is not None:
         fields.setdefault("updated_at", timezone.now())
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         row = Tweet.objects.filter(pk=tweet.pk, **(when or {}))
-        moved = bool(move_tweets(row, to, expect=expect, fields=fields))
+        moved = bool(_write(row, to, expect=expect, fields=fields))
+        if moved and to == State.POSTED:
+            posted_at = fields.get("posted_at") or timezone.now()
+            count_spend(tweet.bot_id, at=posted_at, cost=fields.get("cost_usd"))
         if moved and action:
             record_activity(
                 f"tweet.{action}", message=message, by=by, actor=actor, tweet=tweet, **details

@@ -1,7 +1,5 @@
 """The review queue and the pieces of it that update in place (htmx), and a bot's history."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
@@ -23,6 +21,7 @@ from tweets.forms import (
     BulkForm,
     HistoryFilterForm,
     PostLinkForm,
+    ReviewFilterForm,
     TweetTextForm,
 )
 from tweets.generation import CannotGenerate
@@ -37,23 +36,22 @@ REVIEW_PAGE_SIZE = 50
 @require_GET
 def review(request):
     bots, group = filter_by_group(
-        Bot.objects.visible_to(request.user).order_by("name"),
-        request.user,
-        request.GET.get("group"),
+        Bot.objects.visible_to(request.user), request.user, request.GET.get("group")
     )
+    form = ReviewFilterForm(request.GET, bots=bots)
+    form.is_valid()  # a bot that is not the person's shows its error and no drafts
     drafts = history.review_queue(
-        bots, bot_id=request.GET.get("bot"), after=request.GET.get("after")
+        bots, bot=form.cleaned_data.get("bot"), after=form.cleaned_data.get("after")
     )
-    page = list(drafts[: REVIEW_PAGE_SIZE + 1])
+    page = [] if form.has_error("bot") else list(drafts[: REVIEW_PAGE_SIZE + 1])
     context = {
-        "bots": bots,
-        "bot_id": request.GET.get("bot", ""),
+        "filters": form,  # not "form": each card's editor is its "form"
         "group": group,
         "groups": BotGroup.objects.visible_to(request.user),
         "drafts": page[:REVIEW_PAGE_SIZE],
         "next_after": page[REVIEW_PAGE_SIZE - 1].pk if len(page) > REVIEW_PAGE_SIZE else None,
     }
-    if request.htmx and request.GET.get("after"):
+    if request.htmx and form.cleaned_data.get("after"):
         return render(request, "tweets/includes/review_page.html", context)
     return render(request, "tweets/tweet_review.html", context)
 
@@ -226,9 +224,8 @@ def bot_history_csv(request, bot_pk):
     bot = bot_for_user(request.user, bot_pk)
     form = HistoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    writer = csv.writer(history.Echo())
-    rows = (writer.writerow(row) for row in history.csv_rows(bot, filters))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    chunks = history.csv_chunks(bot, filters)
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{bot.handle}-tweets.csv"'
     return response
 

@@ -15,5 +15,6 @@ Its parts: ``splitting`` (where sentences end), ``index`` (word ids and the k-gr
 
 from corpora.markov.model import CorpusTooSmall, MarkovModel, UnknownWord
 from corpora.markov.splitting import split_sentences
+from corpora.markov.storage import OutdatedModel
 
-__all__ = ["CorpusTooSmall", "MarkovModel", "UnknownWord", "split_sentences"]
+__all__ = ["CorpusTooSmall", "MarkovModel", "OutdatedModel", "UnknownWord", "split_sentences"]

@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        with open(args.corpus, encoding="utf-8") as handle:
+        with open(args.corpus, "rb") as handle:  # the engine reads UTF-8 bytes as they are
             text = handle.read()
         model = MarkovModel.build(text, state_size=args.state_size)
         made = 0

@@ -1,78 +1,104 @@
 """The Markov engine's build: a text's kept sentences as word ids, and their k-gram index.
 
 Every position of the corpus is sorted by the state_size words that start there (a window),
-so each window owns one run of occurrences; three ways of sorting build the same index.
+so each window owns one run of occurrences; two ways of sorting build the same index.
 """
 
 import re
+import struct
 import sys
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from itertools import compress, count, repeat
 from operator import and_, itemgetter, lshift, ne, not_, or_, rshift
 
-from corpora.markov.splitting import sentence_ends, unbalanced_marks
+from corpora.markov.splitting import _BOM, sentence_ends, unbalanced_marks, utf8_text
 
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
-# From this many windows on, numpy (0.1 s and 20 MB to import) builds faster than sorting
-# float records: measured in fresh processes, the float sort wins at 150,000 windows (0.11 s
-# against 0.12-0.18 s) and loses at 240,000 (0.19 s against 0.16 s).
-NUMPY_FROM_WINDOWS = 200_000
+# A float record (see _index_by_float_records): a window's position in its 3 low bytes and its
+# key in the 37 bits above. State size 1 takes any vocabulary, state size 2 up to 262,144
+# words, in up to 16 million windows (some 150 MB of text), with no numpy (which takes 0.1 s
+# and 22 MB just to import); longer keys are sorted as Python ints.
+_POSITION_BYTES, _KEY_BITS = 3, 37
+# Bit 62 set in every record (in byte 7) makes it a positive, normal, finite double.
+_WITH_TOP = bytes(b | 0x40 for b in range(256))
+_WITHOUT_TOP = bytes(b & ~0x40 for b in range(256))
+_CHUNK = 1 << 13  # records sorted at once, or made at once as one big int
+# The records are sorted in up to _MAX_PARTS parts of about _PART_WINDOWS, split at the values
+# of _SAMPLE records.
+_PART_WINDOWS, _MAX_PARTS, _SAMPLE = 1 << 13, 16, 1024
 
 SEP = 0  # word id that pads each sentence: before it, it is BEGIN; after it, END
 _BATCH = 128  # sentences split at once: enough to run in C, few enough to add no memory
-# Whether a sentence has state_size words or fewer; possessive, so no word is ever re-split.
-_SHORT = {k: re.compile(f"\\s*+(?:\\S++\\s*+){{0,{k}}}") for k in range(1, MAX_STATE_SIZE + 1)}
+# In a batch of sentences joined after separators (see word_stream), a separator and the
+# sentence after it when that has state_size words or fewer (possessive: no word is re-split).
+# The separator's leading space may stay behind, and whitespace makes no word.
+_SHORT = {
+    k: re.compile(rb"\xff(?:\s++\xff){%d}\s*+(?:[^\s\xff]++\s*+){0,%d}+(?=\xff|\Z)" % (k - 1, k))
+    for k in range(1, MAX_STATE_SIZE + 1)
+}
 
 # _index_by_float_records reads bytes as little-endian ids and doubles.
 _FLOAT_RECORDS = sys.byteorder == "little" and array("I").itemsize == 4
 
 
 def id_bits(word_count):
-    # 16 at least, so that a window of two ids is the same bytes _index_by_float_records sorts
+    # 16 at least, as every model stored in version 3 so far has it
     return max(16, (word_count - 1).bit_length())
 
 
-def word_stream(text: str, state_size: int) -> tuple[list[str], array]:
-    """The words (id 0 is SEP, then in order of first use) and the corpus as word ids: each
-    sentence kept, after state_size SEPs.
+def word_stream(text: str | bytes, state_size: int) -> tuple[list[bytes], array]:
+    """The words as UTF-8 bytes (id 0 is SEP, then in order of first use) and the corpus as
+    word ids: each sentence kept, after state_size SEPs.
 
-    Sentences go to str.split() in batches, joined by a marker that the text lacks, so that
-    splitting and numbering words run in C rather than once per word in Python. (Numbering
-    words by frequency would shrink the stored model by 4%, for 7 ms and 1.2 MB on a 0.6 MB
-    corpus: not worth it.)
+    The text is read as UTF-8 bytes, whatever str it came as. Sentences go to bytes.split()
+    in batches, joined by a byte that UTF-8 never uses, so that splitting and numbering words
+    run in C rather than once per word in Python. (Numbering words by frequency would shrink
+    the stored model by 4%, for 7 ms and 1.2 MB on a 0.6 MB corpus: not worth it.)
     """
-    kept = _kept_sentences(text, state_size)
-    marker = next(c for c in map(chr, count()) if c not in text and not c.isspace())
-    separator = f" {marker} " * state_size
-    vocabulary = numbering(marker)
+    data = utf8_text(text)
+    starts, ends = _kept_sentences(data)
+    separator, short = b" \xff " * state_size, _SHORT[state_size]
+    vocabulary = numbering(b"\xff")
     stream = array("I")
-    for first in range(0, len(kept), _BATCH):
-        sentences = map(text.__getitem__, kept[first : first + _BATCH])
-        # itemgetter looks many keys up in one call (a batch has at least 3 words)
-        stream.extend(itemgetter(*(separator + separator.join(sentences)).split())(vocabulary))
+    for first in range(0, len(starts), _BATCH):
+        batch = map(slice, starts[first : first + _BATCH], ends[first : first + _BATCH])
+        # Short sentences dropped in one pass over the batch, not one match a sentence.
+        words = short.sub(b"", separator + separator.join(map(data.__getitem__, batch))).split()
+        if len(words) > 1:
+            # itemgetter looks many keys up in one call; array() copies a tuple without
+            # iterating it, which extend() would do an item at a time.
+            stream += array("I", itemgetter(*words)(vocabulary))
+        elif words:
+            stream.append(vocabulary[words[0]])
     words = list(vocabulary)
-    words[SEP] = ""
+    words[SEP] = b""
     return words, stream
 
 
-def _kept_sentences(text: str, state_size: int) -> list[slice]:
-    """Where the text's sentences are, but for those of state_size words or fewer and those
-    with quotes or brackets that a chain would leave unbalanced."""
+def _kept_sentences(data: bytes) -> tuple[array, array]:
+    """Where the text's sentences start and end, but for those with quotes or brackets that a
+    chain would leave unbalanced."""
     start = 0
-    while text.startswith("\ufeff", start):  # byte order marks, skipped without a copy
-        start += 1
-    ends = sentence_ends(text, start)
+    while data.startswith(_BOM, start):  # byte order marks, skipped without a copy
+        start += len(_BOM)
+    ends = sentence_ends(data, start)
     starts = [start, *ends[:-1]]
-    unbalanced = unbalanced_marks(text, start)
-    left_out = set(map(bisect_right, repeat(ends), unbalanced))
-    short = map(bool, map(_SHORT[state_size].fullmatch, repeat(text), starts, ends))
-    dropped = map(or_, short, map(left_out.__contains__, count()))
-    return list(compress(map(slice, starts, ends), map(not_, dropped)))
+    # Ends (even) and marks (odd) in one sorted list, a mark after an end at its offset: a
+    # sentence is kept when what comes before its end is the end before it. One sort of
+    # small ints (a few sorted runs merged) instead of a search per mark.
+    tagged = [
+        *map(lshift, ends, repeat(1)),
+        *map(or_, map(lshift, unbalanced_marks(data, start), repeat(1)), repeat(1)),
+    ]
+    tagged.sort()
+    is_end = list(map(not_, map(and_, tagged, repeat(1))))
+    kept = list(compress([True, *is_end], is_end))
+    return array("Q", compress(starts, kept)), array("Q", compress(ends, kept))
 
 
-def numbering(sep: str) -> defaultdict:
+def numbering(sep: bytes) -> defaultdict:
     """Word -> id, with ``sep`` as SEP: looking up a new word gives it the next id, in C."""
     vocabulary = defaultdict(count(SEP + 1).__next__)
     vocabulary[sep] = SEP
@@ -85,9 +111,7 @@ def index_windows(corpus: array, state_size: int, word_count: int) -> tuple:
     as ids packed into one int, sorted, and where each one's occurrences start in occ."""
     bits = id_bits(word_count)
     n = len(corpus) - state_size  # windows followed by a word
-    if bits * state_size <= 64 and n >= NUMPY_FROM_WINDOWS:
-        return _index_with_numpy(corpus, n, state_size, bits)
-    if _FLOAT_RECORDS and state_size <= 2 and word_count <= 1 << 16 and n < 1 << 24:
+    if _FLOAT_RECORDS and bits * state_size <= _KEY_BITS and n <= 1 << 8 * _POSITION_BYTES:
         return _index_by_float_records(corpus, n, state_size, bits)
     return _index_by_sorting_ints(corpus, n, state_size, bits)
 
@@ -112,72 +136,118 @@ def _index_by_sorting_ints(corpus, n, state_size, bits):
     return occ, keys, off
 
 
-def _index_with_numpy(corpus, n, state_size, bits):
-    """The k-gram index in a few vectorised passes: each window packed into one 64-bit key,
-    positions sorted stably by key, and the start of each run of equal keys."""
-    import numpy as np  # on use: 0.1 s and 20 MB to import (see NUMPY_FROM_WINDOWS)
-
-    ids = np.frombuffer(corpus, dtype=np.uint32)
-    window = ids[:n].astype(np.uint64)
-    for i in range(1, state_size):
-        window <<= np.uint64(bits)
-        window |= ids[i : i + n]
-    occ = np.argsort(window, kind="stable").astype(np.uint32)
-    ordered = window[occ]
-    del window
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    narrow = bits * state_size <= 32
-    keys = array("I" if narrow else "Q", ordered[starts].astype("u4" if narrow else "u8").tobytes())
-    off = array("I", starts.astype(np.uint32).tobytes())
-    off.append(n)
-    return array("I", occ.tobytes()), keys, off
-
-
 def _index_by_float_records(corpus, n, state_size, bits):
-    """The k-gram index without numpy, for state sizes 1 and 2 and up to 65,536 words.
+    """The k-gram index by sorts of plain floats, with no Python code per window.
 
-    Each window becomes one 8-byte record, assembled by byte slicing: position in bytes 0-2,
-    the window's word ids (16 bits each, last word lowest) above, and 0x40 in byte 7. Read as
+    Each window becomes one 8-byte record: its key above its position, under bit 62. Read as
     a double, such a record is a positive normal number whose order is the record's integer
-    order, and Python sorts floats by a fast path: so one sort of plain floats orders the
-    positions by (window, position), with no Python code per window.
+    order, and Python sorts floats by a fast path: so sorting the records orders the
+    positions by (window, position). Records are made and read by slicing their bytes (ids
+    that are not whole bytes are shifted into place as big ints, whose 64-bit lanes are the
+    records), and sorted in parts split at sampled values, so that only a part is Python
+    floats at a time (32 bytes a record, the peak of a build).
     """
-    raw = corpus.tobytes()  # 4 little-endian bytes per id
+    # The sorted records passed on, not kept here: _read_records frees them once read.
+    return _read_records(
+        _sorted_records(_records(corpus, n, state_size, bits), n), n, bits * state_size
+    )
+
+
+def _records(corpus, n, state_size, bits) -> bytearray:
     records = bytearray(8 * n)
-    for b in range(3):
+    if bits % 8 == 0:
+        width, raw = bits // 8, corpus.tobytes()  # 4 little-endian bytes per id
+        for j in range(state_size):
+            at = _POSITION_BYTES + width * (state_size - 1 - j)
+            for b in range(width):
+                records[at + b :: 8] = raw[4 * j + b : 4 * (j + n) : 4]
+        del raw
+    else:
+        for first in range(0, n, _CHUNK):
+            count = min(_CHUNK, n - first)
+            key = 0
+            for j in range(state_size):
+                shift = 8 * _POSITION_BYTES + bits * (state_size - 1 - j)
+                key |= _lanes_of(corpus, first + j, count, (bits + 7) // 8) << shift
+            records[8 * first : 8 * (first + count)] = key.to_bytes(8 * count, "little")
+    for b in range(_POSITION_BYTES):
         records[b::8] = _position_bytes(n, b)
-    for j in range(state_size):
-        at = 3 + 2 * (state_size - 1 - j)
-        records[at::8] = raw[4 * j : 4 * (j + n) : 4]
-        records[at + 1 :: 8] = raw[4 * j + 1 : 4 * (j + n) : 4]
-    records[7::8] = b"\x40" * n
-    del raw
-    # Sorted in two halves, split at a sampled median, so that only half the records are
-    # Python floats at a time (the floats are the peak of a build's memory).
-    records = array("d", records)
-    sample = sorted(records[:: max(1, n // 255)])
-    middle = sample[len(sample) // 2]
-    sorted_records = array("d")
-    for part in (middle.__gt__, middle.__le__):
-        values = list(filter(part, records))
+    records[7::8] = records[7::8].translate(_WITH_TOP)
+    return records
+
+
+def _sorted_records(records: bytearray, n: int) -> bytearray:
+    """The records, sorted: each chunk sorted and cut into the parts, each part (a few sorted
+    runs, which Python merges fast) sorted in turn."""
+    with memoryview(records) as view:
+        sample = sorted(view.cast("d")[:: max(1, n // _SAMPLE)].tolist())
+        parts = min(_MAX_PARTS, n // _PART_WINDOWS + 1)
+        cuts = sorted({sample[len(sample) * i // parts] for i in range(1, parts)})
+        pieces = [bytearray() for _ in range(len(cuts) + 1)]
+        for first in range(0, n, _CHUNK):
+            values = sorted(view[8 * first : 8 * min(n, first + _CHUNK)].cast("d"))
+            ends = [*map(bisect_left, repeat(values), cuts), len(values)]
+            for piece, start, end in zip(pieces, [0, *ends], ends, strict=False):
+                piece += _packed(values[start:end])
+    del records, values
+    ordered = bytearray()
+    for i, piece in enumerate(pieces):
+        values = array("d", piece).tolist()
+        pieces[i] = piece = None
         values.sort()
-        sorted_records.extend(values)
+        ordered += _packed(values)
         del values
-    del records
-    records = sorted_records.tobytes()
-    del sorted_records
-    occ, ordered = bytearray(4 * n), bytearray(4 * n)
-    for b in range(3):
-        occ[b::4] = records[b::8]
-    for b in range(2 * state_size):
-        ordered[b::4] = records[3 + b :: 8]
-    del records
-    occ, ordered = array("I", occ), array("I", ordered)
-    off = array("I", [0])
-    off.extend(compress(range(1, n), map(ne, ordered[1:], ordered)))
-    keys = key_array(map(ordered.__getitem__, off), bits * state_size)
+    return ordered
+
+
+def _read_records(records, n, key_bits):
+    """(occ, keys, off) from the sorted records: the positions, and the first record of each
+    run of equal keys."""
+    size = 4 if key_bits <= 32 else 8
+    # Filled through byte views, not made as bytearrays and copied into arrays.
+    occ, ordered = array("I", [0]) * n, array("I" if size == 4 else "Q", [0]) * n
+    with memoryview(occ) as view, view.cast("B") as raw:
+        for b in range(_POSITION_BYTES):
+            raw[b::4] = records[b::8]
+    with memoryview(ordered) as view, view.cast("B") as raw:
+        for b in range((key_bits + 7) // 8):
+            plane = records[_POSITION_BYTES + b :: 8]
+            raw[b::size] = plane.translate(_WITHOUT_TOP) if _POSITION_BYTES + b == 7 else plane
+    del records, plane
+    keys, off = array(ordered.typecode, ordered[:1]), array("I", [0])
+    with memoryview(ordered) as view:
+        raw = view.cast("B")
+        for first in range(1, n, _CHUNK):
+            last = min(n, first + _CHUNK)
+            # Where a key differs from the one before it, with no Python object for a key
+            # that starts no run: the keys XORed as big ints, then each key's XORed bytes
+            # ORed (a plane of bytes at a time) into one byte, nonzero for a new key.
+            this = int.from_bytes(raw[size * first : size * last], "little")
+            xor = this ^ int.from_bytes(raw[size * (first - 1) : size * (last - 1)], "little")
+            lanes = xor.to_bytes(size * (last - first), "little")
+            changed = 0
+            for b in range((key_bits + 7) // 8):
+                changed |= int.from_bytes(lanes[b::size], "little")
+            new = changed.to_bytes(last - first, "little")
+            starts = list(compress(range(first, last), new))
+            off.fromlist(starts)
+            keys.fromlist(list(map(ordered.__getitem__, starts)))
+        del raw
     off.append(n)
     return occ, keys, off
+
+
+def _packed(values: list[float]) -> bytes:
+    # struct takes a float in a few instructions; array.fromlist parses each as an argument.
+    return struct.pack(f"<{len(values)}d", *values)
+
+
+def _lanes_of(corpus, first, count, id_bytes) -> int:
+    """Ids first to first + count - 1 of the corpus, one a 64-bit lane of a big int."""
+    lanes, ids = bytearray(8 * count), corpus[first : first + count].tobytes()
+    for b in range(id_bytes):
+        lanes[b::8] = ids[b::4]
+    return int.from_bytes(lanes, "little")
 
 
 def _position_bytes(n, b):

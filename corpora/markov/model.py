@@ -21,6 +21,8 @@ from corpora.markov.index import (
 )
 
 DEFAULT_TRIES = 10
+# How words are decoded: a str corpus's lone surrogates are kept as they came.
+_ERRORS = "surrogatepass"
 DEFAULT_MAX_OVERLAP_RATIO = 0.7
 DEFAULT_MAX_OVERLAP_TOTAL = 15
 
@@ -52,7 +54,7 @@ class MarkovModel:
 
     def __init__(self, state_size, words, corpus, occ, keys, off, sources, bits=None):
         self.state_size = state_size
-        self._words = words  # id -> word; id 0 is SEP
+        self._words = words  # id -> word as UTF-8 bytes; id 0 is SEP
         self._corpus = corpus  # [SEP]*k + sentence, for every sentence, then [SEP]*k
         self._occ = occ  # window start positions, sorted by (window's words, position)
         self._keys = keys  # the distinct windows, as ids packed into one int, sorted
@@ -74,8 +76,10 @@ class MarkovModel:
         return len(self._corpus) - self.state_size * (self.sentence_count + 1)
 
     @classmethod
-    def build(cls, text: str, state_size: int = 2) -> "MarkovModel":
-        """Compile ``text``; raises CorpusTooSmall if no sentence has state_size + 1 words."""
+    def build(cls, text: str | bytes, state_size: int = 2) -> "MarkovModel":
+        """Compile ``text`` (a str, or UTF-8 bytes such as a file holds: a str of a text with
+        one emoji in it takes 4 bytes a character); raises CorpusTooSmall if no sentence has
+        state_size + 1 words, UnicodeDecodeError for bytes that are not UTF-8."""
         _check_state_size(state_size)
         words, corpus = word_stream(text, state_size)
         if not corpus:
@@ -100,7 +104,7 @@ class MarkovModel:
         weights = [float(weight) for _, weight in pairs]
         if not all(math.isfinite(w) and w >= 0 for w in weights) or not any(weights):
             raise ValueError("Weights must be finite, non-negative and not all zero.")
-        vocabulary = numbering("")
+        vocabulary = numbering(b"")
         corpus = array("I")
         sources = []
         for (model, _), weight in zip(pairs, weights, strict=True):
@@ -144,7 +148,7 @@ class MarkovModel:
             out, windows = self._draft(table, max_length, rng.random)
             if out is None or len(out) < min_words:
                 continue
-            text = " ".join(map(self._words.__getitem__, out))
+            text = b" ".join(map(self._words.__getitem__, out)).decode("utf-8", _ERRORS)
             if length(text) <= max_length and self._is_original(
                 out, windows, max_overlap_ratio, max_overlap_total
             ):
@@ -192,23 +196,24 @@ class MarkovModel:
     def _forward(self, key, group, out, windows, limit, random):
         k, bits, mask = self.state_size, self._bits, self._mask
         corpus, occ, keys, off = self._corpus, self._occ, self._keys, self._off
-        single = self._starts is None
-        while True:
+        append, note, count = out.append, windows.append, len(out)
+        pick = None if self._starts is None else self._pick
+        while True:  # the inner loop of every sentence: kept to a few operations a word
             lo = off[group]
-            if single:
-                p = occ[lo + int(random() * (off[group + 1] - lo))]
+            if pick is None:
+                word = corpus[occ[lo + int(random() * (off[group + 1] - lo))] + k]
             else:
-                p = self._pick(lo, off[group + 1], random)
-            word = corpus[p + k]
+                word = corpus[pick(lo, off[group + 1], random) + k]
             if word == SEP:
                 return True
-            out.append(word)
-            if len(out) > limit:
+            append(word)
+            count += 1
+            if count > limit:
                 return False
             key = ((key << bits) & mask) | word
             group = bisect_left(keys, key)
-            if len(out) >= k:
-                windows.append(group)
+            if count >= k:
+                note(group)
 
     def _pick(self, lo, hi, random):
         """A position from occ[lo:hi] (one window's occurrences), weighted by source."""
@@ -259,7 +264,7 @@ class MarkovModel:
         if self._by_norm is None:
             self._by_norm = {}
             for i, word in enumerate(self._words[1:], 1):
-                self._by_norm.setdefault(_normalise(word), []).append(i)
+                self._by_norm.setdefault(_normalise(word.decode("utf-8", _ERRORS)), []).append(i)
         keys, off, shift = self._keys, self._off, self._bits * (self.state_size - 1)
         ranges, weights = [], []
         for word in self._by_norm.get(norm, ()) if norm else ():

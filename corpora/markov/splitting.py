@@ -1,20 +1,37 @@
 """Sentence splitting for the Markov engine: where a text's sentences end, and where it holds
 quotes or brackets that a chain would leave unbalanced."""
 
+import codecs
 import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_PARAGRAPH_BREAK = re.compile(rb"\n[^\S\n]*\n")
 _CLOSERS = "\"')]}\u00bb\u201d\u2019"  # typographic closing quotes too
 _OPENERS = "\"'([{\u00ab\u201c\u2018"
 _DASHES = "-\u2013\u2014"
+_BOM = "\ufeff".encode()
+
+
+def _one_of(marks: str) -> bytes:
+    """A pattern for any one of ``marks``, each as its UTF-8 bytes."""
+    return b"(?:" + b"|".join(re.escape(mark.encode()) for mark in marks) + b")"
+
+
+# The text is searched as UTF-8 bytes: a str holding one emoji takes 4 bytes a character.
+# Whitespace other than ASCII's is made a space first (see utf8_text), so \s is all of it.
 # A word ending in ! (or ?, or .), then closers, before a word that starts neither with an
-# ASCII lower-case letter nor a dash; group 1 is that word's first character. One pattern per
-# mark: the regex engine finds a literal first character several times faster than a class.
-_NEXT_WORD = f"[{re.escape(_CLOSERS)}]*(?=\\s+([^\\sa-z{re.escape(_DASHES)}]))"
-_BANG_ENDS = (re.compile("!" + _NEXT_WORD), re.compile(r"\?" + _NEXT_WORD))
-_PERIOD_END = re.compile(r"\." + _NEXT_WORD)
+# ASCII lower-case letter nor a dash; group 1 is that word's first character (lower case
+# outside ASCII is asked of Python). One pattern per mark: the regex engine finds a literal
+# first character several times faster than a class.
+_NEXT_WORD = (
+    _one_of(_CLOSERS)
+    + b"*(?=\\s+([^\\sa-z\\x80-\\xff-]|(?!"
+    + _one_of(_DASHES[1:])
+    + b")[\\xc0-\\xff][\\x80-\\xbf]*))"
+)
+_BANG_ENDS = (re.compile(b"!" + _NEXT_WORD), re.compile(b"\\?" + _NEXT_WORD))
+_PERIOD_END = re.compile(b"\\." + _NEXT_WORD)
 _INITIALISM = re.compile(r"[A-Za-z0-9]{1,2}(?:\.[A-Za-z0-9]{1,2})+\.")
 # markovify's splitters.py lists (states, titles, streets, months), plus a few more.
 _ABBR_CAPPED = frozenset(
@@ -38,9 +55,56 @@ _ABBR_BEFORE_NUMBER = frozenset({"no", "nos", "vol", "vols", "fig", "figs", "art
 # per mark: the regex engine finds a literal first character several times faster than a class.
 _BRACKETS = '"()[]\u00ab\u00bb\u201c\u201d\u201e\u201f'
 _QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
-_UNBALANCED = [(mark, re.compile(re.escape(mark))) for mark in _BRACKETS] + [
-    (mark, re.compile(re.escape(mark) + r"(?:(?<!\S.)|(?!\S))")) for mark in _QUOTES
+_UNBALANCED = [(mark.encode(), re.compile(re.escape(mark.encode()))) for mark in _BRACKETS] + [
+    (
+        mark.encode(),
+        re.compile(
+            re.escape(mark.encode()) + b"(?:(?<!\\S" + b"." * len(mark.encode()) + b")|(?!\\S))"
+        ),
+    )
+    for mark in _QUOTES
 ]
+_QUOTE_BYTES = tuple(mark.encode() for mark in _QUOTES)
+# Whitespace to str.split() but not to bytes.split(), as UTF-8: the ASCII separators, and
+# the rest of Unicode's spaces (U+2000 to U+200A, U+2028, U+2029 and U+202F in one class).
+_OTHER_SPACES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rb"[\x1c-\x1f]",
+        rb"\xc2[\x85\xa0]",
+        rb"\xe1\x9a\x80",
+        rb"\xe2\x80[\x80-\x8a\xa8\xa9\xaf]",
+        rb"\xe2\x81\x9f",
+        rb"\xe3\x80\x80",
+    )
+)
+_ASCII = bytes(range(128))
+_ASCII_BUT_SEPARATORS = bytes(sorted(set(range(128)) - set(range(0x1C, 0x20))))
+_CHECKED_AT_ONCE = 1 << 16
+
+
+def utf8_text(text: str | bytes) -> bytes:
+    """The text as UTF-8 bytes (lone surrogates kept), with each whitespace character that
+    bytes.split() and a bytes pattern's \\s would miss made an ASCII space, so that words and
+    patterns see the whitespace that str.split() sees. Bytes that are not UTF-8 raise
+    UnicodeDecodeError."""
+    if isinstance(text, str):
+        data = text.encode("utf-8", "surrogatepass")
+    else:
+        data = text if isinstance(text, bytes) else bytes(text)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for at in range(0, len(data), _CHECKED_AT_ONCE):  # a few ms for 10 MB, no big str
+                decoder.decode(data[at : at + _CHECKED_AT_ONCE])
+            decoder.decode(b"", True)
+        except UnicodeDecodeError:
+            data.decode()  # the same error, with its offset in the whole text
+    # Most texts hold none of them: the bytes left once ASCII is dropped tell, in one pass.
+    rest = data.translate(None, _ASCII_BUT_SEPARATORS)
+    for pattern in _OTHER_SPACES:
+        if pattern.search(rest):
+            data = pattern.sub(b" ", data)
+    return data
 
 
 def split_sentences(text: str) -> Iterator[list[str]]:
@@ -50,48 +114,85 @@ def split_sentences(text: str) -> Iterator[list[str]]:
     brackets may follow) unless the next word starts in lower case or with a dash, or the word
     is an abbreviation (Mr. Dr. St. etc. e.g. U.S. J. and the like; No. and p. before a number).
     """
-    bounds = [0, *sentence_ends(text, 0)]
+    data = utf8_text(text)
+    bounds = [0, *sentence_ends(data, 0)]
     for start, end in pairwise(bounds):
-        if words := text[start:end].split():
+        if words := data[start:end].decode("utf-8", "surrogatepass").split():
             yield words
 
 
-def sentence_ends(text: str, start: int) -> list[int]:
-    """Offsets in ``text`` (from ``start`` on) where sentences end, ascending, with len(text)
-    last. Regular expressions find the few places worth a look (blank lines, words ending in
-    . ! or ? before a word that is not in lower case), so no Python code runs per word."""
-    ends = [match.start() for match in _PARAGRAPH_BREAK.finditer(text, start)]
+def sentence_ends(data: bytes, start: int) -> list[int]:
+    """Offsets in ``data`` (utf8_text's bytes, from ``start`` on) where sentences end,
+    ascending, with len(data) last. Regular expressions find the few places worth a look
+    (blank lines, words ending in . ! or ? before a word that is not in lower case), so no
+    Python code runs per word."""
+    ends = [match.start() for match in _PARAGRAPH_BREAK.finditer(data, start)]
     for bang in _BANG_ENDS:
-        ends += [m.end() for m in bang.finditer(text, start) if not m[1].islower()]
-    kinds = {}  # a word's _end_kind, asked again for each Mr. or Holmes.
-    for match in _PERIOD_END.finditer(text, start):
-        end, following = match.end(), match[1]
+        ends += [m.end() for m in bang.finditer(data, start) if _is_not_lower(m[1])]
+    kinds = {}  # a word's kind, asked again for each Mr. or Holmes.
+    for match in _PERIOD_END.finditer(data, start):
+        end = match.end()
         low = end - 32 if end - 32 > start else start
-        word = text[low:end].rsplit(None, 1)[-1]
+        word = data[low:end].rsplit(None, 1)[-1]
         if len(word) == end - low and low > start:  # a long word: look further back
-            word = _word_before(text, start, end)
+            word = _word_before(data, start, end)
         kind = kinds.get(word)
         if kind is None:
-            kind = kinds[word] = _end_kind(word)
-        ends_here = kind == _ENDS or (kind == _ENDS_UNLESS_NUMBER and not following.isdigit())
-        if ends_here and not following.islower():
-            ends.append(end)
+            kind = kinds[word] = _word_kind(word)
+        if kind == _ENDS or (kind == _ENDS_UNLESS_NUMBER and not _is_digit(match[1])):
+            following = match[1]
+            if len(following) == 1 or _is_not_lower(following):
+                ends.append(end)
     ends.sort()
-    ends.append(len(text))
+    ends.append(len(data))
     return ends
 
 
-def _word_before(text: str, start: int, end: int) -> str:
-    """The whitespace-delimited word of ``text`` that ends at ``end`` (not before ``start``)."""
+def _is_not_lower(first: bytes) -> bool:
+    # One byte is ASCII, and the patterns let no lower-case ASCII letter through.
+    return len(first) == 1 or not first.decode("utf-8", "surrogatepass").islower()
+
+
+def _is_digit(first: bytes) -> bool:
+    return (first if len(first) == 1 else first.decode("utf-8", "surrogatepass")).isdigit()
+
+
+def _word_before(data: bytes, start: int, end: int) -> bytes:
+    """The whitespace-delimited word of ``data`` that ends at ``end`` (not before ``start``)."""
     low = max(start, end - 32)
     while True:
-        word = text[low:end].rsplit(None, 1)[-1]
+        word = data[low:end].rsplit(None, 1)[-1]
         if len(word) < end - low or low == start:
             return word
         low = max(start, 2 * low - end)
 
 
 _NEVER, _ENDS, _ENDS_UNLESS_NUMBER = range(3)
+_ASCII_CLOSERS, _ASCII_OPENERS = b"\"')]}", b"\"'([{"
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_ABBR_CAPPED_BYTES = frozenset(map(str.encode, _ABBR_CAPPED))
+_ABBR_LOWER_BYTES = frozenset(map(str.encode, _ABBR_LOWER))
+_ABBR_BEFORE_NUMBER_BYTES = frozenset(map(str.encode, _ABBR_BEFORE_NUMBER))
+
+
+def _word_kind(word: bytes) -> int:
+    """_end_kind of a word as UTF-8 bytes. A word of ASCII letters and digits before its
+    period (most words), with ASCII quotes or brackets around, is decided here on its bytes
+    in a few steps: it holds no initialism. Any other goes to _end_kind."""
+    core = word.rstrip(_ASCII_CLOSERS)
+    inner = core[:-1].lstrip(_ASCII_OPENERS)
+    if not (core.endswith(b".") and inner.isalnum()):  # bytes.isalnum() is ASCII's
+        return _end_kind(word.decode("utf-8", "surrogatepass"))
+    if len(inner) - len(inner.translate(None, _ASCII_UPPER)) > 1:
+        return _ENDS
+    clipped = inner.lower()
+    if inner[0] in _ASCII_UPPER:
+        ends = len(clipped) > 1 and clipped not in _ABBR_CAPPED_BYTES
+    else:
+        ends = clipped not in _ABBR_LOWER_BYTES
+    if not ends:
+        return _NEVER
+    return _ENDS_UNLESS_NUMBER if clipped in _ABBR_BEFORE_NUMBER_BYTES else _ENDS
 
 
 def _end_kind(word: str) -> int:
@@ -116,13 +217,18 @@ def _end_kind(word: str) -> int:
     return _ENDS_UNLESS_NUMBER if clipped in _ABBR_BEFORE_NUMBER else _ENDS
 
 
-def unbalanced_marks(text: str, start: int = 0) -> list[int]:
-    """Where ``text`` (from ``start`` on) has a quote or bracket that a chain would leave
-    unbalanced: one pass per mark that the text holds at all."""
+def unbalanced_marks(data: bytes | str, start: int = 0) -> list[int]:
+    """Where ``data`` (from ``start`` on; a str is read as its UTF-8 bytes) has a quote or
+    bracket that a chain would leave unbalanced: one pass per mark that the text holds."""
+    if isinstance(data, str):
+        data = utf8_text(data)
+    # Only the marks a text holds at all are looked for: those outside ASCII (that few
+    # texts hold) in the bytes left once ASCII is dropped, a small part of most texts.
+    rest = b"" if data.isascii() else data.translate(None, _ASCII)
     marks = []
     for mark, pattern in _UNBALANCED:
-        if text.find(mark, start) >= 0:
-            marks += [match.start() for match in pattern.finditer(text, start)]
-    if start and text.startswith(_QUOTES, start):  # the first word, after byte order marks
+        if len(mark) == 1 or mark in rest:
+            marks += [match.start() for match in pattern.finditer(data, start)]
+    if start and data.startswith(_QUOTE_BYTES, start):  # the first word, after byte order marks
         marks.append(start)
     return marks

@@ -2,11 +2,13 @@
 corpora and bot settings, and the activity page, bot page and corpus page show it, each
 owner seeing only their own bots' entries."""
 
+import datetime
 import random
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from activity.models import Activity
 from bots import services as bot_services
@@ -171,3 +173,66 @@ def test_editing_a_drafts_text_in_the_admin_goes_through_the_service(client, sup
     assert "the limit is 280" in too_long.content.decode()
     page = client.get(reverse("admin:tweets_tweet_change", args=[posted.pk])).content.decode()
     assert 'name="text"' not in page
+
+
+@pytest.mark.parametrize("bot_by_bot", [50, 1])
+def test_the_activity_page_is_newest_first_across_bots_and_corpora_page_after_page(
+    client, owner, monkeypatch, bot_by_bot
+):
+    from dashboard import activity
+
+    monkeypatch.setattr(activity, "ACTIVITY_PAGE_SIZE", 3)
+    monkeypatch.setattr(activity, "BOT_BY_BOT", bot_by_bot)  # read bot by bot, or in one go
+    first, second = make_bot(owners=[owner]), make_bot(owners=[owner])
+    stranger = make_bot(owners=[make_user()])
+    corpus = make_corpus(created_by=owner)
+    now = timezone.now()
+    for days, bot, corpus_ in [
+        (1, first, None),
+        (6, second, None),
+        (2, None, corpus),
+        (4, first, None),
+        (3, stranger, None),
+        (5, second, None),
+        (0, None, None),  # about nothing the owner may see
+    ]:
+        Activity.objects.create(
+            action="bot.paused",
+            message=f"{days} days ago.",
+            actor_name="x",
+            bot=bot,
+            corpus=corpus_,
+            created_at=now - datetime.timedelta(days=days),
+        )
+    client.force_login(owner)
+
+    pages, before = [], None
+    while True:
+        page = activity.activity_page(owner, {"before": before} if before else {})
+        pages.append([entry.message for entry in page["entries"]])
+        if not (before := page["next_before"]):
+            break
+
+    assert pages == [
+        ["1 days ago.", "2 days ago.", "4 days ago."],
+        ["5 days ago.", "6 days ago."],
+    ]
+
+
+def test_the_activity_page_keeps_to_dates_in_the_sites_time_zone(client, bot, owner):
+    today = timezone.localdate()
+    for days, message in ((0, "Today."), (10, "Ten days ago."), (20, "Twenty days ago.")):
+        Activity.objects.create(
+            action="bot.paused",
+            message=message,
+            actor_name="x",
+            bot=bot,
+            created_at=timezone.now() - datetime.timedelta(days=days),
+        )
+    client.force_login(owner)
+    until = (today - datetime.timedelta(days=10)).isoformat()
+    since = (today - datetime.timedelta(days=15)).isoformat()
+
+    html = client.get(reverse("bots:activity"), {"since": since, "until": until}).content.decode()
+
+    assert "Ten days ago." in html and "Today." not in html and "Twenty days ago." not in html

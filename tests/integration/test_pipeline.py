@@ -2,10 +2,8 @@
 processes, the sandbox over HTTP through XClient. Every approved tweet is posted exactly
 once, through killed workers, a flushed broker and a flaky API."""
 
-import psycopg
 import pytest
 import redis
-from django.db import connection
 
 from tests.integration.processes import start_beat, start_worker, wait_until
 from tests.integration.world import approve_many, sandbox_bot, sandbox_timeline, set_faults
@@ -102,30 +100,23 @@ def test_thirty_tweets_over_three_bots_post_exactly_once(processes):
         assert order == sorted(order), "a bot posts its queue in order"
 
 
-def test_worker_killed_after_claim_before_the_call_loses_nothing(processes, settings):
+def test_worker_killed_while_its_call_waits_and_x_never_stores_it_loses_nothing(processes):
     (bot,) = flock(1)
-    db = settings.DATABASES["default"]
-    blocker = psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        dbname=connection.settings_dict["NAME"],
-        autocommit=False,
-    )
-    # Hold the attempts table: the worker claims the tweet, then blocks before calling X.
-    blocker.execute("LOCK TABLE tweets_postattempt IN ACCESS EXCLUSIVE MODE")
+    # The call waits in the sandbox, then fails before anything is stored.
+    set_faults(bot.handle, latency_ms=6000, error_rate=1.0)
     worker = processes.worker("doomed")
     (tweet,) = approve_many(bot, ["Claimed, then the worker died."])
     wait_until(lambda: Tweet.objects.get(pk=tweet.pk).state == "posting", timeout=20)
+    started = PostAttempt.objects.get(tweet=tweet)
+    assert started.outcome == "" and started.finished_at is None, "the claim records the call"
     worker.kill()
-    blocker.rollback()
-    blocker.close()
-    assert sandbox_timeline(bot) == {}
+    set_faults(bot.handle, reset=True)
 
     processes.worker("rescuer")
     processes.beat()
     (tweet,) = settled([tweet], processes=processes)
     assert_posted_exactly_once([bot], [tweet])
+    assert tweet.attempts.filter(outcome="posted").count() == 1
 
 
 def test_worker_killed_while_the_sandbox_stalls_after_storing(processes):

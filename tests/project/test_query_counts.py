@@ -56,6 +56,12 @@ def test_page_queries_do_not_grow_with_the_data(client, owner, superuser, creden
         reverse("bots:groups"),
         reverse("bots:group", args=[BotGroup.objects.get().pk]),
         reverse("dashboard") + f"?group={BotGroup.objects.get().pk}",
+        reverse("tweets:review") + f"?bot={first[0].name}",
+        reverse("tweets:review") + f"?group={BotGroup.objects.get().pk}",
+        reverse("tweets:history", args=[first[0].pk]) + "?q=tweet&since=2020-01-01",
+        reverse("bots:activity") + f"?bot={first[0].pk}&subject=tweet&since=2020-01-01",
+        reverse("bots:activity") + f"?group={BotGroup.objects.get().pk}",
+        reverse("bots:suggestions") + "?bot=bot",
     ]
     small = {url: queries(client, url) for url in pages}
     grow(owner, bots=6, tweets_each=12)

@@ -18,6 +18,8 @@ NOW = timezone.make_aware(datetime(2026, 11, 20, 12, 0))
 
 
 def posted(bot, *, at, cost="0.015", text="Posted before"):
+    """A posted row as the outcome leaves it: the tweet, and its cost in the month's spend."""
+    budget.count_spend(bot.pk, at=at, cost=Decimal(cost))
     return make_tweet(
         bot=bot, text=text, state=Tweet.State.POSTED, posted_at=at, cost_usd=Decimal(cost)
     )

@@ -10,7 +10,9 @@ from django.utils import timezone
 from tests.factories import make_tweet
 from tests.integration.world import ready_corpus_for
 from tweets.generation import generate_texts
+from tweets.models import Tweet
 from tweets.novelty import NoveltyIndex, index_for, shingles
+from tweets.services import edit_tweet
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,50 @@ def test_generation_discards_what_the_bot_already_said(bot):
     assert len(first.texts) == len(again.texts) == 3
     assert not set(first.texts) & set(again.texts)
     assert again.repeats >= 3
+
+
+def test_waiting_drafts_never_crowd_the_bots_posts_out_of_the_index(bot):
+    make_tweet(bot=bot, text="The one post the bot made.", state="posted", posted_at=timezone.now())
+    drafts = [f"Draft number {n} waits in the queue." for n in range(50)]
+    Tweet.objects.bulk_create(Tweet(bot=bot, text=text) for text in drafts)
+
+    index = index_for(bot)
+
+    assert index.similarity("The one post the bot made.") == 1.0
+    assert index.similarity("Draft number 0 waits in the queue.") == 1.0, "every draft counts"
+
+
+def test_an_edited_text_is_compared_by_its_new_words(bot):
+    tweet = make_tweet(bot=bot, text="The old words of this draft.", state="draft")
+    index_for(bot)
+
+    edit_tweet(tweet, text="Entirely fresh wording arrives now.")
+    index = index_for(bot)
+
+    assert index.similarity("The old words of this draft.") == 0.0
+    assert index.similarity("Entirely fresh wording arrives now.") == 1.0
+
+
+def test_a_check_costs_the_same_queries_however_long_the_history(bot, django_assert_num_queries):
+    now = timezone.now()
+    Tweet.objects.bulk_create(
+        Tweet(bot=bot, text=f"Post {n}: the band, again.", state="posted", posted_at=now)
+        for n in range(500)
+    )
+    index = index_for(bot)
+
+    # The tweets sharing enough of its pairs, then which of them are recent or waiting.
+    with django_assert_num_queries(2):
+        assert index.similarity("Post 7: the band, again.") == 1.0
+    # One lookup for texts not indexed yet (none), one for the draft's word pairs.
+    with django_assert_num_queries(2):
+        assert index_for(bot).admit("Something else entirely, at last.")
+
+
+def test_texts_too_short_or_too_long_to_be_alike_are_passed_over_yet_a_match_is_exact(bot):
+    make_tweet(bot=bot, text="one two three four five six", state="draft")
+
+    index = index_for(bot)
+
+    assert index.similarity("one two three four five six seven") == 5 / 6
+    assert index.similarity("one two") == 0.0, "a pair count of 1 against 5 cannot reach 0.7"

@@ -13,7 +13,7 @@ from PIL import Image
 from bots.models import BotImage
 from platforms import client_for
 from tests.factories import make_bot, make_tweet
-from tweets import posting, timeline
+from tweets import posting, reconciling, timeline
 from tweets.models import Tweet, TweetImage
 from tweets.posting import upload_media
 from xsandbox.accounts import set_faults
@@ -103,7 +103,7 @@ def test_reconciling_never_marks_a_tweet_posted_with_another_tweets_post(sandbox
     assert second.state == State.UNKNOWN
     set_faults(account, reset=True)
 
-    second = posting.reconcile(second)
+    second = reconciling.reconcile(second)
 
     first.refresh_from_db()
     assert second.state != State.POSTED and second.x_post_id == ""
@@ -115,7 +115,7 @@ def test_reconciling_finds_the_tweets_own_post_when_x_stored_it(sandbox_bot, acc
     tweet = make_tweet(bot=sandbox_bot, text="Stored, then silence", state=State.APPROVED)
     set_faults(account, stall_next=1)
     assert post_next(sandbox_bot).state == State.UNKNOWN
-    tweet = posting.reconcile(tweet)
+    tweet = reconciling.reconcile(tweet)
     assert tweet.state == State.POSTED and tweet.x_post_id == account.posts.get().post_id
 
 
@@ -174,7 +174,7 @@ def test_an_unknown_tweet_refused_its_timeline_is_checked_again_once_credentials
     tweet = make_tweet(bot=sandbox_bot, text="Was it posted?", state=State.UNKNOWN)
     sandbox_bot.set_credentials(**{**credentials_of(account), "access_token_secret": "typo"})
     sandbox_bot.save()
-    tweet = posting.reconcile(tweet)
+    tweet = reconciling.reconcile(tweet)
     assert tweet.state == State.UNKNOWN and tweet.next_attempt_at is None
     assert "mark it posted or retry" not in tweet.last_error
     assert "Not on X: post again" in tweet.last_error
@@ -185,6 +185,6 @@ def test_an_unknown_tweet_refused_its_timeline_is_checked_again_once_credentials
     assert verify_bot(sandbox_bot).ok
 
     assert tweet.pk in posting.sweep()["reconcile"]
-    tweet = posting.reconcile(tweet)
+    tweet = reconciling.reconcile(tweet)
     assert tweet.state == State.UNKNOWN and tweet.next_attempt_at is not None
     assert tweet.timeline_refused_at is None

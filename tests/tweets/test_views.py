@@ -265,3 +265,25 @@ def test_the_history_leads_to_an_unknown_tweet_left_for_a_person_and_its_page_se
     page = logged_in.get(reverse("tweets:edit", args=[left_for_a_person.pk])).content.decode()
     assert "On X: mark posted with this link" in page and "Not on X: post again" in page
     assert "<textarea" not in page
+
+
+def test_the_review_queue_offers_a_bot_picker_not_every_bot(logged_in, owner):
+    from bots.picker import SUGGESTIONS
+
+    for n in range(SUGGESTIONS + 10):
+        make_bot(name=f"Flock {n:03}", owners=[owner])
+    html = logged_in.get(reverse("tweets:review")).content.decode()
+    assert html.count("<option") == SUGGESTIONS
+    assert '<label>Bot <input type="text" name="bot"' in html
+
+
+def test_the_review_queue_filters_by_a_bots_name_and_says_when_there_is_none(
+    logged_in, owner, draft
+):
+    second = make_bot(owners=[owner], name="Second")
+    make_tweet(bot=second, text="From the second bot")
+    by_name = logged_in.get(reverse("tweets:review"), {"bot": "second"}).content.decode()
+    unknown = logged_in.get(reverse("tweets:review"), {"bot": "Moriarty"}).content.decode()
+    assert "From the second bot" in by_name and draft.text not in by_name
+    assert "None of your bots is called “Moriarty”." in unknown
+    assert draft.text not in unknown and "From the second bot" not in unknown
