@@ -17,6 +17,10 @@ Targets, each printed with whether it held (exit status 1 if any did not):
   no page renders more than 50 <option>s (a bot picker, not a 1,000-option <select>).
 """
 
+# Django and the site's modules are imported inside functions: the parent process runs
+# before Django is configured, and each child configures it (the bench's own database,
+# DEBUG off) before any model may load.
+
 import argparse
 import contextlib
 import datetime

@@ -2,6 +2,9 @@
 generate_series): a flock of bots with owners and groups, a year of tweets, one busy bot, a
 post attempt for every tweet sent, and the activity log, seeded once per database and scale."""
 
+# Models and the connection are imported inside the functions: bench.pages imports this module
+# before its child process has configured Django for the bench's own database.
+
 import time
 from dataclasses import dataclass, replace
 

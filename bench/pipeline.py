@@ -12,6 +12,10 @@ bot with 100 posts against one with 100,000 posts and 10,000 drafts. Prints the 
 the targets and whether each held; exits 1 when one was missed.
 """
 
+# Django and the site's modules are imported inside functions: the parent process runs
+# before Django is configured, and each child configures it (the bench's own database,
+# DEBUG off) before any model may load.
+
 import argparse
 import contextlib
 import functools
