@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
+from platforms import platforms_on
 from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
 from platforms.x.rules import MAX_ALT_TEXT
 
@@ -23,6 +24,10 @@ class BotQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(owners=user)
+
+    def on_network(self, network: str):
+        """Bots on `network` ("x"), its sandbox included (platforms.network_of)."""
+        return self.filter(platform__in=platforms_on(network))
 
     def with_credentials(self):
         """Bots with all four credentials stored (Bot.has_credentials)."""

@@ -22,6 +22,9 @@ from platforms.x.client import XClient
 
 @dataclass(frozen=True)
 class Platform:
+    # The network the platform is, or stands in for: the rules of a network (one reply per
+    # summons, no identical text across the flock) hold across all of its platforms.
+    network: str
     client: Callable  # (bot, *, base_url) -> the network's client
     rules: Rules
     base_url_setting: str
@@ -35,6 +38,7 @@ class Platform:
 
 PLATFORMS = {
     "x": Platform(
+        network="x",
         client=XClient,
         rules=x_rules.RULES,
         base_url_setting="X_API_BASE_URL",
@@ -43,6 +47,7 @@ PLATFORMS = {
         sign_in=x_signin,
     ),
     "sandbox": Platform(
+        network="x",
         client=XClient,
         rules=replace(
             x_rules.RULES,
@@ -74,6 +79,16 @@ def _platform(name: str) -> Platform:
         return PLATFORMS[name]
     except KeyError:
         raise LookupError(f"Aviary does not speak to the platform {name!r}.") from None
+
+
+def network_of(platform: str) -> str:
+    """The network the platform named `platform` is ("x" for X and its sandbox)."""
+    return _platform(platform).network
+
+
+def platforms_on(network: str) -> list[str]:
+    """The names of the platforms that are, or stand in for, `network`."""
+    return [name for name, platform in PLATFORMS.items() if platform.network == network]
 
 
 def client_for(bot) -> XClient:

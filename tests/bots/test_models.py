@@ -50,3 +50,11 @@ def test_a_bot_missing_a_credential_may_not_post(db, credential_keys):
         assert not Bot.objects.with_credentials().filter(pk=bot.pk).exists()
         assert not Bot.objects.may_post().filter(pk=bot.pk).exists()
     assert list(Bot.objects.with_credentials()) == []
+
+
+def test_bots_on_x_include_the_x_sandbox(db):
+    on_x = make_bot(platform=Bot.Platform.X)
+    in_sandbox = make_bot(platform=Bot.Platform.SANDBOX)
+
+    assert set(Bot.objects.on_network("x")) == {on_x, in_sandbox}
+    assert not Bot.objects.on_network("mastodon").exists()
