@@ -93,7 +93,7 @@ class Tweet(models.Model):
     state = models.CharField(max_length=10, choices=State, default=State.DRAFT, db_index=True)
     corpus = models.ForeignKey(Corpus, null=True, blank=True, on_delete=models.SET_NULL)
     seed_word = models.CharField(max_length=100, blank=True)
-    in_reply_to_post_id = models.CharField(max_length=32, blank=True)
+    in_reply_to_post_id = models.CharField(max_length=200, blank=True)
     generation_job = models.ForeignKey(
         "GenerationJob",
         null=True,
@@ -122,7 +122,8 @@ class Tweet(models.Model):
     message_sent_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0)
-    x_post_id = models.CharField("X post id", max_length=32, blank=True)
+    # The post's id on its network: X's number, Mastodon's status id, Bluesky's AT URI.
+    x_post_id = models.CharField("post id", max_length=200, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     # When reading the bot's timeline to settle this unknown tweet was refused (401/403):
@@ -283,7 +284,7 @@ class TweetImage(models.Model):
     image = models.ForeignKey(BotImage, on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField(default=0)
     # The media id X gave the uploaded image, reused by a retry until X lets it expire.
-    media_id = models.CharField(max_length=32, blank=True)
+    media_id = models.CharField(max_length=200, blank=True)
     media_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
