@@ -196,6 +196,13 @@ class Tweet(models.Model):
     def x_post_url(self) -> str:
         return post_url(self.bot, self.x_post_id) if self.x_post_id else ""
 
+    def post_key(self) -> str:
+        """The same string for every attempt to post this tweet: the network's client makes
+        its idempotency key (Mastodon) or record key (Bluesky) from it, so a retry of a post
+        that may have gone out cannot post twice. Its id and creation instant in
+        microseconds, for a record key ordered in time."""
+        return f"aviary-{self.pk}-{int(self.created_at.timestamp() * 1_000_000)}"
+
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.FAILED, self.State.EXPIRED}
 
@@ -284,7 +291,8 @@ class TweetImage(models.Model):
     image = models.ForeignKey(BotImage, on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField(default=0)
     # The media id X gave the uploaded image, reused by a retry until X lets it expire.
-    media_id = models.CharField(max_length=200, blank=True)
+    # What the network answered to the upload (Bluesky's is a blob reference).
+    media_id = models.TextField(blank=True)
     media_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

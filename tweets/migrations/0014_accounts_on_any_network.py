@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='tweetimage',
             name='media_id',
-            field=models.CharField(blank=True, max_length=200),
+            field=models.TextField(blank=True),
         ),
     ]
