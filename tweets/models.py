@@ -373,3 +373,58 @@ class GenerationJob(models.Model):
 
     def has_failed(self) -> bool:
         return self.state == self.State.FAILED
+
+
+class NoticeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at=None)
+
+
+class Notice(models.Model):
+    """A problem with a bot that its owners were told about by email, once: open while the
+    problem lasts, closed when it is gone, so the next time it happens is a new notice."""
+
+    class Kind(models.TextChoices):
+        RECONNECT = "reconnect", "Needs reconnecting"
+        OUT_OF_CREDIT = "out_of_credit", "Out of credit"
+        FAILING = "failing", "Keeps failing"
+
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind)
+    detail = models.TextField(blank=True)
+    opened_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0, help_text="Owners emailed.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bot", "kind"],
+                condition=models.Q(closed_at=None),
+                name="one_open_notice_per_problem",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.bot}: {self.get_kind_display()}"
+
+
+class NoticeMute(models.Model):
+    """An owner who asked not to be emailed about a bot's problems."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_notices"
+    )
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="notice_mutes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "bot"], name="one_mute_per_owner_and_bot")
+        ]
+
+    def __str__(self):
+        return f"{self.user} mutes {self.bot}"
