@@ -232,24 +232,40 @@ def gallery_upload(request, pk):
 
 @csrf_protect
 def _gallery_upload(request, pk, limit):
+    """Each file gets its own result line: as messages after a redirect for the plain form,
+    as a list of lines for the page's drag and drop (an htmx request)."""
     bot = bot_for_user(request.user, pk)
     form = GalleryUploadForm(request.POST, request.FILES, over_limit=limit.exceeded)
     if not form.is_valid():
         status = 413 if limit.exceeded else 400
+        if request.htmx:
+            lines = [(messages.ERROR, error) for error in form.errors.get("images", [])]
+            return _upload_results(request, lines, status=status)
         return render(
             request, "bots/botimage_list.html", _gallery_context(bot, form), status=status
         )
+    lines = []
     for upload in form.cleaned_data["images"]:
         try:
             added = add_gallery_image(bot, upload=upload, by=request.user)
         except ImageRejected as error:
-            messages.error(request, str(error))
+            lines.append((messages.ERROR, str(error)))
         else:
             level = messages.SUCCESS if added.created else messages.INFO
-            messages.add_message(request, level, f"{upload.name}: {added.message}")
+            lines.append((level, f"{upload.name}: {added.message}"))
     if form.left_out:
-        messages.warning(request, form.left_out_message())
+        lines.append((messages.WARNING, form.left_out_message()))
+    if request.htmx:
+        return _upload_results(request, lines)
+    for level, text in lines:
+        messages.add_message(request, level, text)
     return redirect("bots:gallery", bot.pk)
+
+
+def _upload_results(request, lines, *, status=200):
+    tags = messages.DEFAULT_TAGS
+    results = [{"tag": tags[level], "text": text} for level, text in lines]
+    return render(request, "bots/includes/upload_results.html", {"results": results}, status=status)
 
 
 @login_required
@@ -266,6 +282,7 @@ def image_alt_text(request, pk, image_pk):
             "bot": image.bot,
             "alt_form": form,
             "rules": rules_for(image.bot),
+            "saved": form.is_valid(),
         }
         return render(request, "bots/includes/gallery_image.html", context)
     if form.is_valid():
