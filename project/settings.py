@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "project.context_processors.live",
             ],
         },
     },
@@ -341,6 +342,8 @@ EXPIRY_INTERVAL_SECONDS = env.float("EXPIRY_INTERVAL_SECONDS", default=300.0)
 # over the period by a beat task that runs every CREDENTIAL_CHECK_TICK_SECONDS.
 CREDENTIAL_CHECK_HOURS = env.float("CREDENTIAL_CHECK_HOURS", default=6.0)
 CREDENTIAL_CHECK_TICK_SECONDS = env.float("CREDENTIAL_CHECK_TICK_SECONDS", default=600.0)
+# The live parts of the dashboard, bot page and review queue refresh this often while seen.
+LIVE_REFRESH_SECONDS = env.float("LIVE_REFRESH_SECONDS", default=10.0)
 # Problem emails (tweets.notices): the sweep that sends them runs this often.
 NOTICE_INTERVAL_SECONDS = env.float("NOTICE_INTERVAL_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
