@@ -105,7 +105,8 @@ def tweets_between(bots: QuerySet, start: datetime, end: datetime) -> QuerySet:
         .annotate(
             at=Case(
                 When(state=State.POSTED, then=F("posted_at")),
-                default=Coalesce("scheduled_for", "next_attempt_at"),
+                # When the pipeline may next send it: its time, or a retry's after it.
+                default=Coalesce("next_attempt_at", "scheduled_for"),
             )
         )
         .filter(

@@ -381,7 +381,7 @@ def _card(request, tweet, *, error=""):
             messages.error(request, error)
         return _back_to_review(request)
     tweet = (
-        Tweet.objects.select_related("bot")
+        Tweet.objects.select_related("bot__schedule")
         .prefetch_related("tweetimage_set__image")
         .get(pk=tweet.pk)
     )

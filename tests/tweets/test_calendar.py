@@ -136,7 +136,7 @@ def test_the_page_filters_by_bot_and_shows_a_month(logged_in, owner, bot):
     ).content.decode()
     assert "From the other." in html
     assert "From the first." not in html
-    assert "calendar-month" in html
+    assert "view-month" in html
 
 
 @pytest.mark.parametrize(

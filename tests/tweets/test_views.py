@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -315,7 +317,7 @@ def test_post_at_on_a_card_is_read_in_the_bots_time_zone(logged_in, bot, draft):
 def test_the_review_card_names_the_zone_of_post_at(logged_in, bot, draft):
     paris(bot)
     html = logged_in.get(reverse("tweets:review")).content.decode()
-    assert "Post at <span class=\"muted\">(Europe/Paris, CE" in html
+    assert 'Post at <span class="muted">(Europe/Paris, CE' in html
 
 
 def test_an_empty_approve_for_then_says_so_and_leaves_the_draft(logged_in, draft):
@@ -399,9 +401,7 @@ def test_composing_for_review_puts_a_manual_draft_in_the_queue(logged_in, bot):
 
 
 def test_composing_and_approving_now_opens_the_tweets_card(logged_in, bot):
-    response = logged_in.post(
-        compose_url(bot), {"text": "Now.", "action": "approve"}, follow=True
-    )
+    response = logged_in.post(compose_url(bot), {"text": "Now.", "action": "approve"}, follow=True)
     tweet = Tweet.objects.get()
     assert tweet.state == State.APPROVED
     assert response.redirect_chain[-1][0] == reverse("tweets:edit", args=[tweet.pk])
@@ -480,9 +480,7 @@ def test_the_live_count_uses_the_bots_networks_rules(logged_in, bot):
     response = logged_in.post(reverse("tweets:count"), {"text": "hello", "bot": bot.pk}, **HTMX)
     assert "5 / 280" in response.content.decode()
     foreign = make_bot(owners=[make_user()])
-    response = logged_in.post(
-        reverse("tweets:count"), {"text": "hello", "bot": foreign.pk}, **HTMX
-    )
+    response = logged_in.post(reverse("tweets:count"), {"text": "hello", "bot": foreign.pk}, **HTMX)
     assert "5 / 280" in response.content.decode()  # X's rules, nothing about that bot
 
 
@@ -535,3 +533,20 @@ def test_another_persons_tweet_cannot_be_moved(logged_in):
         reverse("tweets:reschedule", args=[tweet.pk]), {"at": "2099-01-01T10:00"}
     )
     assert response.status_code == 404
+
+
+def test_the_review_queue_reads_each_bots_zone_with_its_drafts(logged_in, owner):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert logged_in.get(reverse("tweets:review")).status_code == 200
+        return len(captured)
+
+    def add_bots(count):
+        for _ in range(count):
+            bot = paris(make_bot(owners=[owner]))
+            make_tweet(bot=bot)
+
+    add_bots(1)
+    few = queries()
+    add_bots(5)
+    assert queries() == few
