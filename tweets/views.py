@@ -7,7 +7,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpRespo
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bots.access import bot_for_user
 from bots.groups import filter_by_group
@@ -269,6 +269,7 @@ def images(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def compose(request):
     """A post written by hand: first the bot (?bot=N or its name), then the text, images,
     the post it answers, and whether it waits for review, goes now or at a time."""
@@ -302,7 +303,7 @@ def compose(request):
         "length": form.rules.weighted_length(text),
         "warnings": composing.compose_warnings(bot, text=text),
         "images": bot.images.in_gallery().order_by("-created_at"),
-        "chosen": {str(value) for value in form["images"].value() or ()},
+        "chosen": {int(value) for value in form["images"].value() or () if str(value).isdecimal()},
     }
     return render(
         request, "tweets/tweet_compose.html", context, status=400 if form.is_bound else 200

@@ -467,6 +467,14 @@ def test_the_composer_refuses_more_images_than_the_network_takes(logged_in, bot)
     assert not Tweet.objects.exists()
 
 
+def test_a_refused_composition_keeps_the_chosen_images_checked(logged_in, bot):
+    image = make_image(bot=bot, alt_text="A lamp")
+    response = logged_in.post(
+        compose_url(bot), {"text": "", "action": "queue", "images": [image.pk]}
+    )
+    assert f'value="{image.pk}" checked' in response.content.decode()
+
+
 def test_the_composer_ignores_another_bots_image(logged_in, bot, owner):
     foreign = make_image(bot=make_bot(owners=[make_user()]))
     response = logged_in.post(
