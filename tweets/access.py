@@ -7,7 +7,7 @@ from tweets.models import Tweet
 
 
 def tweet_for_user(user, pk) -> Tweet:
-    tweets = Tweet.objects.select_related("bot")
+    tweets = Tweet.objects.select_related("bot__schedule")
     if not user.is_superuser:
         tweets = tweets.filter(bot__in=Bot.objects.visible_to(user))
     return get_object_or_404(tweets, pk=pk)

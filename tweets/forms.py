@@ -1,12 +1,17 @@
 """Forms for the review queue and a bot's history: validation only."""
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from bots.models import BotImage
 from bots.picker import BotPickerField
+from bots.zones import zone_of
+from platforms import rules_for
 from tweets.models import Tweet
 from tweets.services import InvalidText, validate_text
 
@@ -44,18 +49,132 @@ class PostLinkForm(forms.Form):
         return found.group(1)
 
 
-class ApproveAtForm(forms.Form):
-    at = forms.DateTimeField(
+class ZonedDateTimeField(forms.DateTimeField):
+    """A date and time read on a given clock (the bot's, bots.zones), not the site's: 18:30
+    in Europe/Paris is 17:30 UTC in winter. A time the clock skips or repeats (DST) is
+    refused with a message naming the zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def __init__(self, *, zone: ZoneInfo | None = None, **kwargs):
+        kwargs.setdefault("input_formats", self.input_formats)
+        super().__init__(**kwargs)
+        self.zone = zone
+
+    def to_python(self, value):
+        with timezone.override(self.zone or timezone.get_current_timezone()):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value) and self.zone:
+            return value.astimezone(self.zone)
+        return super().prepare_value(value)
+
+
+class ZonedTimeForm(forms.Form):
+    """A form with a time `at` for one bot, read in `zone`, in the future."""
+
+    at = ZonedDateTimeField(
         label="Post at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        error_messages={"required": "Choose a date and time to approve it for."},
     )
+
+    def __init__(self, *args, zone: ZoneInfo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].zone = zone
 
     def clean_at(self):
         at = self.cleaned_data["at"]
         if at < timezone.now() - timezone.timedelta(minutes=1):
             raise forms.ValidationError("That time has passed: choose a time in the future.")
         return at
+
+
+class ApproveAtForm(ZonedTimeForm):
+    """'Approve for then' on a review card, in the bot's time zone."""
+
+
+class RescheduleForm(ZonedTimeForm):
+    """A queued tweet's new time on the calendar, in the bot's time zone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].label = "Move to"
+        self.fields["at"].error_messages["required"] = "Choose the new date and time."
+
+
+def parse_post_id(value: str) -> str | None:
+    """The post id in a post's link (x.com/…/status/N, the sandbox's) or the bare id."""
+    found = PostLinkForm.POST_ID.search(value.strip())
+    return found.group(1) if found else None
+
+
+class ComposeForm(forms.Form):
+    """A post written by hand for one bot: its text by the bot's network's rules, gallery
+    images, the post it answers, and what to do with it."""
+
+    ACTIONS = [
+        ("queue", "Add to the review queue"),
+        ("approve", "Approve now"),
+        ("approve_at", "Approve for a time"),
+    ]
+
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), strip=True, max_length=MAX_TEXT_LENGTH
+    )
+    images = forms.ModelMultipleChoiceField(queryset=BotImage.objects.none(), required=False)
+    reply_to = forms.CharField(
+        label="In reply to (optional)",
+        required=False,
+        max_length=300,
+        help_text="The post's link (https://x.com/handle/status/123…) or its number.",
+    )
+    at = ZonedDateTimeField(label="Post at", required=False)
+    action = forms.ChoiceField(choices=ACTIONS)
+
+    def __init__(self, *args, bot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bot = bot
+        self.rules = rules_for(bot)
+        self.fields["images"].queryset = bot.images.in_gallery()
+        self.fields["at"].zone = zone_of(bot)
+
+    def clean_text(self):
+        try:
+            return validate_text(self.cleaned_data["text"], rules=self.rules)
+        except InvalidText as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_images(self):
+        images = list(self.cleaned_data["images"])
+        if len(images) > self.rules.max_images:
+            raise forms.ValidationError(f"A post carries at most {self.rules.max_images} images.")
+        return images
+
+    def clean_reply_to(self):
+        value = self.cleaned_data["reply_to"]
+        if not value:
+            return ""
+        post_id = parse_post_id(value)
+        if post_id is None:
+            raise forms.ValidationError(
+                "That is not a post's link or number: paste the link of the post "
+                "(https://x.com/handle/status/123…) or its number."
+            )
+        return post_id
+
+    def clean(self):
+        cleaned = super().clean()
+        at = cleaned.get("at")
+        if cleaned.get("action") == "approve_at":
+            if at is None and not self.has_error("at"):
+                self.add_error("at", "Choose a date and time to approve it for.")
+            elif at is not None and at < timezone.now() - timezone.timedelta(minutes=1):
+                self.add_error("at", "That time has passed: choose a time in the future.")
+        else:
+            cleaned["at"] = None
+        return cleaned
 
 
 class BulkForm(forms.Form):
@@ -95,6 +214,36 @@ class ReviewFilterForm(forms.Form):
     def __init__(self, *args, bots, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bot"].queryset = bots
+
+
+class ComposeBotForm(forms.Form):
+    """Which of `bots` the composer writes for (its rules, gallery and clock follow)."""
+
+    bot = BotPickerField(search_url=reverse_lazy("bots:suggestions"), placeholder="Bot's name")
+
+    def __init__(self, *args, bots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bot"].queryset = bots
+
+
+class CalendarForm(forms.Form):
+    """The calendar's view (a week or a month), its first day, and one of `bots`."""
+
+    view = forms.ChoiceField(choices=[("week", "Week"), ("month", "Month")], required=False)
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    bot = BotPickerField(
+        required=False, search_url=reverse_lazy("bots:suggestions"), placeholder="All my bots"
+    )
+
+    def __init__(self, *args, bots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bot"].queryset = bots
+
+    def value(self, name, default):
+        """The cleaned value of `name`, or `default` when it is missing or refused."""
+        return self.cleaned_data.get(name) or default
 
 
 class HistoryFilterForm(forms.Form):

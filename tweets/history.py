@@ -46,7 +46,11 @@ def review_queue(bots: QuerySet, *, bot=None, after=None) -> QuerySet:
         drafts = drafts.filter(bot=bot)
     if after:
         drafts = drafts.filter(pk__gt=after)
-    return drafts.select_related("bot").prefetch_related("tweetimage_set__image").order_by("pk")
+    return (
+        drafts.select_related("bot__schedule")
+        .prefetch_related("tweetimage_set__image")
+        .order_by("pk")
+    )
 
 
 def filtered(bot, filters: dict) -> QuerySet:
@@ -70,7 +74,7 @@ def history_page(bot, filters: dict) -> dict:
     """One page of the bot's tweets, newest first, and the cursor of the next page: the id of
     its last tweet. A page `before` an id starts at the bot's tweet just below it, so a link
     to `id + 1` starts at that tweet (Tweet.get_absolute_url)."""
-    tweets = filtered(bot, filters).select_related("approved_by", "bot")
+    tweets = filtered(bot, filters).select_related("approved_by", "bot__schedule")
     if filters.get("before"):
         before = filters["before"]
         anchor = Tweet.objects.filter(bot=bot, pk__lte=before).order_by("-pk")

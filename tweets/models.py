@@ -70,6 +70,11 @@ class Tweet(models.Model):
         # Missed its slot, or waited for approval past the bot's draft max age.
         EXPIRED = "expired", "Expired"
 
+    class Source(models.TextChoices):
+        GENERATED = "generated", "Generated"
+        # Written by a person in the composer (tweets.services.compose_tweet).
+        MANUAL = "manual", "Written by hand"
+
     # Handed to X, or being: the post may exist, so reconcile before it is ever sent again.
     SENDING = frozenset({State.POSTING, State.UNKNOWN})
 
@@ -91,6 +96,7 @@ class Tweet(models.Model):
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="tweets")
     text = models.TextField()
     state = models.CharField(max_length=10, choices=State, default=State.DRAFT, db_index=True)
+    source = models.CharField(max_length=10, choices=Source, default=Source.GENERATED)
     corpus = models.ForeignKey(Corpus, null=True, blank=True, on_delete=models.SET_NULL)
     seed_word = models.CharField(max_length=100, blank=True)
     in_reply_to_post_id = models.CharField(max_length=200, blank=True)

@@ -15,13 +15,15 @@ from django.utils import timezone
 from activity.services import record_activity
 from bots.credentials import CredentialsUnreadable
 from bots.groups import GroupOutcome, bots_phrase, members_for
-from bots.models import Bot, BotGroup
+from bots.models import Bot, BotGroup, BotImage
 from bots.schedule import awaits_slot
+from bots.zones import bot_local
 from platforms import base, client_for, rules_for
 from platforms.base import Rules
 from platforms.x import rules as x_rules
 from tweets import posting
 from tweets.generation import CannotGenerate, generate_texts
+from tweets.images import attach_images
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet
 from tweets.tasks import generate_drafts as generate_task
@@ -114,7 +116,7 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
     # Replies answer a mention now; only the bot's own posts wait for its slots.
     waits = at is None and not tweet.in_reply_to_post_id and awaits_slot(tweet.bot)
     if at is not None:
-        note = f"Approved for {timezone.localtime(at):%a %d %b, %H:%M}."
+        note = f"Approved for {_on_bot_clock(at, tweet.bot)}."
     elif waits:
         note = "Approved; it goes out at the bot's next scheduled slot."
     else:
@@ -138,6 +140,73 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
     )
     _enqueue_if_due(tweet)
     return tweet
+
+
+def compose_tweet(
+    bot: Bot,
+    *,
+    text: str,
+    by,
+    images: list[BotImage] = (),
+    in_reply_to_post_id: str = "",
+    approve: bool = False,
+    at: datetime | None = None,
+) -> Tweet:
+    """A post a person wrote for `bot`, as a draft in the review queue, or approved now
+    (`approve`) or for `at` (rows written: Tweet with source "manual", TweetImage,
+    Activity tweet.composed, and tweet.approved when approved; task queued: post_tweet on
+    commit when it goes now). Raises InvalidText, AttachRefused or InvalidTransition (a
+    time passed) and then writes nothing."""
+    text = validate_text(text, rules=rules_for(bot))
+    with transaction.atomic():
+        tweet = Tweet.objects.create(
+            bot=bot,
+            text=text,
+            source=Tweet.Source.MANUAL,
+            in_reply_to_post_id=in_reply_to_post_id,
+        )
+        attach_images(tweet, images=images)
+        reply = f" in reply to post {in_reply_to_post_id}" if in_reply_to_post_id else ""
+        record_activity(
+            "tweet.composed", message=f"Wrote a post by hand{reply}.", by=by, tweet=tweet
+        )
+        if approve or at is not None:
+            approve_tweet(tweet, by=by, at=at)
+    return tweet
+
+
+def reschedule_tweet(tweet: Tweet, *, at: datetime, by) -> Tweet:
+    """Move a queued tweet to go out at `at` instead (rows written: Tweet, Activity
+    tweet.rescheduled; task queued: post_tweet on commit when `at` is now). A tweet
+    waiting for the bot's next slot leaves that wait for its own time."""
+    if at < timezone.now() - timedelta(minutes=1):
+        raise InvalidTransition("That time has passed: choose a time in the future.")
+    _move(
+        tweet,
+        None,
+        expect={State.APPROVED},
+        fields={"scheduled_for": at, "next_attempt_at": at, "awaits_slot": False},
+        action="rescheduled",
+        message=f"Moved to {_on_bot_clock(at, tweet.bot)}.",
+        by=by,
+    )
+    _enqueue_if_due(tweet)
+    return tweet
+
+
+def approval_note(tweet: Tweet) -> str:
+    """Where an approved tweet stands, its time on its bot's clock: "Queued for Tue 1 Dec,
+    18:30 CET." """
+    if tweet.scheduled_for is not None:
+        return f"Queued for {_on_bot_clock(tweet.scheduled_for, tweet.bot)}."
+    if tweet.awaits_slot:
+        return f"Approved: it goes out at {tweet.bot.name}'s next scheduled slot."
+    return "Approved to post now."
+
+
+def _on_bot_clock(moment: datetime, bot: Bot) -> str:
+    local = bot_local(moment, bot)
+    return f"{local:%a} {local.day} {local:%b, %H:%M} {local.tzname()}"
 
 
 def reject_tweet(tweet: Tweet, *, by=None) -> Tweet:

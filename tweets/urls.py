@@ -1,4 +1,4 @@
-"""URLs of the review queue and tweet actions."""
+"""URLs of the review queue, the composer, the calendar and tweet actions."""
 
 from django.urls import path
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("review/bulk/", views.bulk, name="bulk"),
     path("count/", views.count, name="count"),
+    path("compose/", views.compose, name="compose"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("<int:pk>/", views.card, name="card"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/approve-at/", views.approve_at, name="approve_at"),

@@ -6,21 +6,28 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bots.access import bot_for_user
 from bots.groups import filter_by_group
 from bots.models import Bot, BotGroup
+from bots.zones import zone_of
 from platforms import rules_for
 from platforms.x import rules as x_rules
-from tweets import history, notices, services
+from tweets import calendar as tweet_calendar
+from tweets import composing, history, notices, services
 from tweets.access import tweet_for_user
 from tweets.forms import (
     MAX_TEXT_LENGTH,
     ApproveAtForm,
     BulkForm,
+    CalendarForm,
+    ComposeBotForm,
+    ComposeForm,
     HistoryFilterForm,
     PostLinkForm,
+    RescheduleForm,
     ReviewFilterForm,
     TweetTextForm,
 )
@@ -73,7 +80,7 @@ def approve(request, pk):
 @require_POST
 def approve_at(request, pk):
     tweet = tweet_for_user(request.user, pk)
-    form = ApproveAtForm(request.POST)
+    form = ApproveAtForm(request.POST, zone=zone_of(tweet.bot))
     if not form.is_valid():
         return _card(request, tweet, error=form.errors["at"][0])
     at = form.cleaned_data["at"]
@@ -159,7 +166,7 @@ def bulk(request):
         messages.error(
             request, " ".join(error for errors in form.errors.values() for error in errors)
         )
-        return _back_to_review(request)
+        return _back_to_review(request, query=request.GET.urlencode())
     act = (
         services.approve_tweet
         if form.cleaned_data["action"] == "approve"
@@ -176,7 +183,7 @@ def bulk(request):
     messages.success(request, f"{done} draft{'s' if done != 1 else ''} {verb}.")
     if refused:
         messages.warning(request, f"{refused} had already moved on and were left as they are.")
-    return _back_to_review(request)
+    return _back_to_review(request, query=request.GET.urlencode())  # the filter stays
 
 
 # The largest body a count of MAX_TEXT_LENGTH characters comes in: each character URL-encoded
@@ -187,9 +194,14 @@ MAX_COUNT_BODY = MAX_TEXT_LENGTH * 12 + 1024
 @login_required
 @require_POST
 def count(request):
-    # The live count is asked with the text alone, so X's rules count it. A text longer
-    # than any form takes is not read, let alone counted.
+    # The live count is asked with the text and, from the composer, the bot (by id): its
+    # network's rules count it; else X's. A text longer than any form takes is not read,
+    # let alone counted.
     rules = x_rules.RULES
+    bot_id = request.POST.get("bot", "")
+    if bot_id.isdecimal() and len(bot_id) < 19:
+        bot = Bot.objects.visible_to(request.user).filter(pk=int(bot_id)).first()
+        rules = rules_for(bot) if bot is not None else rules
     context = {"rules": rules, "too_long": MAX_TEXT_LENGTH}
     if _content_length(request) <= MAX_COUNT_BODY:
         text = request.POST.get("text", "").strip()
@@ -256,6 +268,102 @@ def images(request, pk):
     return _card(request, tweet)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose(request):
+    """A post written by hand: first the bot (?bot=N or its name), then the text, images,
+    the post it answers, and whether it waits for review, goes now or at a time."""
+    bots = Bot.objects.visible_to(request.user)
+    chooser = ComposeBotForm(request.GET or None, bots=bots)
+    if not chooser.is_valid():
+        return render(request, "tweets/tweet_compose.html", {"chooser": chooser})
+    bot = chooser.cleaned_data["bot"]
+    form = ComposeForm(request.POST or None, bot=bot)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tweet = services.compose_tweet(
+                bot,
+                text=form.cleaned_data["text"],
+                by=request.user,
+                images=form.cleaned_data["images"],
+                in_reply_to_post_id=form.cleaned_data["reply_to"],
+                approve=form.cleaned_data["action"] == "approve",
+                at=form.cleaned_data["at"],
+            )
+        except (InvalidText, InvalidTransition, AttachRefused) as error:
+            form.add_error(None, str(error))
+        else:
+            return _after_compose(request, tweet)
+    text = form["text"].value() or ""
+    context = {
+        "chooser": chooser,
+        "bot": bot,
+        "form": form,
+        "rules": form.rules,
+        "length": form.rules.weighted_length(text),
+        "warnings": composing.compose_warnings(bot, text=text),
+        "images": bot.images.in_gallery().order_by("-created_at"),
+        "chosen": {int(value) for value in form["images"].value() or () if str(value).isdecimal()},
+    }
+    return render(
+        request, "tweets/tweet_compose.html", context, status=400 if form.is_bound else 200
+    )
+
+
+def _after_compose(request, tweet):
+    if tweet.state == Tweet.State.DRAFT:
+        messages.success(request, f"Added to the review queue for {tweet.bot.name}.")
+        return redirect(f"{reverse('tweets:review')}?bot={tweet.bot_id}")
+    messages.success(request, services.approval_note(tweet))
+    return redirect("tweets:edit", tweet.pk)
+
+
+@login_required
+@require_GET
+def calendar(request):
+    bots, group = filter_by_group(
+        Bot.objects.visible_to(request.user), request.user, request.GET.get("group")
+    )
+    form = CalendarForm(request.GET, bots=bots)
+    form.is_valid()  # a refused field shows its error; the calendar uses the default
+    bot = form.value("bot", None)
+    chosen = bots.filter(pk=bot.pk) if bot else bots
+    today = timezone.localdate(timezone=zone_of(bot)) if bot else timezone.localdate()
+    view = form.value("view", "week")
+    context = {
+        "filters": form,
+        "group": group,
+        "groups": BotGroup.objects.visible_to(request.user),
+        "calendar": tweet_calendar.build_calendar(
+            chosen,
+            view=view,
+            start=form.value("start", today),
+            today=today,
+            now=timezone.now(),
+        ),
+    }
+    return render(request, "tweets/tweet_calendar.html", context)
+
+
+@login_required
+@require_POST
+def reschedule(request, pk):
+    """Move a queued tweet to another time (in its bot's zone), back to the calendar."""
+    tweet = tweet_for_user(request.user, pk)
+    form = RescheduleForm(request.POST, zone=zone_of(tweet.bot))
+    if not form.is_valid():
+        messages.error(request, f"Tweet {tweet.pk} was not moved: {form.errors['at'][0]}")
+    else:
+        try:
+            services.reschedule_tweet(tweet, at=form.cleaned_data["at"], by=request.user)
+        except InvalidTransition as error:
+            messages.error(request, f"Tweet {tweet.pk} was not moved: {error}")
+        else:
+            messages.success(request, services.approval_note(tweet))
+    query = request.GET.urlencode()
+    return redirect(f"{reverse('tweets:calendar')}{'?' + query if query else ''}")
+
+
 def _act(request, tweet, action):
     try:
         action()
@@ -274,15 +382,15 @@ def _card(request, tweet, *, error=""):
             messages.error(request, error)
         return _back_to_review(request)
     tweet = (
-        Tweet.objects.select_related("bot")
+        Tweet.objects.select_related("bot__schedule")
         .prefetch_related("tweetimage_set__image")
         .get(pk=tweet.pk)
     )
     return render(request, "tweets/includes/tweet_card.html", {"tweet": tweet, "error": error})
 
 
-def _back_to_review(request):
-    target = reverse("tweets:review")
+def _back_to_review(request, *, query: str = ""):
+    target = reverse("tweets:review") + (f"?{query}" if query else "")
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = target

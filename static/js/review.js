@@ -83,12 +83,14 @@
   });
 
   // A card swapped in by htmx is a new element with the same id: keep it marked, and put
-  // the cursor in the editor when one appears.
+  // the cursor at the end of the editor's text when one appears (its autofocus leaves the
+  // cursor at the start, where typing would land before the draft).
   document.addEventListener("htmx:afterSettle", function () {
     const card = current();
     if (card) card.classList.add("current");
-    const editor = card && card.querySelector(".tweet-edit textarea");
-    if (editor && document.activeElement !== editor) {
+    const editor = document.querySelector(".queue .tweet-edit textarea:not([data-cursor-placed])");
+    if (editor && !editor.dataset.cursorPlaced) {
+      editor.dataset.cursorPlaced = "1";
       editor.focus();
       editor.setSelectionRange(editor.value.length, editor.value.length);
     }

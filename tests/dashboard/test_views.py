@@ -219,3 +219,12 @@ def test_the_admin_shows_the_schedule_and_sends_changes_to_the_bot_page(client, 
 
     assert "Posts every 3 h (Europe/Paris)" in html
     assert f"{reverse('bots:detail', args=[bot.pk])}#schedule" in html
+
+
+def test_the_dashboard_and_the_bot_page_lead_to_the_composer_and_calendar(logged_in, bot):
+    dashboard = logged_in.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("tweets:compose")}"' in dashboard
+    assert f'href="{reverse("tweets:calendar")}"' in dashboard
+    page = logged_in.get(reverse("bots:detail", args=[bot.pk])).content.decode()
+    assert f'href="{reverse("tweets:compose")}?bot={bot.pk}"' in page
+    assert f'href="{reverse("tweets:calendar")}?bot={bot.pk}"' in page

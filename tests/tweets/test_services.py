@@ -1,11 +1,13 @@
 """People's actions on tweets: each allowed from the right states only, with clear refusals."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_tweet
+from activity.models import Activity
+from bots.models import Schedule
+from tests.factories import make_image, make_tweet
 from tweets import services
 from tweets.models import Tweet
 
@@ -169,3 +171,84 @@ def test_not_on_x_queues_an_unknown_tweet_to_post_again(
     assert Activity.objects.filter(action="tweet.posted_again", actor=owner).exists()
     with pytest.raises(services.InvalidTransition, match="cannot be posted again"):
         services.post_tweet_again(tweet, by=owner)
+
+
+# The composer (compose_tweet) and the calendar's move (reschedule_tweet) ------------------
+
+
+def test_compose_writes_a_manual_draft_for_review(bot, owner):
+    tweet = services.compose_tweet(bot, text="  Written by hand.  ", by=owner)
+    tweet.refresh_from_db()
+    assert (tweet.state, tweet.source, tweet.text) == (State.DRAFT, "manual", "Written by hand.")
+    assert Activity.objects.filter(action="tweet.composed", tweet_id=tweet.pk).exists()
+
+
+def test_compose_and_approve_now_queues_the_post_on_commit(
+    bot, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        tweet = services.compose_tweet(bot, text="Right away.", by=owner, approve=True)
+    tweet.refresh_from_db()
+    assert tweet.state == State.APPROVED
+    assert tweet.next_attempt_at <= timezone.now()
+    assert len(callbacks) == 1
+
+
+def test_compose_for_a_time_waits_for_it(bot, owner, django_capture_on_commit_callbacks):
+    at = timezone.now() + timedelta(hours=3)
+    with django_capture_on_commit_callbacks() as callbacks:
+        tweet = services.compose_tweet(bot, text="Later.", by=owner, at=at)
+    tweet.refresh_from_db()
+    assert (tweet.state, tweet.scheduled_for, tweet.next_attempt_at) == (State.APPROVED, at, at)
+    assert callbacks == []
+
+
+def test_compose_keeps_the_post_it_answers_and_its_images(bot, owner):
+    image = make_image(bot=bot, alt_text="A lamp")
+    tweet = services.compose_tweet(
+        bot, text="A reply.", by=owner, images=[image], in_reply_to_post_id="1234"
+    )
+    assert tweet.in_reply_to_post_id == "1234"
+    assert list(tweet.images.all()) == [image]
+
+
+def test_compose_refuses_a_text_over_the_networks_limit_and_writes_nothing(bot, owner):
+    with pytest.raises(services.InvalidText, match="281 characters"):
+        services.compose_tweet(bot, text="a" * 281, by=owner)
+    assert not Tweet.objects.exists()
+
+
+def test_compose_for_a_past_time_writes_nothing(bot, owner):
+    with pytest.raises(services.InvalidTransition, match="passed"):
+        services.compose_tweet(
+            bot, text="Too late.", by=owner, at=timezone.now() - timedelta(hours=1)
+        )
+    assert not Tweet.objects.exists()
+
+
+def test_reschedule_moves_a_queued_tweet_to_its_new_time(bot, owner):
+    tweet = services.compose_tweet(
+        bot, text="Moving.", by=owner, at=timezone.now() + timedelta(hours=1)
+    )
+    later = timezone.now() + timedelta(hours=5)
+    services.reschedule_tweet(tweet, at=later, by=owner)
+    tweet.refresh_from_db()
+    assert (tweet.scheduled_for, tweet.next_attempt_at, tweet.awaits_slot) == (later, later, False)
+    assert Activity.objects.filter(action="tweet.rescheduled", tweet_id=tweet.pk).exists()
+
+
+def test_reschedule_refuses_a_draft_and_a_past_time(bot, owner, draft):
+    with pytest.raises(services.InvalidTransition, match="draft, so it cannot be rescheduled"):
+        services.reschedule_tweet(draft, at=timezone.now() + timedelta(hours=1), by=owner)
+    with pytest.raises(services.InvalidTransition, match="passed"):
+        services.reschedule_tweet(draft, at=timezone.now() - timedelta(hours=1), by=owner)
+    draft.refresh_from_db()
+    assert (draft.state, draft.scheduled_for) == (State.DRAFT, None)
+
+
+def test_the_approval_note_names_the_bots_zone(bot, owner):
+    Schedule.objects.create(bot=bot, time_zone="Europe/Paris", enabled=False)
+    bot.refresh_from_db()
+    at = datetime(2026, 12, 1, 17, 30, tzinfo=UTC)
+    tweet = make_tweet(bot=bot, state=State.APPROVED, scheduled_for=at)
+    assert services.approval_note(tweet) == "Queued for Tue 1 Dec, 18:30 CET."

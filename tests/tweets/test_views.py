@@ -3,11 +3,17 @@
 import csv
 import io
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import make_bot, make_tweet, make_user
+from activity.models import Activity
+from bots.models import Schedule
+from tests.factories import make_bot, make_image, make_tweet, make_user
 from tweets.models import Tweet
 
 State = Tweet.State
@@ -287,3 +293,268 @@ def test_the_review_queue_filters_by_a_bots_name_and_says_when_there_is_none(
     assert "From the second bot" in by_name and draft.text not in by_name
     assert "None of your bots is called “Moriarty”." in unknown
     assert draft.text not in unknown and "From the second bot" not in unknown
+
+
+# Times on the bot's clock, the empty "Approve for then", bulk actions that keep the filter ---
+
+
+def paris(bot):
+    Schedule.objects.create(bot=bot, time_zone="Europe/Paris", enabled=False)
+    bot.refresh_from_db()
+    return bot
+
+
+def test_post_at_on_a_card_is_read_in_the_bots_time_zone(logged_in, bot, draft):
+    paris(bot)
+    response = logged_in.post(
+        reverse("tweets:approve_at", args=[draft.pk]), {"at": "2099-12-01T18:30"}, **HTMX
+    )
+    draft.refresh_from_db()
+    assert draft.scheduled_for == datetime(2099, 12, 1, 17, 30, tzinfo=UTC)
+    assert "Queued for Tue 1 Dec, 18:30 CET" in response.content.decode()
+
+
+def test_the_review_card_names_the_zone_of_post_at(logged_in, bot, draft):
+    paris(bot)
+    html = logged_in.get(reverse("tweets:review")).content.decode()
+    assert 'Post at <span class="muted">(Europe/Paris, CE' in html
+
+
+def test_an_empty_approve_for_then_says_so_and_leaves_the_draft(logged_in, draft):
+    response = logged_in.post(reverse("tweets:approve_at", args=[draft.pk]), {"at": ""}, **HTMX)
+    assert "Choose a date and time to approve it for." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_a_time_the_clock_skips_is_refused_with_its_zone(logged_in, bot, draft):
+    paris(bot)
+    response = logged_in.post(
+        reverse("tweets:approve_at", args=[draft.pk]), {"at": "2099-03-29T02:30"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "interpreted in time zone Europe/Paris" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_bulk_actions_return_to_the_same_filter(logged_in, bot, draft):
+    url = reverse("tweets:bulk") + f"?bot={bot.pk}"
+    response = logged_in.post(url, {"action": "reject", "tweets": [draft.pk]})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tweets:review") + f"?bot={bot.pk}"
+
+
+def test_the_review_queue_hints_every_key_and_links_the_composer(logged_in, draft):
+    html = logged_in.get(reverse("tweets:review")).content.decode()
+    for key in ["j", "k", "a", "r", "e", "x", "Esc"]:
+        assert f"<kbd>{key}</kbd>" in html
+    assert reverse("tweets:compose") in html
+    assert reverse("tweets:calendar") in html
+
+
+def test_a_card_previews_its_images_with_an_alt_text_marker(logged_in, bot, draft):
+    described = make_image(bot=bot, alt_text="A lamp at dusk")
+    bare = make_image(bot=bot, color=(10, 10, 10))
+    draft.tweetimage_set.create(image=described, position=0)
+    draft.tweetimage_set.create(image=bare, position=1)
+    html = logged_in.get(reverse("tweets:card", args=[draft.pk]), **HTMX).content.decode()
+    assert 'title="A lamp at dusk">ALT<' in html
+    assert "No alt text" in html
+
+
+# The composer ------------------------------------------------------------------------
+
+
+def compose_url(bot):
+    return reverse("tweets:compose") + f"?bot={bot.pk}"
+
+
+def test_the_composer_first_asks_for_the_bot(logged_in, bot):
+    html = logged_in.get(reverse("tweets:compose")).content.decode()
+    assert "Choose the bot that will post it" in html
+    assert 'name="text"' not in html
+
+
+def test_the_composer_refuses_a_bot_that_is_not_mine(logged_in):
+    other = make_bot(owners=[make_user()], name="Not Mine")
+    response = logged_in.get(reverse("tweets:compose"), {"bot": other.pk})
+    assert response.status_code == 200
+    assert "None of your bots is called" in response.content.decode()
+    assert 'name="text"' not in response.content.decode()
+
+
+def test_the_composer_shows_the_bots_count_gallery_and_zone(logged_in, bot):
+    paris(bot)
+    make_image(bot=bot, alt_text="A lamp at dusk")
+    html = logged_in.get(compose_url(bot)).content.decode()
+    assert "0 / 280" in html
+    assert "A lamp at dusk" in html
+    assert "Europe/Paris, CE" in html
+
+
+def test_composing_for_review_puts_a_manual_draft_in_the_queue(logged_in, bot):
+    response = logged_in.post(compose_url(bot), {"text": "By hand.", "action": "queue"})
+    tweet = Tweet.objects.get()
+    assert (tweet.state, tweet.source, tweet.text) == (State.DRAFT, "manual", "By hand.")
+    assert response["Location"] == reverse("tweets:review") + f"?bot={bot.pk}"
+
+
+def test_composing_and_approving_now_opens_the_tweets_card(logged_in, bot):
+    response = logged_in.post(compose_url(bot), {"text": "Now.", "action": "approve"}, follow=True)
+    tweet = Tweet.objects.get()
+    assert tweet.state == State.APPROVED
+    assert response.redirect_chain[-1][0] == reverse("tweets:edit", args=[tweet.pk])
+    assert "Approved to post now." in response.content.decode()
+
+
+def test_composing_for_a_time_reads_it_on_the_bots_clock(logged_in, bot):
+    paris(bot)
+    response = logged_in.post(
+        compose_url(bot),
+        {"text": "Later.", "action": "approve_at", "at": "2099-07-01T09:00"},
+        follow=True,
+    )
+    tweet = Tweet.objects.get()
+    assert tweet.scheduled_for == datetime(2099, 7, 1, 7, 0, tzinfo=UTC)
+    assert "Queued for Wed 1 Jul, 09:00 CEST" in response.content.decode()
+
+
+def test_composing_a_reply_reads_the_post_id_from_its_link(logged_in, bot):
+    logged_in.post(
+        compose_url(bot),
+        {
+            "text": "@someone A reply.",
+            "action": "queue",
+            "reply_to": "https://x.com/someone/status/1234567890?s=20",
+        },
+    )
+    assert Tweet.objects.get().in_reply_to_post_id == "1234567890"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"text": "", "action": "queue"}, "This field is required."),
+        ({"text": "a" * 281, "action": "queue"}, "281 characters as X counts them"),
+        (
+            {"text": "Hi", "action": "queue", "reply_to": "https://x.com/someone"},
+            "That is not a post&#x27;s link or number",
+        ),
+        ({"text": "Hi", "action": "approve_at", "at": ""}, "Choose a date and time"),
+        ({"text": "Hi", "action": "approve_at", "at": "2001-01-01T10:00"}, "That time has passed"),
+        ({"text": "Hi", "action": "approve_at", "at": "tomorrow"}, "Enter a valid date/time."),
+        ({"text": "Hi", "action": "launch"}, "Select a valid choice."),
+    ],
+)
+def test_a_refused_composition_says_why_and_keeps_the_text(logged_in, bot, data, message):
+    response = logged_in.post(compose_url(bot), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert 'class="banner bad" role="alert"' in html
+    assert (data["text"] or "</textarea>") in html
+    assert not Tweet.objects.exists()
+
+
+def test_the_composer_refuses_more_images_than_the_network_takes(logged_in, bot):
+    images = [make_image(bot=bot, color=(n * 40, 0, 0)) for n in range(5)]
+    response = logged_in.post(
+        compose_url(bot),
+        {"text": "Five.", "action": "queue", "images": [image.pk for image in images]},
+    )
+    assert "at most 4 images" in response.content.decode()
+    assert not Tweet.objects.exists()
+
+
+def test_a_refused_composition_keeps_the_chosen_images_checked(logged_in, bot):
+    image = make_image(bot=bot, alt_text="A lamp")
+    response = logged_in.post(
+        compose_url(bot), {"text": "", "action": "queue", "images": [image.pk]}
+    )
+    assert f'value="{image.pk}" checked' in response.content.decode()
+
+
+def test_the_composer_ignores_another_bots_image(logged_in, bot, owner):
+    foreign = make_image(bot=make_bot(owners=[make_user()]))
+    response = logged_in.post(
+        compose_url(bot), {"text": "Mine.", "action": "queue", "images": [foreign.pk]}
+    )
+    assert response.status_code == 400
+    assert not Tweet.objects.exists()
+
+
+def test_the_live_count_uses_the_bots_networks_rules(logged_in, bot):
+    response = logged_in.post(reverse("tweets:count"), {"text": "hello", "bot": bot.pk}, **HTMX)
+    assert "5 / 280" in response.content.decode()
+    foreign = make_bot(owners=[make_user()])
+    response = logged_in.post(reverse("tweets:count"), {"text": "hello", "bot": foreign.pk}, **HTMX)
+    assert "5 / 280" in response.content.decode()  # X's rules, nothing about that bot
+
+
+# Moving a queued tweet on the calendar ------------------------------------------------
+
+
+def test_moving_a_queued_tweet_reads_the_time_on_its_bots_clock(logged_in, bot):
+    paris(bot)
+    tweet = make_tweet(
+        bot=bot, state=State.APPROVED, scheduled_for=timezone.now() + timedelta(hours=1)
+    )
+    response = logged_in.post(
+        reverse("tweets:reschedule", args=[tweet.pk]) + "?view=month",
+        {"at": "2099-12-01T18:30"},
+        follow=True,
+    )
+    tweet.refresh_from_db()
+    assert tweet.scheduled_for == datetime(2099, 12, 1, 17, 30, tzinfo=UTC)
+    assert response.redirect_chain[-1][0] == reverse("tweets:calendar") + "?view=month"
+    assert "Queued for Tue 1 Dec, 18:30 CET." in response.content.decode()
+    assert Activity.objects.filter(action="tweet.rescheduled").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [("", "Choose the new date and time."), ("2001-01-01T10:00", "That time has passed")],
+)
+def test_a_refused_move_says_why_and_leaves_the_tweet(logged_in, bot, at, message):
+    when = timezone.now() + timedelta(hours=1)
+    tweet = make_tweet(bot=bot, state=State.APPROVED, scheduled_for=when)
+    response = logged_in.post(
+        reverse("tweets:reschedule", args=[tweet.pk]), {"at": at}, follow=True
+    )
+    assert message in response.content.decode()
+    tweet.refresh_from_db()
+    assert tweet.scheduled_for == when
+
+
+def test_a_posted_tweet_cannot_be_moved(logged_in, bot):
+    tweet = make_tweet(bot=bot, state=State.POSTED, posted_at=timezone.now())
+    response = logged_in.post(
+        reverse("tweets:reschedule", args=[tweet.pk]), {"at": "2099-01-01T10:00"}, follow=True
+    )
+    assert "This tweet is posted, so it cannot be rescheduled." in response.content.decode()
+
+
+def test_another_persons_tweet_cannot_be_moved(logged_in):
+    tweet = make_tweet(bot=make_bot(owners=[make_user()]), state=State.APPROVED)
+    response = logged_in.post(
+        reverse("tweets:reschedule", args=[tweet.pk]), {"at": "2099-01-01T10:00"}
+    )
+    assert response.status_code == 404
+
+
+def test_the_review_queue_reads_each_bots_zone_with_its_drafts(logged_in, owner):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert logged_in.get(reverse("tweets:review")).status_code == 200
+        return len(captured)
+
+    def add_bots(count):
+        for _ in range(count):
+            bot = paris(make_bot(owners=[owner]))
+            make_tweet(bot=bot)
+
+    add_bots(1)
+    few = queries()
+    add_bots(5)
+    assert queries() == few
