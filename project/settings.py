@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     # Aviary's own apps, from the ground up (DESIGN.md, "Layers").
+    "pages",
     "activity",
     "bots",
     "corpora",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pages.context_processors.form_banner",
             ],
         },
     },

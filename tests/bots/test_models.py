@@ -58,3 +58,13 @@ def test_bots_on_x_include_the_x_sandbox(db):
 
     assert set(Bot.objects.on_network("x")) == {on_x, in_sandbox}
     assert not Bot.objects.on_network("mastodon").exists()
+
+
+def test_a_bot_that_may_not_post_says_why_and_what_to_do(bot):
+    assert bot.posting_hold() == ""
+    bot.is_active = False
+    assert bot.posting_hold() == "Paused: queued tweets wait until you resume it."
+    bot.out_of_credit_reason = "402"
+    assert bot.posting_hold().startswith("Out of X credit: queued tweets wait until you top up")
+    bot.attention_reason = "401"
+    assert bot.posting_hold().startswith("Needs reconnecting")
