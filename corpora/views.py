@@ -17,7 +17,7 @@ from corpora.models import BotCorpus, Corpus
 from corpora.sources import SourceRejected
 from corpora.uploads import limit_uploads
 from pages.confirming import ask_first, is_confirmed
-from pages.failed_forms import keep_failed_form, restore_failed_form
+from pages.failed_forms import failed_form_redirect, restore_failed_form
 
 
 @login_required
@@ -96,9 +96,8 @@ def _add_source(request, pk, kind, limit):
         else:
             messages.success(request, "Added. The model is being rebuilt.")
             return redirect("corpora:detail", pk=corpus.pk)
-    anchor = f"add-{kind}"
-    keep_failed_form(request, form, key=kind, title=SOURCE_TITLES[kind], anchor=anchor)
-    return redirect(f"{reverse('corpora:detail', args=[corpus.pk])}#{anchor}")
+    to, title = reverse("corpora:detail", args=[corpus.pk]), SOURCE_TITLES[kind]
+    return failed_form_redirect(request, form, to=to, key=kind, title=title, anchor=f"add-{kind}")
 
 
 def _call_source_service(corpus, kind, data, by):
@@ -144,9 +143,8 @@ def link_bot(request, pk):
         )
         messages.success(request, f"{form.cleaned_data['bot'].name} now speaks from this corpus.")
         return redirect("corpora:detail", pk=corpus.pk)
-    title = "No bot was linked"
-    keep_failed_form(request, form, key="link", title=title, anchor="link-bot")
-    return redirect(f"{reverse('corpora:detail', args=[corpus.pk])}#link-bot")
+    to, title = reverse("corpora:detail", args=[corpus.pk]), "No bot was linked"
+    return failed_form_redirect(request, form, to=to, key="link", title=title, anchor="link-bot")
 
 
 @login_required

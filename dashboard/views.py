@@ -37,7 +37,7 @@ from dashboard.activity import activity_page
 from dashboard.forms import ActivityFilterForm
 from dashboard.health import read_health
 from pages.confirming import ask_first, is_confirmed
-from pages.failed_forms import keep_failed_form, restore_failed_form
+from pages.failed_forms import failed_form_redirect, restore_failed_form
 from platforms import rules_for
 from tweets import services as tweet_services
 from tweets.forms import GenerateForm
@@ -190,8 +190,8 @@ def listener(request, pk):
 def _failed(request, bot, form, *, key: str, title: str):
     """Back to the bot page at the form's section, the form kept with its errors, so the
     banner is in the first screen and a reload is a GET (pages.failed_forms)."""
-    keep_failed_form(request, form, key=key, title=title, anchor=key)
-    return redirect(f"{bot.get_absolute_url()}#{key}")
+    to = bot.get_absolute_url()
+    return failed_form_redirect(request, form, to=to, key=key, title=title, anchor=key)
 
 
 def _current_jobs(bot, links) -> list:
@@ -347,10 +347,11 @@ def group_list(request):
         messages.success(request, f"Group {group.name} created.")
         return redirect("bots:group", group.pk)
     if request.method == "POST":
-        keep_failed_form(
-            request, form, key="group", title="The group was not created", anchor="new-group"
+        title = "The group was not created"
+        to = reverse("bots:groups")
+        return failed_form_redirect(
+            request, form, to=to, key="group", title=title, anchor="new-group"
         )
-        return redirect(f"{reverse('bots:groups')}#new-group")
     context = {
         "form": restore_failed_form(request, BotGroupForm, key="group", user=request.user) or form,
         "groups": BotGroup.objects.visible_to(request.user).annotate(size=Count("bots")),
@@ -367,8 +368,8 @@ def group_detail(request, pk):
         messages.success(request, f"Group {group.name} saved.")
         return redirect("bots:group", group.pk)
     if request.method == "POST":
-        keep_failed_form(request, form, key="group", title="The group was not saved", anchor="edit")
-        return redirect(f"{group.get_absolute_url()}#edit")
+        title, to = "The group was not saved", group.get_absolute_url()
+        return failed_form_redirect(request, form, to=to, key="group", title=title, anchor="edit")
     form = restore_failed_form(
         request, BotGroupForm, key="group", user=request.user, group=group
     ) or BotGroupForm(

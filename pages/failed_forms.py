@@ -1,19 +1,31 @@
 """A form that failed survives POST-redirect-GET: the POST view keeps its input and errors in
-the session and redirects to the page at the form's anchor, so a reload is a plain GET; the
-page's GET binds the form again with them, and the base layout's banner names each field."""
+the session and redirects to the page at its banner, so the failure is in the first screen and
+a reload is a plain GET; the page's GET binds the form again with them, and the banner (in the
+base layout) names each field with a link to it, where its error is shown."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import Form
 from django.forms.utils import ErrorDict
 from django.forms.widgets import PasswordInput
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
 SESSION_KEY = "failed_form"
+BANNER_ID = "form-banner"  # templates/includes/form_banner.html
+
+
+def failed_form_redirect(
+    request: HttpRequest, form: Form, *, to: str, key: str, title: str, anchor: str
+) -> HttpResponseRedirect:
+    """Keeps the failed `form` (keep_failed_form) and sends the person back to page `to`,
+    at the banner."""
+    keep_failed_form(request, form, key=key, title=title, anchor=anchor)
+    return HttpResponseRedirect(f"{to}#{BANNER_ID}")
 
 
 def keep_failed_form(request: HttpRequest, form: Form, *, key: str, title: str, anchor: str):
-    """Writes the failed `form` into the session under `key`. Secrets (password inputs) and
-    files are never kept: the person types or chooses them again."""
+    """Writes the failed `form` into the session under `key`, `anchor` being the id of the
+    form's section (where its errors not about one field show). Secrets (password inputs)
+    and files are never kept: the person types or chooses them again."""
     secret = {
         name for name, field in form.fields.items() if isinstance(field.widget, PasswordInput)
     }

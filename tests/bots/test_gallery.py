@@ -349,7 +349,7 @@ def test_the_bot_page_sets_the_share_of_drafts_with_an_image(client, owner, bot)
     client.post(url, {**form, "auto_image_percent": 30})
     refused = client.post(url, {**form, "auto_image_percent": 101}, follow=True)
 
-    assert refused.redirect_chain[-1][0].endswith("#settings")
+    assert refused.redirect_chain[-1][0].endswith("#form-banner")
     bot.refresh_from_db()
     assert bot.auto_image_percent == 30
 

@@ -36,7 +36,7 @@ def test_it_refuses_someone_elses_bot_and_a_repeated_name(logged_in, owner, nigh
     )
 
     html = response.content.decode()
-    assert response.redirect_chain[-1][0].endswith("#new-group")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert 'id="form-banner"' in response.content.decode()
     assert "You already have a group named “night SHIFT”." in html
     assert "Select a valid choice." in html

@@ -47,7 +47,7 @@ def test_bad_uploads_get_a_clear_message(logged_in, my_corpus, content, message)
     response = logged_in.post(
         reverse("corpora:add_file", args=[my_corpus.pk]), {"file": upload}, follow=True
     )
-    assert response.redirect_chain[-1][0].endswith("#add-file")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert 'id="form-banner"' in response.content.decode()
     assert message in response.content.decode()
     assert my_corpus.sources.count() == 0
@@ -59,7 +59,7 @@ def test_upload_over_the_limit_is_refused_without_storing(logged_in, my_corpus, 
     response = logged_in.post(
         reverse("corpora:add_file", args=[my_corpus.pk]), {"file": upload}, follow=True
     )
-    assert response.redirect_chain[-1][0].endswith("#add-file")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert 'id="form-banner"' in response.content.decode()
     assert "larger than the 1000\xa0bytes limit" in response.content.decode()
     assert my_corpus.sources.count() == 0

@@ -79,7 +79,7 @@ def test_bad_settings_are_explained_and_change_nothing(logged_in, bot):
         },
         follow=True,
     )
-    assert response.redirect_chain[-1][0].endswith("#settings")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert 'id="form-banner"' in response.content.decode()
     assert "An X handle is 1 to 15 letters" in response.content.decode()
     bot.refresh_from_db()
@@ -112,7 +112,7 @@ def test_generate_refuses_two_seed_words(logged_in, bot):
     response = logged_in.post(
         reverse("bots:generate", args=[bot.pk]), {"count": 3, "seed": "two words"}, follow=True
     )
-    assert response.redirect_chain[-1][0].endswith("#generate")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert 'id="form-banner"' in response.content.decode()
     assert "A seed is one word." in response.content.decode()
     assert not GenerationJob.objects.exists()
@@ -164,7 +164,7 @@ def test_a_bad_schedule_is_refused_with_a_message(logged_in, bot, change, messag
         reverse("bots:schedule", args=[bot.pk]), {**SCHEDULE, **change}, follow=True
     )
 
-    assert response.redirect_chain[-1][0].endswith("#schedule")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert 'id="form-banner"' in response.content.decode()
     assert message in response.content.decode()
     assert not Schedule.objects.filter(bot=bot).exists()
@@ -204,7 +204,7 @@ def test_listening_without_a_keyword_is_refused(logged_in, bot):
         follow=True,
     )
 
-    assert response.redirect_chain[-1][0].endswith("#listening")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert 'id="form-banner"' in response.content.decode()
     assert "Give at least one keyword to listen for." in response.content.decode()
     assert not Listener.objects.exists()

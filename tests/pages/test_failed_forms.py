@@ -13,7 +13,7 @@ def test_a_failed_schedule_lands_on_its_section_with_a_banner_linking_the_field(
     response = logged_in.post(url, {**SCHEDULE, "time_zone": "Mars/Olympus"}, follow=True)
 
     html = response.content.decode()
-    assert response.redirect_chain == [(f"/bots/{bot.pk}/#schedule", 302)]
+    assert response.redirect_chain == [(f"/bots/{bot.pk}/#form-banner", 302)]
     banner = html[html.index('id="form-banner"') : html.index("</div>", html.index("form-banner"))]
     assert "The schedule was not saved" in banner
     assert '<a href="#id_time_zone">Time zone</a>' in banner

@@ -139,7 +139,7 @@ def test_the_settings_form_takes_a_draft_max_age(logged_in, bot):
         },
         follow=True,
     )
-    assert response.redirect_chain[-1][0].endswith("#settings")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert "greater than or equal to 1" in response.content.decode()
 
 
@@ -156,7 +156,7 @@ def test_the_settings_form_refuses_a_draft_max_age_past_what_expiry_can_count(lo
         follow=True,
     )
 
-    assert response.redirect_chain[-1][0].endswith("#settings")
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert "less than or equal to 8760" in response.content.decode()
     bot.refresh_from_db()
     assert bot.draft_max_age_hours is None
