@@ -37,3 +37,12 @@ def test_the_403_page_is_branded(rf):
 
     assert response.status_code == 403
     assert "You may not see this page" in response.content.decode()
+
+
+def test_with_debug_on_an_unknown_page_is_still_the_branded_404(logged_in, settings):
+    settings.DEBUG = True
+
+    response = logged_in.get("/bots/no-such-page/")
+
+    assert response.status_code == 404
+    assert "There is nothing here" in response.content.decode()
