@@ -31,7 +31,11 @@ def corpus_list(request):
         )
         messages.success(request, f"Created corpus “{corpus.name}”. Now give it some text.")
         return redirect("corpora:detail", pk=corpus.pk)
+    if request.method == "POST":
+        to, title = reverse("corpora:list"), "The corpus was not created"
+        return failed_form_redirect(request, form, to=to, key="corpus", title=title, anchor="new")
     corpora = Corpus.objects.visible_to(request.user)
+    form = restore_failed_form(request, forms.CorpusForm, key="corpus") or form
     return render(request, "corpora/corpus_list.html", {"corpora": corpora, "form": form})
 
 

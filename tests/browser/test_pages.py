@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from bots.models import Bot, BotGroup
 from corpora.models import Corpus
@@ -137,3 +138,25 @@ def test_every_page_is_usable_at_desktop_and_phone_widths(browser, live_server, 
                 ]
             context.close()
     assert report == [], "\n".join(report)
+
+
+def test_on_a_phone_the_menu_folds_behind_a_button_and_without_javascript_stays_open(
+    browser, live_server, owner
+):
+    phone = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
+    sign_in(phone, live_server.url, owner)
+    menu = phone.get_by_role("navigation", name="Site")
+    expect(menu).to_be_hidden()
+    phone.click("#nav-toggle")
+    expect(menu.get_by_role("link", name="Review queue")).to_be_visible()
+    expect(phone.locator("#nav-toggle")).to_have_attribute("aria-expanded", "true")
+
+    plain = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    page = plain.new_page()
+    sign_in(page, live_server.url, owner)
+    expect(page.get_by_role("link", name="Review queue")).to_be_visible()
+
+    wide = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_in(wide, live_server.url, owner)
+    expect(wide.locator("#nav-toggle")).to_be_hidden()
+    expect(wide.get_by_role("link", name="Review queue")).to_be_visible()

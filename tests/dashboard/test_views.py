@@ -261,3 +261,13 @@ def test_one_post_is_one_post(logged_in, bot):
 
     assert "at most 1 post a day" in html
     assert "1 posts" not in html
+
+
+def test_a_refused_generate_from_the_page_shows_its_error_where_the_jobs_appear(logged_in, bot):
+    response = logged_in.post(
+        reverse("bots:generate", args=[bot.pk]), {"count": 3, "seed": "two words"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert "Seed word: A seed is one word." in response.content.decode()
+    assert not GenerationJob.objects.exists()
