@@ -110,6 +110,12 @@ class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm
             "auto_image_percent",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The bot page shows the keys in a section of their own, sent with this form.
+        for name in X_CREDENTIALS:
+            self.fields[name].widget.attrs["form"] = "settings-form"
+
     def clean_handle(self):
         return self.cleaned_data["handle"].lstrip("@")
 
@@ -203,6 +209,10 @@ class BotImageAdminForm(forms.ModelForm):
 WEEKDAY_CHOICES = [(n, name) for n, name in enumerate(calendar.day_abbr)]
 
 
+# 22:00, as people write a time of day, never 22:00:00.
+TIME_INPUT = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+
 class ScheduleForm(forms.Form):
     """A bot's schedule as the bot page edits it; bots.schedule.save_schedule applies it."""
 
@@ -211,7 +221,7 @@ class ScheduleForm(forms.Form):
     enabled = forms.BooleanField(required=False, label="Post on a schedule")
     kind = forms.ChoiceField(choices=Schedule.Kind.choices, label="When")
     every = forms.IntegerField(min_value=1, max_value=10080, initial=4, label="Every")
-    unit = forms.ChoiceField(choices=[("minutes", "minutes"), ("hours", "hours")], initial="hours")
+    unit = forms.ChoiceField(choices=[("minutes",) * 2, ("hours",) * 2], initial="hours")
     times_of_day = forms.CharField(
         required=False,
         max_length=300,
@@ -229,8 +239,11 @@ class ScheduleForm(forms.Form):
     jitter_minutes = forms.IntegerField(
         min_value=0, max_value=720, initial=0, label="Jitter (minutes)"
     )
-    quiet_start = forms.TimeField(required=False, label="Quiet from")
-    quiet_end = forms.TimeField(required=False, label="Quiet until")
+    quiet_start = forms.TimeField(required=False, label="Quiet from", widget=TIME_INPUT)
+    quiet_end = forms.TimeField(required=False, label="Quiet until", widget=TIME_INPUT)
+    # Shown only for one kind of schedule (the bot page hides the others with CSS).
+    INTERVAL_FIELDS = ("every", "unit", "jitter_minutes")
+    TIMES_FIELDS = ("times_of_day", "weekdays")
 
     @classmethod
     def for_schedule(cls, schedule: Schedule | None) -> "ScheduleForm":
@@ -252,6 +265,16 @@ class ScheduleForm(forms.Form):
                 "quiet_end": schedule.quiet_end,
             }
         )
+
+    def interval_fields(self) -> list:
+        return [self[name] for name in self.INTERVAL_FIELDS]
+
+    def times_fields(self) -> list:
+        return [self[name] for name in self.TIMES_FIELDS]
+
+    def common_fields(self) -> list:
+        apart = {"enabled", "kind", *self.INTERVAL_FIELDS, *self.TIMES_FIELDS}
+        return [field for field in self if field.name not in apart]
 
     def clean_time_zone(self):
         name = self.cleaned_data["time_zone"].strip()
@@ -328,10 +351,14 @@ class ListenerForm(forms.ModelForm):
         labels = {"enabled": "Listen to mentions", "reply_mode": "Replies"}
 
     def __init__(self, *args, **kwargs):
+        # Beside the schedule on the bot page, whose "enabled" has the plain id.
+        kwargs.setdefault("auto_id", "id_listening_%s")
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["keywords"] = ", ".join(self.instance.keywords)
-            self.initial["cooldown_minutes"] = self.instance.cooldown.total_seconds() / 60
+            minutes = self.instance.cooldown.total_seconds() / 60
+            # 15, not 15.0: whole minutes as people write them.
+            self.initial["cooldown_minutes"] = int(minutes) if minutes.is_integer() else minutes
 
     def clean_keywords(self):
         keywords = parse_keywords(self.cleaned_data["keywords"])

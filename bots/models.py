@@ -192,6 +192,19 @@ class Bot(models.Model):
             and self.has_credentials()
         )
 
+    def posting_hold(self) -> str:
+        """Why nothing this bot has queued goes out, and what to do about it, or "" when it
+        may post (can_post, said to a person)."""
+        if self.attention_reason:
+            return "Needs reconnecting: queued tweets wait until you reconnect it."
+        if self.out_of_credit_reason:
+            return "Out of X credit: queued tweets wait until you top up and resume posting."
+        if not self.is_active:
+            return "Paused: queued tweets wait until you resume it."
+        if not self.has_credentials():
+            return "No credentials: connect it to post."
+        return ""
+
     def reviews_first(self) -> bool:
         return self.posting_mode == self.PostingMode.REVIEW
 

@@ -44,10 +44,17 @@ class XArchiveForm(UploadedFileForm):
     strip_links = forms.BooleanField(initial=True, required=False, label="Remove links")
     strip_mentions = forms.BooleanField(initial=True, required=False, label="Remove @mentions")
 
+    def __init__(self, *args, **kwargs):
+        # On the corpus page beside the plain upload, whose "file" has the plain id.
+        kwargs.setdefault("auto_id", "id_archive_%s")
+        super().__init__(*args, **kwargs)
+
 
 class BotLinkForm(forms.Form):
-    bot = forms.ModelChoiceField(queryset=Bot.objects.none())
-    weight = forms.FloatField(min_value=0.0, max_value=100.0, initial=1.0)
+    bot = forms.ModelChoiceField(queryset=Bot.objects.none(), label="Bot")
+    weight = forms.FloatField(
+        min_value=0.0, max_value=100.0, initial=1.0, label="Weight", help_text="0 to 100."
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -67,6 +67,8 @@ class BotCorpus(models.Model):
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE)
     corpus = models.ForeignKey(Corpus, on_delete=models.CASCADE)
     weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0)])
+    # When the link was made or its weight last changed: failures from before are outdated.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "bot corpus"

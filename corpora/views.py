@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from corpora import forms, services
 from corpora.access import corpus_for_user
@@ -15,6 +16,8 @@ from corpora.model_cache import NoModel
 from corpora.models import BotCorpus, Corpus
 from corpora.sources import SourceRejected
 from corpora.uploads import limit_uploads
+from pages.confirming import ask_first, is_confirmed
+from pages.failed_forms import failed_form_redirect, restore_failed_form
 
 
 @login_required
@@ -28,7 +31,11 @@ def corpus_list(request):
         )
         messages.success(request, f"Created corpus “{corpus.name}”. Now give it some text.")
         return redirect("corpora:detail", pk=corpus.pk)
+    if request.method == "POST":
+        to, title = reverse("corpora:list"), "The corpus was not created"
+        return failed_form_redirect(request, form, to=to, key="corpus", title=title, anchor="new")
     corpora = Corpus.objects.visible_to(request.user)
+    form = restore_failed_form(request, forms.CorpusForm, key="corpus") or form
     return render(request, "corpora/corpus_list.html", {"corpora": corpora, "form": form})
 
 
@@ -38,15 +45,20 @@ def corpus_detail(request, pk):
     return render(request, "corpora/corpus_detail.html", _detail_context(request, corpus))
 
 
-def _detail_context(request, corpus, **forms_with_errors):
+def _detail_context(request, corpus):
+    restored = {
+        kind: restore_failed_form(request, form_class, key=kind)
+        for kind, form_class in SOURCE_FORMS.items()
+    }
+    link_form = restore_failed_form(request, forms.BotLinkForm, key="link", user=request.user)
     return {
         "corpus": corpus,
         "sources": corpus.sources.defer("text"),
         "links": BotCorpus.objects.filter(corpus=corpus).select_related("bot"),
-        "text_form": forms_with_errors.get("text") or forms.PastedTextForm(),
-        "file_form": forms_with_errors.get("file") or forms.UploadedFileForm(),
-        "archive_form": forms_with_errors.get("x_archive") or forms.XArchiveForm(),
-        "link_form": forms.BotLinkForm(user=request.user),
+        "text_form": restored["text"] or forms.PastedTextForm(),
+        "file_form": restored["file"] or forms.UploadedFileForm(),
+        "archive_form": restored["x_archive"] or forms.XArchiveForm(),
+        "link_form": link_form or forms.BotLinkForm(user=request.user),
         "max_upload": settings.CORPUS_MAX_UPLOAD_BYTES,
         "preview_form": forms.PreviewForm(),
         "activity": {"entries": corpus.activity.select_related("bot", "tweet", "corpus")[:10]},
@@ -57,6 +69,11 @@ SOURCE_FORMS = {
     "text": forms.PastedTextForm,
     "file": forms.UploadedFileForm,
     "x_archive": forms.XArchiveForm,
+}
+SOURCE_TITLES = {
+    "text": "The text was not added",
+    "file": "The file was not added",
+    "x_archive": "The archive was not imported",
 }
 
 
@@ -83,8 +100,8 @@ def _add_source(request, pk, kind, limit):
         else:
             messages.success(request, "Added. The model is being rebuilt.")
             return redirect("corpora:detail", pk=corpus.pk)
-    context = _detail_context(request, corpus, **{kind: form})
-    return render(request, "corpora/corpus_detail.html", context, status=400)
+    to, title = reverse("corpora:detail", args=[corpus.pk]), SOURCE_TITLES[kind]
+    return failed_form_redirect(request, form, to=to, key=kind, title=title, anchor=f"add-{kind}")
 
 
 def _call_source_service(corpus, kind, data, by):
@@ -103,10 +120,15 @@ def _call_source_service(corpus, kind, data, by):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_source(request, pk, source_pk):
     corpus = corpus_for_user(request.user, pk)
-    services.remove_source(get_object_or_404(corpus.sources, pk=source_pk), by=request.user)
+    source = get_object_or_404(corpus.sources, pk=source_pk)
+    if not is_confirmed(request):
+        question = f"Remove “{source}” from {corpus.name}? The model is rebuilt without it."
+        cancel = reverse("corpora:detail", args=[corpus.pk])
+        return ask_first(request, question=question, action="Remove source", cancel_url=cancel)
+    services.remove_source(source, by=request.user)
     messages.success(request, "Source removed. The model is being rebuilt.")
     return redirect("corpora:detail", pk=corpus.pk)
 
@@ -124,9 +146,9 @@ def link_bot(request, pk):
             by=request.user,
         )
         messages.success(request, f"{form.cleaned_data['bot'].name} now speaks from this corpus.")
-    else:
-        messages.error(request, "Choose one of your bots and a weight from 0 to 100.")
-    return redirect("corpora:detail", pk=corpus.pk)
+        return redirect("corpora:detail", pk=corpus.pk)
+    to, title = reverse("corpora:detail", args=[corpus.pk]), "No bot was linked"
+    return failed_form_redirect(request, form, to=to, key="link", title=title, anchor="link-bot")
 
 
 @login_required

@@ -16,6 +16,7 @@ from bots.access import bot_for_user, sign_in_for_user
 from bots.connecting import ConnectError
 from bots.forms import ConnectForm, CoOwnerForm, KeysForm, PinForm, XAppForm
 from bots.models import XApp
+from pages.failed_forms import failed_form_redirect, restore_failed_form
 
 may_add_bots = permission_required("bots.add_bot", raise_exception=True)
 
@@ -47,8 +48,17 @@ def new_bot(request):
             messages.error(request, error.message)
             return redirect("bots:new")
         return _to_sign_in(sign_in)
-    context = {"form": form, "apps": apps, "keys_form": KeysForm()}
-    return render(request, "bots/bot_new.html", context, status=400 if form.errors else 200)
+    if request.method == "POST":
+        title, to = "Nothing was connected", reverse("bots:new")
+        return failed_form_redirect(
+            request, form, to=to, key="connect", title=title, anchor="connect"
+        )
+    context = {
+        "form": restore_failed_form(request, ConnectForm, key="connect", apps=apps) or form,
+        "apps": apps,
+        "keys_form": restore_failed_form(request, KeysForm, key="keys") or KeysForm(),
+    }
+    return render(request, "bots/bot_new.html", context)
 
 
 @login_required
@@ -68,9 +78,8 @@ def new_bot_from_keys(request):
         else:
             messages.success(request, f"Connected @{connected.bot.handle}: verified.")
             return redirect(connected.bot)
-    apps = XApp.objects.order_by("-is_default", "platform", "name")
-    context = {"form": ConnectForm(apps=apps), "apps": apps, "keys_form": form}
-    return render(request, "bots/bot_new.html", context, status=400)
+    title, to = "The bot was not added", reverse("bots:new")
+    return failed_form_redirect(request, form, to=to, key="keys", title=title, anchor="keys")
 
 
 @login_required
@@ -200,14 +209,18 @@ def _app_form(request, app):
         )
         messages.success(request, f"Saved the app “{saved.name}”.")
         return redirect("bots:apps")
+    if request.method == "POST":
+        to = app.get_absolute_url() if app else reverse("bots:apps")
+        title = "The app was not saved"
+        return failed_form_redirect(request, form, to=to, key="app", title=title, anchor="app-form")
     return _app_page(request, form, app)
 
 
 def _app_page(request, form, app):
     context = {
-        "form": form,
+        "form": restore_failed_form(request, XAppForm, key="app", instance=app) or form,
         "app": app,
         "apps": XApp.objects.annotate(bot_count=Count("bots")).order_by("platform", "name"),
         "callback_url": _callback_url(request),
     }
-    return render(request, "bots/xapp_list.html", context, status=400 if form.errors else 200)
+    return render(request, "bots/xapp_list.html", context)

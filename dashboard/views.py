@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bots import groups, services
 from bots.access import bot_for_user, gallery_image_for_user, group_for_user
@@ -35,6 +36,8 @@ from dashboard import stats
 from dashboard.activity import activity_page
 from dashboard.forms import ActivityFilterForm
 from dashboard.health import read_health
+from pages.confirming import ask_first, is_confirmed
+from pages.failed_forms import failed_form_redirect, restore_failed_form
 from platforms import rules_for
 from tweets import notices
 from tweets import services as tweet_services
@@ -76,7 +79,7 @@ def dashboard(request):
 @require_GET
 def bot_detail(request, pk):
     bot = bot_for_user(request.user, pk)
-    return render(request, "bots/bot_detail.html", _detail_context(bot, user=request.user))
+    return render(request, "bots/bot_detail.html", _detail_context(request, bot))
 
 
 @login_required
@@ -85,9 +88,7 @@ def bot_settings(request, pk):
     bot = bot_for_user(request.user, pk)
     form = BotSettingsForm(request.POST, instance=bot)
     if not form.is_valid():
-        bot.refresh_from_db()
-        context = _detail_context(bot, user=request.user, form=form)
-        return render(request, "bots/bot_detail.html", context, status=400)
+        return _failed(request, bot, form, key="settings", title="The settings were not saved")
     replaced = services.save_bot_settings(
         bot, credentials=form.credential_values(), by=request.user
     )
@@ -140,9 +141,11 @@ def verify(request, pk):
 def generate(request, pk):
     bot = bot_for_user(request.user, pk)
     form = GenerateForm(request.POST)
+    if not form.is_valid() and request.htmx:
+        context = {"form": form, "title": "No drafts asked for"}
+        return render(request, "includes/form_errors.html", context)
     if not form.is_valid():
-        context = _detail_context(bot, user=request.user, generate_form=form)
-        return render(request, "bots/bot_detail.html", context, status=400)
+        return _failed(request, bot, form, key="generate", title="No drafts asked for")
     job = request_generation(
         bot, count=form.cleaned_data["count"], seed=form.cleaned_data["seed"], by=request.user
     )
@@ -167,8 +170,7 @@ def schedule(request, pk):
     bot = bot_for_user(request.user, pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
-        context = _detail_context(bot, user=request.user, schedule_form=form)
-        return render(request, "bots/bot_detail.html", context, status=400)
+        return _failed(request, bot, form, key="schedule", title="The schedule was not saved")
     saved = save_schedule(bot, by=request.user, **form.schedule_fields())
     messages.success(request, f"Schedule saved: {describe(saved)}.")
     return redirect("bots:detail", bot.pk)
@@ -180,38 +182,60 @@ def listener(request, pk):
     bot = bot_for_user(request.user, pk)
     form = ListenerForm(request.POST, instance=Listener.objects.filter(bot=bot).first())
     if not form.is_valid():
-        context = _detail_context(bot, user=request.user, listener_form=form)
-        return render(request, "bots/bot_detail.html", context, status=400)
+        return _failed(request, bot, form, key="listening", title="Listening was not saved")
     save_listener(bot, by=request.user, **form.listener_fields())
     messages.success(request, "Listening settings saved.")
     return redirect("bots:detail", bot.pk)
 
 
-def _detail_context(
-    bot, *, user, form=None, generate_form=None, schedule_form=None, listener_form=None
-) -> dict:
+def _failed(request, bot, form, *, key: str, title: str):
+    """Back to the bot page at the form's section, the form kept with its errors, so the
+    banner is in the first screen and a reload is a GET (pages.failed_forms)."""
+    to = bot.get_absolute_url()
+    return failed_form_redirect(request, form, to=to, key=key, title=title, anchor=key)
+
+
+def _current_jobs(bot, links) -> list:
+    """The bot's latest generation jobs, less the failures its corpora changed since (a
+    "no ready corpus" is not true any more once one is linked and built)."""
+    changes = [link.updated_at for link in links]
+    changes += [link.corpus.built_at for link in links if link.corpus.built_at]
+    changed = max(changes, default=None)
+    jobs = bot.generation_jobs.order_by("-created_at")[:3]
+    return [job for job in jobs if not (job.has_failed() and changed and job.created_at < changed)]
+
+
+def _detail_context(request, bot) -> dict:
     links = BotCorpus.objects.filter(bot=bot).select_related("corpus").order_by("-weight")
     bot_schedule = Schedule.objects.filter(bot=bot).first()
     bot_listener = Listener.objects.filter(bot=bot).first()
+    restored = {
+        "form": restore_failed_form(request, BotSettingsForm, key="settings", instance=bot),
+        "schedule_form": restore_failed_form(request, ScheduleForm, key="schedule"),
+        "listener_form": restore_failed_form(
+            request, ListenerForm, key="listening", instance=bot_listener
+        ),
+        "generate_form": restore_failed_form(request, GenerateForm, key="generate"),
+    }
     return {
         "bot": bot,
         "figures": stats.budget_figures([bot], timezone.now())[bot.pk],
-        "form": form or BotSettingsForm(instance=bot),
+        "form": restored["form"] or BotSettingsForm(instance=bot),
         "schedule": bot_schedule,
         "schedule_summary": describe(bot_schedule) if bot_schedule else "",
         "next_slot": bot_schedule.next_run_at if bot_schedule else None,
-        "schedule_form": schedule_form or ScheduleForm.for_schedule(bot_schedule),
+        "schedule_form": restored["schedule_form"] or ScheduleForm.for_schedule(bot_schedule),
         "listener": bot_listener,
-        "listener_form": listener_form or ListenerForm(instance=bot_listener),
+        "listener_form": restored["listener_form"] or ListenerForm(instance=bot_listener),
         "mentions": bot.mentions.select_related("reply")[:10],
         "activity": {"entries": bot.activity.select_related("bot", "tweet", "corpus")[:10]},
-        "generate_form": generate_form or GenerateForm(),
+        "generate_form": restored["generate_form"] or GenerateForm(),
         "corpus_links": links,
-        "jobs": bot.generation_jobs.order_by("-created_at")[:3],
+        "jobs": _current_jobs(bot, links),
         "recent": bot.tweets.order_by("-pk")[:10],
         "owners": bot.owners.order_by("username"),
         "share_form": CoOwnerForm(bot=bot),
-        "notified": notices.owner_is_notified(bot, user),
+        "notified": notices.owner_is_notified(bot, request.user),
     }
 
 
@@ -293,9 +317,13 @@ def image_alt_text(request, pk, image_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def image_remove(request, pk, image_pk):
     image = gallery_image_for_user(request.user, pk, image_pk)
+    if not is_confirmed(request):
+        question = "Delete this image from the gallery? Posted tweets keep it."
+        cancel = reverse("bots:gallery", args=[pk])
+        return ask_first(request, question=question, action="Delete image", cancel_url=cancel)
     if remove_gallery_image(image, by=request.user):
         messages.success(request, "Image deleted.")
     else:
@@ -337,11 +365,17 @@ def group_list(request):
         group = groups.save_group(BotGroup(), by=request.user, **form.cleaned_data)
         messages.success(request, f"Group {group.name} created.")
         return redirect("bots:group", group.pk)
+    if request.method == "POST":
+        title = "The group was not created"
+        to = reverse("bots:groups")
+        return failed_form_redirect(
+            request, form, to=to, key="group", title=title, anchor="new-group"
+        )
     context = {
-        "form": form,
+        "form": restore_failed_form(request, BotGroupForm, key="group", user=request.user) or form,
         "groups": BotGroup.objects.visible_to(request.user).annotate(size=Count("bots")),
     }
-    return render(request, "bots/botgroup_list.html", context, status=400 if form.errors else 200)
+    return render(request, "bots/botgroup_list.html", context)
 
 
 @login_required
@@ -352,19 +386,23 @@ def group_detail(request, pk):
         groups.save_group(group, by=request.user, **form.cleaned_data)
         messages.success(request, f"Group {group.name} saved.")
         return redirect("bots:group", group.pk)
-    if request.method == "GET":
-        form = BotGroupForm(
-            initial={"name": group.name, "bots": list(group.bots.all())},
-            user=request.user,
-            group=group,
-        )
+    if request.method == "POST":
+        title, to = "The group was not saved", group.get_absolute_url()
+        return failed_form_redirect(request, form, to=to, key="group", title=title, anchor="edit")
+    form = restore_failed_form(
+        request, BotGroupForm, key="group", user=request.user, group=group
+    ) or BotGroupForm(
+        initial={"name": group.name, "bots": list(group.bots.all())},
+        user=request.user,
+        group=group,
+    )
     context = {
         "group": group,
         "form": form,
         "members": groups.members_for(group, request.user),
         "generate_form": GroupGenerateForm(),
     }
-    return render(request, "bots/botgroup_detail.html", context, status=400 if form.errors else 200)
+    return render(request, "bots/botgroup_detail.html", context)
 
 
 @login_required
@@ -386,9 +424,13 @@ def group_action(request, pk, action):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def group_delete(request, pk):
     group = group_for_user(request.user, pk)
+    if not is_confirmed(request):
+        question = f"Delete the group {group.name}? Its bots are untouched."
+        cancel = group.get_absolute_url()
+        return ask_first(request, question=question, action="Delete group", cancel_url=cancel)
     groups.delete_group(group)
     messages.success(request, f"Group {group.name} deleted; its bots are untouched.")
     return redirect("bots:groups")

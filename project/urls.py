@@ -11,6 +11,10 @@ from bots.access import sandbox_user_ids_for
 from dashboard import views as dashboard_views
 from project.media import serve_media
 
+handler403 = "project.errors.forbidden"
+handler404 = "project.errors.not_found"
+handler500 = "project.errors.server_error"
+
 admin.site.site_header = "Aviary"
 admin.site.site_title = "Aviary admin"
 admin.site.index_title = "Your flock"

@@ -150,6 +150,13 @@ def claim_refusal(bot: Bot, head: Tweet) -> str:
     )
 
 
+def queue_hold(tweet: Tweet, now: datetime.datetime) -> str:
+    """Why queued `tweet` does not go out now, said to a person, or "" when it is about to:
+    the bot's own state first (Bot.posting_hold), then its daily cap and budget (refusal)."""
+    bot = tweet.bot
+    return bot.posting_hold() or budget_for(bot, now).refusal(post_cost(bot, tweet.text))
+
+
 def spend_month(at: datetime.datetime) -> datetime.date:
     """The MonthlySpend month a post made at `at` counts in: the site time zone's month."""
     return timezone.localdate(at).replace(day=1)

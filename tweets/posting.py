@@ -17,6 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from activity.services import record_activity
+from bots.connecting import network_name
 from bots.credentials import CredentialsUnreadable
 from bots.models import Bot
 from bots.tasks import check_credentials
@@ -331,7 +332,7 @@ def _mark_posted(tweet: Tweet, post_id: str, *, savepoint: bool = True) -> bool:
             expect=sources(State.POSTED),
             fields={"lease_until": None, **posted_fields(tweet, post_id)},
             action="posted",
-            message=f"Posted on X as {post_id}.",
+            message=f"Posted on {network_name(tweet.bot.platform)} as {post_id}.",
             actor="worker",
             post_id=post_id,
             savepoint=savepoint,

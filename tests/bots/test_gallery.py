@@ -225,9 +225,21 @@ def test_the_delete_button_removes_the_image(client, owner, bot):
     image = make_image(bot=bot)
     client.force_login(owner)
 
-    client.post(reverse("bots:image_remove", args=[bot.pk, image.pk]))
+    client.post(reverse("bots:image_remove", args=[bot.pk, image.pk]), {"confirmed": "yes"})
 
     assert not BotImage.objects.in_gallery().exists()
+
+
+def test_an_image_is_not_deleted_until_the_person_confirms(client, owner, bot):
+    image = make_image(bot=bot)
+    client.force_login(owner)
+    url = reverse("bots:image_remove", args=[bot.pk, image.pk])
+
+    asked = client.get(url).content.decode()
+    client.post(url)
+
+    assert "Delete this image from the gallery?" in asked
+    assert BotImage.objects.in_gallery().exists()
 
 
 def test_the_review_queue_picker_attaches_and_detaches_images(client, owner, bot):
@@ -363,9 +375,9 @@ def test_the_bot_page_sets_the_share_of_drafts_with_an_image(client, owner, bot)
     url = reverse("bots:settings", args=[bot.pk])
 
     client.post(url, {**form, "auto_image_percent": 30})
-    refused = client.post(url, {**form, "auto_image_percent": 101})
+    refused = client.post(url, {**form, "auto_image_percent": 101}, follow=True)
 
-    assert refused.status_code == 400
+    assert refused.redirect_chain[-1][0].endswith("#form-banner")
     bot.refresh_from_db()
     assert bot.auto_image_percent == 30
 

@@ -31,10 +31,13 @@ def test_it_creates_a_group_of_my_bots(logged_in, owner, bot):
 def test_it_refuses_someone_elses_bot_and_a_repeated_name(logged_in, owner, night_shift):
     theirs = make_bot(owners=[make_user()])
 
-    response = logged_in.post(reverse("bots:groups"), {"name": "night SHIFT", "bots": [theirs.pk]})
+    response = logged_in.post(
+        reverse("bots:groups"), {"name": "night SHIFT", "bots": [theirs.pk]}, follow=True
+    )
 
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert 'id="form-banner"' in response.content.decode()
     assert "You already have a group named “night SHIFT”." in html
     assert "Select a valid choice." in html
     assert BotGroup.objects.count() == 1
@@ -98,7 +101,17 @@ def test_the_dashboard_and_review_queue_filter_by_group(logged_in, owner, night_
 
 
 def test_deleting_a_group_leaves_its_bots(logged_in, night_shift):
-    logged_in.post(reverse("bots:group_delete", args=[night_shift.pk]))
+    logged_in.post(reverse("bots:group_delete", args=[night_shift.pk]), {"confirmed": "yes"})
 
     assert not BotGroup.objects.exists()
     assert Bot.objects.filter(name__startswith="Night").count() == 3
+
+
+def test_a_group_is_not_deleted_until_the_person_confirms(logged_in, night_shift):
+    url = reverse("bots:group_delete", args=[night_shift.pk])
+
+    unconfirmed = logged_in.post(url, follow=True)
+
+    assert unconfirmed.redirect_chain == [(url, 302)]
+    assert "Delete the group Night shift? Its bots are untouched." in unconfirmed.content.decode()
+    assert BotGroup.objects.exists()

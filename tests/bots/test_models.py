@@ -77,3 +77,13 @@ def test_a_bot_needs_only_the_credentials_its_platform_uses(db, credential_keys)
 
     assert not bot.has_credentials()
     assert not Bot.objects.with_credentials().filter(pk=bot.pk).exists()
+
+
+def test_a_bot_that_may_not_post_says_why_and_what_to_do(bot):
+    assert bot.posting_hold() == ""
+    bot.is_active = False
+    assert bot.posting_hold() == "Paused: queued tweets wait until you resume it."
+    bot.out_of_credit_reason = "402"
+    assert bot.posting_hold().startswith("Out of X credit: queued tweets wait until you top up")
+    bot.attention_reason = "401"
+    assert bot.posting_hold().startswith("Needs reconnecting")

@@ -44,8 +44,11 @@ def test_paste_text_adds_a_source(logged_in, my_corpus):
 )
 def test_bad_uploads_get_a_clear_message(logged_in, my_corpus, content, message):
     upload = SimpleUploadedFile("corpus.txt", content, content_type="text/plain")
-    response = logged_in.post(reverse("corpora:add_file", args=[my_corpus.pk]), {"file": upload})
-    assert response.status_code == 400
+    response = logged_in.post(
+        reverse("corpora:add_file", args=[my_corpus.pk]), {"file": upload}, follow=True
+    )
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert 'id="form-banner"' in response.content.decode()
     assert message in response.content.decode()
     assert my_corpus.sources.count() == 0
 
@@ -53,8 +56,11 @@ def test_bad_uploads_get_a_clear_message(logged_in, my_corpus, content, message)
 def test_upload_over_the_limit_is_refused_without_storing(logged_in, my_corpus, settings):
     settings.CORPUS_MAX_UPLOAD_BYTES = 1000
     upload = SimpleUploadedFile("big.txt", b"word " * 1000, content_type="text/plain")
-    response = logged_in.post(reverse("corpora:add_file", args=[my_corpus.pk]), {"file": upload})
-    assert response.status_code == 400
+    response = logged_in.post(
+        reverse("corpora:add_file", args=[my_corpus.pk]), {"file": upload}, follow=True
+    )
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert 'id="form-banner"' in response.content.decode()
     assert "larger than the 1000\xa0bytes limit" in response.content.decode()
     assert my_corpus.sources.count() == 0
 
@@ -112,3 +118,32 @@ def test_creating_a_corpus_logs_who_created_it(logged_in, owner):
     assert (corpus.state_size, corpus.created_by) == (3, owner)
     entry = corpus.activity.get()
     assert (entry.action, entry.actor) == ("corpus.created", owner)
+
+
+def test_a_source_is_removed_only_once_the_person_confirms(logged_in, my_corpus):
+    logged_in.post(
+        reverse("corpora:add_text", args=[my_corpus.pk]),
+        {"name": "notes", "text": "The tide came in. The gulls cried out."},
+    )
+    source = my_corpus.sources.get()
+    url = reverse("corpora:remove_source", args=[my_corpus.pk, source.pk])
+
+    asked = logged_in.post(url, follow=True)
+    assert "Remove “notes”" in asked.content.decode()
+    assert my_corpus.sources.exists()
+
+    logged_in.post(url, {"confirmed": "yes"})
+    assert not my_corpus.sources.exists()
+
+
+def test_an_upload_error_is_shown_once(logged_in, my_corpus):
+    upload = SimpleUploadedFile("corpus.txt", b"\x00\xff\x00\xfe" * 1000)
+
+    response = logged_in.post(
+        reverse("corpora:add_file", args=[my_corpus.pk]), {"file": upload}, follow=True
+    )
+
+    html = response.content.decode()
+    assert html.count("binary") == 1
+    assert '<a href="#add-file">the form</a>' in html
+    assert logged_in.get(response.redirect_chain[-1][0]).status_code == 200

@@ -55,8 +55,8 @@ def test_blank_keys_keep_the_saved_ones_and_a_new_default_replaces_the_old(clien
 
 def test_a_new_app_needs_both_keys(client, superuser):
     client.force_login(superuser)
-    response = client.post(reverse("bots:apps"), {"name": "Keyless", "platform": "x"})
-    assert response.status_code == 400
+    response = client.post(reverse("bots:apps"), {"name": "Keyless", "platform": "x"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert "The app was not saved" in response.content.decode()
     assert not XApp.objects.exists()
 

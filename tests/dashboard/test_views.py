@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bots.models import Listener, Schedule
 from corpora.models import BotCorpus
-from corpora.services import build_corpus_model
+from corpora.services import build_corpus_model, link_corpus
 from tests.conftest import SECRETS
 from tests.factories import make_corpus, make_tweet
 from tweets.drafting import run_generation_job
@@ -77,8 +77,10 @@ def test_bad_settings_are_explained_and_change_nothing(logged_in, bot):
             "posting_mode": "review",
             "daily_post_cap": 0,
         },
+        follow=True,
     )
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert 'id="form-banner"' in response.content.decode()
     assert "An X handle is 1 to 15 letters" in response.content.decode()
     bot.refresh_from_db()
     assert bot.handle != "has spaces"
@@ -108,9 +110,10 @@ def test_generate_queues_a_job_after_commit_and_shows_its_progress(
 
 def test_generate_refuses_two_seed_words(logged_in, bot):
     response = logged_in.post(
-        reverse("bots:generate", args=[bot.pk]), {"count": 3, "seed": "two words"}
+        reverse("bots:generate", args=[bot.pk]), {"count": 3, "seed": "two words"}, follow=True
     )
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert 'id="form-banner"' in response.content.decode()
     assert "A seed is one word." in response.content.decode()
     assert not GenerationJob.objects.exists()
 
@@ -157,9 +160,12 @@ def test_it_saves_a_schedule_and_shows_the_next_slot(logged_in, bot):
     ],
 )
 def test_a_bad_schedule_is_refused_with_a_message(logged_in, bot, change, message):
-    response = logged_in.post(reverse("bots:schedule", args=[bot.pk]), {**SCHEDULE, **change})
+    response = logged_in.post(
+        reverse("bots:schedule", args=[bot.pk]), {**SCHEDULE, **change}, follow=True
+    )
 
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert 'id="form-banner"' in response.content.decode()
     assert message in response.content.decode()
     assert not Schedule.objects.filter(bot=bot).exists()
 
@@ -195,9 +201,11 @@ def test_listening_without_a_keyword_is_refused(logged_in, bot):
             "max_replies_per_hour": "10",
             "cooldown_minutes": "15",
         },
+        follow=True,
     )
 
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert 'id="form-banner"' in response.content.decode()
     assert "Give at least one keyword to listen for." in response.content.decode()
     assert not Listener.objects.exists()
 
@@ -228,3 +236,47 @@ def test_the_dashboard_and_the_bot_page_lead_to_the_composer_and_calendar(logged
     page = logged_in.get(reverse("bots:detail", args=[bot.pk])).content.decode()
     assert f'href="{reverse("tweets:compose")}?bot={bot.pk}"' in page
     assert f'href="{reverse("tweets:calendar")}?bot={bot.pk}"' in page
+
+
+def test_the_dashboard_says_why_a_paused_or_out_of_credit_bot_posts_nothing(logged_in, bot):
+    make_tweet(bot=bot, state="approved", next_attempt_at=timezone.now() - timedelta(seconds=15))
+    bot.out_of_credit_reason = "402"
+    bot.save()
+
+    html = logged_in.get(reverse("dashboard")).content.decode()
+
+    assert "Out of X credit: queued tweets wait until you top up" in html
+    assert "seconds ago" not in html
+
+
+def test_a_generation_failure_goes_once_a_corpus_is_linked(logged_in, bot, owner):
+    GenerationJob.objects.create(
+        bot=bot, count=3, state="failed", error=f"{bot.name} has no ready corpus to speak from."
+    )
+    page = reverse("bots:detail", args=[bot.pk])
+    assert "No drafts:" in logged_in.get(page).content.decode()
+
+    corpus = make_corpus(text="The sea was calm. The light was on.", created_by=owner)
+    link_corpus(corpus, bot=bot, weight=1.0, by=owner)
+
+    assert "No drafts:" not in logged_in.get(page).content.decode()
+
+
+def test_one_post_is_one_post(logged_in, bot):
+    bot.daily_post_cap = 1
+    bot.save()
+
+    html = logged_in.get(reverse("bots:detail", args=[bot.pk])).content.decode()
+
+    assert "at most 1 post a day" in html
+    assert "1 posts" not in html
+
+
+def test_a_refused_generate_from_the_page_shows_its_error_where_the_jobs_appear(logged_in, bot):
+    response = logged_in.post(
+        reverse("bots:generate", args=[bot.pk]), {"count": 3, "seed": "two words"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert "Seed word: A seed is one word." in response.content.decode()
+    assert not GenerationJob.objects.exists()

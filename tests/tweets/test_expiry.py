@@ -137,8 +137,9 @@ def test_the_settings_form_takes_a_draft_max_age(logged_in, bot):
             "daily_post_cap": 10,
             "draft_max_age_hours": "0",
         },
+        follow=True,
     )
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert "greater than or equal to 1" in response.content.decode()
 
 
@@ -152,9 +153,10 @@ def test_the_settings_form_refuses_a_draft_max_age_past_what_expiry_can_count(lo
             "daily_post_cap": 10,
             "draft_max_age_hours": "20000000",
         },
+        follow=True,
     )
 
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
     assert "less than or equal to 8760" in response.content.decode()
     bot.refresh_from_db()
     assert bot.draft_max_age_hours is None

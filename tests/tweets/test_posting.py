@@ -188,3 +188,12 @@ def test_an_unknown_tweet_refused_its_timeline_is_checked_again_once_credentials
     tweet = reconciling.reconcile(tweet)
     assert tweet.state == State.UNKNOWN and tweet.next_attempt_at is not None
     assert tweet.timeline_refused_at is None
+
+
+def test_a_sandbox_post_is_logged_as_posted_on_the_sandbox_not_on_x(sandbox_bot):
+    make_tweet(bot=sandbox_bot, text="A lamp in the window.", state=State.APPROVED)
+
+    posted = post_next(sandbox_bot)
+
+    entry = posted.activity.get(action="tweet.posted")
+    assert entry.message == f"Posted on the sandbox as {posted.x_post_id}."

@@ -1,7 +1,9 @@
 """Display filters for tweets: state badges and the partial that shows each state."""
 
 from django import template
+from django.utils import timezone
 
+from tweets import budget
 from tweets.models import Tweet
 
 register = template.Library()
@@ -28,3 +30,9 @@ def state_badge(state: str) -> str:
 def status_template(tweet: Tweet) -> str:
     """The partial saying where `tweet` stands and what a person may do about it."""
     return f"tweets/includes/tweet_status/{tweet.state}.html"
+
+
+@register.filter
+def queue_hold(tweet: Tweet) -> str:
+    """Why a queued tweet waits (tweets.budget.queue_hold), for its card."""
+    return budget.queue_hold(tweet, timezone.now())
