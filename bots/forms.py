@@ -9,11 +9,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from bots.credentials import CREDENTIAL_NAMES
+from bots.do_not_reply import parse_stop_words
 from bots.gallery import read_upload
 from bots.images import ImageRejected
-from bots.listener import parse_keywords
+from bots.listener import X_REPLY_RULE, parse_keywords
 from bots.models import Bot, BotGroup, BotImage, Listener, Schedule, XApp
 from bots.schedule import parse_time_of_day
+from bots.words import parse_blocked_words
+from platforms.x.handles import HANDLE_RULE, is_valid_handle
 from platforms.x.rules import MAX_ALT_TEXT
 
 CREDENTIAL_LABELS = {
@@ -98,6 +101,14 @@ class BotAdminForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
 class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
     """The bot page's settings: what an owner may change, credentials write-only."""
 
+    blocked_words_text = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="Blocked words",
+        help_text="Comma-separated words or phrases: a generated draft holding one is thrown "
+        "away (wordfilter's list of slurs is always blocked too).",
+    )
+
     class Meta:
         model = Bot
         fields = [
@@ -108,10 +119,26 @@ class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm
             "monthly_budget_usd",
             "draft_max_age_hours",
             "auto_image_percent",
+            "clean_generated_text",
+            "link_policy",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("blocked_words_text", ", ".join(self.instance.blocked_words))
+        self.fields["link_policy"].required = False
+
+    def clean_link_policy(self):
+        # Left out of a request: the bot keeps its choice.
+        return self.cleaned_data["link_policy"] or self.instance.link_policy
 
     def clean_handle(self):
         return self.cleaned_data["handle"].lstrip("@")
+
+    def clean_blocked_words_text(self):
+        words = parse_blocked_words(self.cleaned_data["blocked_words_text"])
+        self.instance.blocked_words = words
+        return words
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -322,16 +349,36 @@ class ListenerForm(forms.ModelForm):
         help_text="At most one reply to the same account in this time.",
     )
 
+    stop_words = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Stop words",
+        help_text="Besides “stop”, always heard: comma-separated words or phrases that put a "
+        "mention's author on the flock's do-not-reply list.",
+    )
+    confirm_reply_rule = forms.BooleanField(
+        required=False, label="I confirm X's rule for automated replies", help_text=X_REPLY_RULE
+    )
+
     class Meta:
         model = Listener
         fields = ["enabled", "reply_mode", "max_replies_per_conversation", "max_replies_per_hour"]
         labels = {"enabled": "Listen to mentions", "reply_mode": "Replies"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, bot: Bot, **kwargs):
         super().__init__(*args, **kwargs)
+        self.bot = bot
         if self.instance.pk:
             self.initial["keywords"] = ", ".join(self.instance.keywords)
             self.initial["cooldown_minutes"] = self.instance.cooldown.total_seconds() / 60
+            self.initial["stop_words"] = ", ".join(self.instance.stop_words)
+        self.instance.bot = bot
+        if not self.instance.needs_autopilot_confirmation():
+            # Confirmed already, or a network without the rule: nothing to confirm.
+            del self.fields["confirm_reply_rule"]
+
+    def clean_stop_words(self):
+        return parse_stop_words(self.cleaned_data["stop_words"])
 
     def clean_keywords(self):
         keywords = parse_keywords(self.cleaned_data["keywords"])
@@ -343,6 +390,17 @@ class ListenerForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("enabled") and not cleaned.get("keywords"):
             self.add_error("keywords", "Give at least one keyword to listen for.")
+        if (
+            cleaned.get("reply_mode") == Bot.PostingMode.AUTOPILOT
+            and "confirm_reply_rule" in self.fields
+            and not cleaned.get("confirm_reply_rule")
+        ):
+            self.add_error(
+                "reply_mode",
+                "Autopilot replies on X need your confirmation first: tick “I confirm X's "
+                "rule for automated replies” below (replies only to posts that mention the "
+                "bot, one per post), or keep replies for review.",
+            )
         return cleaned
 
     def listener_fields(self) -> dict:
@@ -354,6 +412,8 @@ class ListenerForm(forms.ModelForm):
             "max_replies_per_conversation": data["max_replies_per_conversation"],
             "max_replies_per_hour": data["max_replies_per_hour"],
             "cooldown": timedelta(minutes=data["cooldown_minutes"]),
+            "stop_words": data["stop_words"],
+            "confirm_reply_rule": bool(data.get("confirm_reply_rule")),
         }
 
 
@@ -469,3 +529,35 @@ class CoOwnerForm(forms.Form):
         if self.bot.owners.filter(pk=user.pk).exists():
             raise forms.ValidationError(f"{username} already runs {self.bot.name}.")
         return user
+
+
+class DoNotReplyForm(forms.Form):
+    """An account put on the flock's do-not-reply list by hand."""
+
+    handle = forms.CharField(
+        max_length=16, label="Handle", validators=[], help_text="The account's @handle."
+    )
+    reason = forms.CharField(max_length=200, required=False, label="Why")
+
+    def clean_handle(self):
+        handle = self.cleaned_data["handle"].strip().lstrip("@")
+        if not is_valid_handle(handle):
+            raise forms.ValidationError(HANDLE_RULE)
+        return handle
+
+
+class ChecklistForm(forms.Form):
+    """A person's word on X's automated-account checklist."""
+
+    label_set = forms.BooleanField(
+        required=False, label="The “automated” label is set on the account at X"
+    )
+    operator_handle = forms.CharField(
+        max_length=16, required=False, label="Operator's account", help_text="Its @handle."
+    )
+
+    def clean_operator_handle(self):
+        handle = self.cleaned_data["operator_handle"].strip().lstrip("@")
+        if handle and not is_valid_handle(handle):
+            raise forms.ValidationError(HANDLE_RULE)
+        return handle

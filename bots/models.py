@@ -7,11 +7,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
-from platforms import platforms_on
+from platforms import network_of, platforms_on, rules_for
 from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
 from platforms.x.rules import MAX_ALT_TEXT
 
@@ -47,6 +48,11 @@ class Bot(models.Model):
     class Platform(models.TextChoices):
         X = "x", "X"
         SANDBOX = "sandbox", "Sandbox"
+
+    class LinkPolicy(models.TextChoices):
+        KEEP = "keep", "Keep links"
+        STRIP = "strip", "Strip links"
+        REPLY = "reply", "Move links into a reply to the post"
 
     class PostingMode(models.TextChoices):
         REVIEW = "review", "Review first"
@@ -107,6 +113,46 @@ class Bot(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Share of generated drafts that get one gallery image, the least used first: "
         "0 never, 100 always.",
+    )
+    # Generated text that cannot spam (tweets.generation): a corpus's @handles and links are
+    # neutralised, and drafts holding a blocked word (wordfilter's list and these) are dropped.
+    clean_generated_text = models.BooleanField(
+        "neutralise @handles and drop links in generated text",
+        default=True,
+        help_text="A corpus (an X archive above all) is full of them: left in, every draft "
+        "would mention strangers or advertise.",
+    )
+    blocked_words = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Lower-case words: a generated draft holding one is thrown away.",
+    )
+    link_policy = models.CharField(
+        "links in posts",
+        max_length=10,
+        choices=LinkPolicy,
+        default=LinkPolicy.KEEP,
+        help_text="X charges many times more for a post with a link.",
+    )
+    # X's checklist for automated accounts (platforms Rules.automated_account_checklist):
+    # the "automated" label, which only a person can set at X and confirm here; the bio as
+    # GET /2/users/me last gave it; the human account that runs the bot.
+    automated_label_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    automated_label_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    bio = models.TextField(blank=True, editable=False)
+    operator_handle = models.CharField(
+        "operator's account",
+        max_length=15,
+        blank=True,
+        validators=[handle_validator],
+        help_text="The human account that runs the bot, as X's automated label links it.",
     )
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -170,6 +216,10 @@ class Bot(models.Model):
 
     def is_sandbox(self) -> bool:
         return self.platform == self.Platform.SANDBOX
+
+    @property
+    def network(self) -> str:
+        return network_of(self.platform)
 
 
 def default_weekdays():
@@ -245,6 +295,15 @@ class Listener(models.Model):
     max_replies_per_hour = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    # Besides "stop": the owner's own words that put a mention's author on the flock's
+    # do-not-reply list (bots.do_not_reply), lower case.
+    stop_words = models.JSONField(default=list, blank=True)
+    # On a network that allows replies only when summoned (X), autopilot replies wait until
+    # the owner confirms once, with the rule shown; who did and when.
+    autopilot_confirmed_at = models.DateTimeField(null=True, blank=True)
+    autopilot_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The newest mention read, so the next read asks X only for newer ones.
     since_id = models.CharField(max_length=32, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
@@ -254,6 +313,52 @@ class Listener(models.Model):
 
     def __str__(self):
         return f"Listener of {self.bot.name}"
+
+    def needs_autopilot_confirmation(self) -> bool:
+        """Autopilot replies on a network that allows replies only when summoned, before
+        the owner confirmed the rule: they are written for review until then."""
+        return (
+            rules_for(self.bot).replies_only_when_summoned and self.autopilot_confirmed_at is None
+        )
+
+    def replies_on_autopilot(self) -> bool:
+        return (
+            self.reply_mode == Bot.PostingMode.AUTOPILOT and not self.needs_autopilot_confirmation()
+        )
+
+
+class DoNotReply(models.Model):
+    """An account that asked the flock to stop: no bot on its network replies to it or
+    mentions it again (bots.do_not_reply). One row per network and account."""
+
+    network = models.CharField(max_length=20)
+    account_id = models.CharField(max_length=32, blank=True)
+    handle = models.CharField(max_length=15, validators=[handle_validator])
+    reason = models.TextField(blank=True)
+    # The bot whose mention said stop; none when a person added the account.
+    heard_by = models.ForeignKey(
+        Bot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["handle"]
+        verbose_name = "do-not-reply entry"
+        verbose_name_plural = "do-not-reply list"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "account_id"],
+                condition=~models.Q(account_id=""),
+                name="one_do_not_reply_per_account",
+            ),
+            models.UniqueConstraint(Lower("handle"), "network", name="one_do_not_reply_per_handle"),
+        ]
+
+    def __str__(self):
+        return f"@{self.handle} on {self.network}"
 
 
 def gallery_path(image, filename):

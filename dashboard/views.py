@@ -31,7 +31,7 @@ from bots.picker import suggest_bots
 from bots.schedule import describe, save_schedule
 from corpora.models import BotCorpus
 from corpora.uploads import limit_uploads
-from dashboard import stats
+from dashboard import stats, x_rules
 from dashboard.activity import activity_page
 from dashboard.forms import ActivityFilterForm
 from dashboard.health import read_health
@@ -67,6 +67,7 @@ def dashboard(request):
             stats.posts_per_day(None if request.user.is_superuser and not group else bots, now)
         ),
         "health": read_health(),
+        **x_rules.dashboard_context(page.object_list),
     }
     return render(request, "bots/dashboard.html", context)
 
@@ -176,7 +177,7 @@ def schedule(request, pk):
 @require_POST
 def listener(request, pk):
     bot = bot_for_user(request.user, pk)
-    form = ListenerForm(request.POST, instance=Listener.objects.filter(bot=bot).first())
+    form = ListenerForm(request.POST, instance=Listener.objects.filter(bot=bot).first(), bot=bot)
     if not form.is_valid():
         context = _detail_context(bot, listener_form=form)
         return render(request, "bots/bot_detail.html", context, status=400)
@@ -186,7 +187,7 @@ def listener(request, pk):
 
 
 def _detail_context(
-    bot, *, form=None, generate_form=None, schedule_form=None, listener_form=None
+    bot, *, form=None, generate_form=None, schedule_form=None, listener_form=None, **x_forms
 ) -> dict:
     links = BotCorpus.objects.filter(bot=bot).select_related("corpus").order_by("-weight")
     bot_schedule = Schedule.objects.filter(bot=bot).first()
@@ -200,7 +201,7 @@ def _detail_context(
         "next_slot": bot_schedule.next_run_at if bot_schedule else None,
         "schedule_form": schedule_form or ScheduleForm.for_schedule(bot_schedule),
         "listener": bot_listener,
-        "listener_form": listener_form or ListenerForm(instance=bot_listener),
+        "listener_form": listener_form or ListenerForm(instance=bot_listener, bot=bot),
         "mentions": bot.mentions.select_related("reply")[:10],
         "activity": {"entries": bot.activity.select_related("bot", "tweet", "corpus")[:10]},
         "generate_form": generate_form or GenerateForm(),
@@ -209,7 +210,13 @@ def _detail_context(
         "recent": bot.tweets.order_by("-pk")[:10],
         "owners": bot.owners.order_by("username"),
         "share_form": CoOwnerForm(bot=bot),
+        **x_rules.bot_page_context(bot, **x_forms),
     }
+
+
+def detail_context(bot, *, x_rules_forms: dict) -> dict:
+    """The bot page's context with the given forms of X's rules (dashboard.x_rules_views)."""
+    return _detail_context(bot, **x_rules_forms)
 
 
 @login_required

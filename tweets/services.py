@@ -20,7 +20,7 @@ from bots.schedule import awaits_slot
 from platforms import base, client_for, rules_for
 from platforms.base import Rules
 from platforms.x import rules as x_rules
-from tweets import posting
+from tweets import flock, posting
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet
@@ -86,6 +86,13 @@ def validate_text(text: str, *, rules: Rules = x_rules.RULES) -> str:
     )
 
 
+def _check_flock_rules(tweet: Tweet) -> None:
+    """InvalidText when X's rules across the flock refuse the tweet (tweets.flock): the same
+    text as another bot's on its network, or an @-mention of a do-not-reply account."""
+    if refusal := flock.queue_refusal(tweet):
+        raise InvalidText(refusal)
+
+
 def edit_tweet(tweet: Tweet, *, text: str, by=None) -> Tweet:
     """Replace a draft's (or failed or expired tweet's) text, re-validated by X's rules."""
     text = validate_text(text, rules=rules_for(tweet.bot))
@@ -108,6 +115,7 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
     the transaction commits, unless it waits for a time or a slot)."""
 
     validate_text(tweet.text, rules=rules_for(tweet.bot))
+    _check_flock_rules(tweet)
     now = timezone.now()
     if at is not None and at < now - timezone.timedelta(minutes=1):
         raise InvalidTransition("That time has passed: choose a time in the future.")
@@ -159,6 +167,8 @@ def reject_tweet(tweet: Tweet, *, by=None) -> Tweet:
 def post_now(tweet: Tweet, *, by) -> Tweet:
     """Queue a draft or scheduled tweet for immediate posting."""
     validate_text(tweet.text, rules=rules_for(tweet.bot))
+    if tweet.state == State.DRAFT:
+        _check_flock_rules(tweet)
     now = timezone.now()
     fields = {"scheduled_for": None, "next_attempt_at": now, "awaits_slot": False}
     if tweet.state == State.DRAFT:
@@ -180,6 +190,7 @@ def retry_tweet(tweet: Tweet, *, by) -> Tweet:
     """Queue a failed or expired tweet again for now (its missed slot forgotten), with a
     fresh count of attempts."""
     validate_text(tweet.text, rules=rules_for(tweet.bot))
+    _check_flock_rules(tweet)
     _move(
         tweet,
         State.APPROVED,

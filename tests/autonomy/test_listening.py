@@ -131,7 +131,13 @@ def speakers(sandbox, transactional_db, credential_keys, owner):
 
 def test_it_reads_mentions_over_http_and_answers_once(speakers, owner):
     first, second = speakers
-    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.AUTOPILOT)
+    save_listener(
+        first,
+        by=owner,
+        keywords=["door"],
+        reply_mode=Bot.PostingMode.AUTOPILOT,
+        confirm_reply_rule=True,
+    )
     asked = client_for(second).post("@first_bot which door did he take?")
     client_for(second).post("@first_bot nothing to see here")
 

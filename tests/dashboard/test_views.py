@@ -171,6 +171,7 @@ def test_it_saves_what_the_bot_listens_for(logged_in, bot):
             "enabled": "on",
             "keywords": "Door, window;  door",
             "reply_mode": "autopilot",
+            "confirm_reply_rule": "on",
             "max_replies_per_conversation": "2",
             "max_replies_per_hour": "6",
             "cooldown_minutes": "30",
