@@ -241,7 +241,8 @@ def flock_repeats(text: str, *, bots, exclude=()) -> list[FlockRepeat]:
     or has it queued (tweets `exclude` left out), or two of `bots` on one such network
     would both post it. [] when it may go to all of them. For the composer, to warn before
     the same text goes to several X bots, and for approval (tweets.flock). Two queries per
-    bot, however long the histories."""
+    bot, and one to index what is not yet, however long the histories (rows written: the
+    TweetShingle rows of any tweet not indexed yet)."""
     bots = list(bots)
     threshold = settings.NOVELTY_THRESHOLD
     hashes = shingle_hashes(text)
@@ -255,6 +256,7 @@ def flock_repeats(text: str, *, bots, exclude=()) -> list[FlockRepeat]:
         if not rules_for(bot).no_identical_text_across_accounts:
             continue
         others = flock_of(bot).exclude(pk=bot.pk)
+        index_missing_among(others)
         found = stored_matches(bot, hashes, threshold=threshold, flock=others, exclude=exclude)
         if found:
             match = found[0]

@@ -44,14 +44,12 @@ class WordFilter:
 
     def blocked_word(self, text: str) -> str:
         """The first blocked word of `text` ('' when none): a listed word itself or its
-        plural (-s, -es), or a listed phrase of several words."""
+        plural (-s, -es) or possessive ('s), or a listed phrase of several words."""
         words = words_of(text)
         for word in words:
-            if word in self._single:
-                return word
-            for plural in ("s", "es"):
-                if word.endswith(plural) and word.removesuffix(plural) in self._single:
-                    return word.removesuffix(plural)
+            for ending in ("", "s", "es", "'s", "\u2019s"):
+                if word.endswith(ending) and word.removesuffix(ending) in self._single:
+                    return word.removesuffix(ending)
         return next((phrase for phrase in self._phrases if holds_phrase(words, phrase)), "")
 
 
