@@ -26,7 +26,7 @@ from platforms.x.handles import mentioned_handles
 from platforms.x.text import remove_urls
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import Tweet
-from tweets.services import approve_tweet
+from tweets.services import InvalidText, approve_tweet
 
 # Words as a reader sees them: @handles and links are not words of the text.
 _HANDLE = re.compile(r"@\w+")
@@ -318,5 +318,9 @@ def _write_reply(bot, listener, mention, keyword, *, rng) -> Tweet:
         bot=bot, text=texts[0], seed_word=keyword, in_reply_to_post_id=mention.id
     )
     if listener.replies_on_autopilot():
-        approve_tweet(reply, by=None, actor="listener")
+        try:
+            approve_tweet(reply, by=None, actor="listener")
+        except InvalidText as error:
+            # X's rules across the flock refuse it (tweets.flock): it waits for a person.
+            Tweet.objects.filter(pk=reply.pk).update(last_error=str(error))
     return reply

@@ -7,12 +7,14 @@ from tweets.models import Tweet
 from tweets.novelty import flock_repeats
 
 
-def queue_refusal(tweet: Tweet) -> str:
-    """Why the tweet may not be queued, as a sentence naming the other bot or the account,
-    or '' (tweets.services raises it as InvalidText)."""
-    if refusal := do_not_reply.refusal_for_text(tweet.bot, tweet.text):
+def queue_refusal(tweet: Tweet, *, text: str | None = None) -> str:
+    """Why the tweet may not be queued (with `text` instead of its own, when given), as a
+    sentence naming the other bot or the account, or '' (tweets.services raises it as
+    InvalidText)."""
+    text = tweet.text if text is None else text
+    if refusal := do_not_reply.refusal_for_text(tweet.bot, text):
         return refusal
-    repeats = flock_repeats(tweet.text, bots=[tweet.bot], exclude=[tweet.pk])
+    repeats = flock_repeats(text, bots=[tweet.bot], exclude=[tweet.pk])
     return repeats[0].reason() if repeats else ""
 
 

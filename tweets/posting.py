@@ -21,7 +21,7 @@ from bots.credentials import CredentialsUnreadable
 from bots.models import Bot
 from bots.tasks import check_credentials
 from platforms import base, client_for
-from tweets import budget, expiry, flock
+from tweets import budget, expiry, flock, links
 from tweets.models import PostAttempt, Tweet, TweetImage
 from tweets.states import move_tweet, move_tweets, sources
 from tweets.timeline import find_on_timeline
@@ -229,6 +229,7 @@ def _record_post(tweet: Tweet, post_id: str, limits, began, *, then) -> bool:
             _lock_bot(tweet.bot, limits)
             _finish(tweet, began, Outcome.POSTED, 201, "")
             _mark_posted(tweet, post_id, savepoint=False)
+            links.queue_link_reply(tweet, post_id)
             if then is not None:
                 then(tweet.bot)
         return True

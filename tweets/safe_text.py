@@ -23,7 +23,12 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
 def clean_text(text: str) -> str:
     """`text` with each @handle's @ dropped (it names the account, mentions no one) and
     each link X would see removed, spacing mended."""
-    text = remove_urls(neutralise_handles(text), " ")
+    return drop_links(neutralise_handles(text))
+
+
+def drop_links(text: str) -> str:
+    """`text` without the links X would see in it, spacing mended."""
+    text = remove_urls(text, " ")
     text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text))
     return text.strip()
 

@@ -20,7 +20,7 @@ from bots.schedule import awaits_slot
 from platforms import base, client_for, rules_for
 from platforms.base import Rules
 from platforms.x import rules as x_rules
-from tweets import flock, posting
+from tweets import flock, links, posting
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet
@@ -86,10 +86,11 @@ def validate_text(text: str, *, rules: Rules = x_rules.RULES) -> str:
     )
 
 
-def _check_flock_rules(tweet: Tweet) -> None:
-    """InvalidText when X's rules across the flock refuse the tweet (tweets.flock): the same
-    text as another bot's on its network, or an @-mention of a do-not-reply account."""
-    if refusal := flock.queue_refusal(tweet):
+def _check_flock_rules(tweet: Tweet, *, text: str | None = None) -> None:
+    """InvalidText when X's rules across the flock refuse the tweet (with `text`, when its
+    text is about to change; tweets.flock): the same text as another bot's on its network,
+    or an @-mention of a do-not-reply account."""
+    if refusal := flock.queue_refusal(tweet, text=text):
         raise InvalidText(refusal)
 
 
@@ -115,7 +116,8 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
     the transaction commits, unless it waits for a time or a slot)."""
 
     validate_text(tweet.text, rules=rules_for(tweet.bot))
-    _check_flock_rules(tweet)
+    linked = links.link_fields(tweet)
+    _check_flock_rules(tweet, text=linked.get("text"))
     now = timezone.now()
     if at is not None and at < now - timezone.timedelta(minutes=1):
         raise InvalidTransition("That time has passed: choose a time in the future.")
@@ -138,6 +140,7 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
             "next_attempt_at": at or now,
             "awaits_slot": waits,
             "last_error": "",
+            **linked,
         },
         action="approved",
         message=note,
@@ -167,12 +170,12 @@ def reject_tweet(tweet: Tweet, *, by=None) -> Tweet:
 def post_now(tweet: Tweet, *, by) -> Tweet:
     """Queue a draft or scheduled tweet for immediate posting."""
     validate_text(tweet.text, rules=rules_for(tweet.bot))
-    if tweet.state == State.DRAFT:
-        _check_flock_rules(tweet)
     now = timezone.now()
     fields = {"scheduled_for": None, "next_attempt_at": now, "awaits_slot": False}
     if tweet.state == State.DRAFT:
-        fields.update(approved_by=by, approved_at=now)
+        linked = links.link_fields(tweet)
+        _check_flock_rules(tweet, text=linked.get("text"))
+        fields.update(approved_by=by, approved_at=now, **linked)
     _move(
         tweet,
         State.APPROVED,
