@@ -88,10 +88,11 @@ def add_to_do_not_reply(
     reason: str = "",
     heard_by: Bot | None = None,
     by=None,
+    bot: Bot | None = None,
 ) -> tuple[DoNotReply, bool]:
     """Put an account on the network's do-not-reply list, once (rows written: DoNotReply,
-    Activity bot.do_not_reply_added on the bot that heard it, or else none); returns the
-    entry and whether it is new."""
+    Activity bot.do_not_reply_added on the bot that heard it, or else on `bot`, whose page
+    a person added it from); returns the entry and whether it is new."""
     handle = handle.lstrip("@")
     try:
         with transaction.atomic():
@@ -108,8 +109,8 @@ def add_to_do_not_reply(
                 "bot.do_not_reply_added",
                 message=f"Put {who} on the flock's do-not-reply list: {reason or 'added by hand'}.",
                 by=by,
-                actor="listener" if by is None else "system",
-                bot=heard_by,
+                actor="listener",
+                bot=heard_by or bot,
                 handle=handle,
                 account_id=account_id,
             )

@@ -40,6 +40,7 @@ def do_not_reply_add(request, pk):
         handle=handle,
         reason=form.cleaned_data["reason"] or f"added by {request.user.get_username()}",
         by=request.user,
+        bot=bot,
     )
     if added:
         messages.success(request, f"@{handle} is on the do-not-reply list: no bot replies.")
