@@ -183,6 +183,7 @@ def check_mentions(
     time with nothing lost."""
     now = now or timezone.now()
     listener = Listener.objects.get(bot=bot)
+    listener.bot = bot
     client = client_for(bot)
     try:
         bot_user_id = bot.x_user_id or client.me().id
@@ -206,6 +207,7 @@ def check_mentions(
         with transaction.atomic():
             # One reader per bot at a time, so the counts the limits read are current.
             listener = Listener.objects.select_for_update().get(pk=listener.pk)
+            listener.bot = bot
             if Mention.objects.filter(bot=bot, post_id=mention.id).exists():
                 continue
             decision = decide(
@@ -261,7 +263,8 @@ def _record(bot, listener, mention, decision, *, now, rng) -> Mention:
             bot.network,
             handle=mention.author_username or mention.author_id,
             account_id=mention.author_id,
-            reason=f"said “{decision.stop_word}” to @{bot.handle}",
+            # Not which bot heard it: the list is shown on every owner's bot pages.
+            reason=f"said “{decision.stop_word}”",
             heard_by=bot,
         )
     if decision.replies:

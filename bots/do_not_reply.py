@@ -36,7 +36,7 @@ def parse_stop_words(text: str) -> list[str]:
 
 def listed(network: str):
     """The network's do-not-reply entries, by handle."""
-    return DoNotReply.objects.filter(network=network).select_related("heard_by", "added_by")
+    return DoNotReply.objects.filter(network=network)
 
 
 def is_listed(network: str, *, account_id: str = "", handle: str = "") -> bool:

@@ -114,45 +114,23 @@ class Bot(models.Model):
         help_text="Share of generated drafts that get one gallery image, the least used first: "
         "0 never, 100 always.",
     )
-    # Generated text that cannot spam (tweets.generation): a corpus's @handles and links are
-    # neutralised, and drafts holding a blocked word (wordfilter's list and these) are dropped.
+    # Generated text that cannot spam (tweets.generation, tweets.safe_text).
     clean_generated_text = models.BooleanField(
-        "neutralise @handles and drop links in generated text",
-        default=True,
-        help_text="A corpus (an X archive above all) is full of them: left in, every draft "
-        "would mention strangers or advertise.",
+        "neutralise @handles and drop links in generated text", default=True
     )
-    blocked_words = models.JSONField(
-        default=list,
-        blank=True,
-        help_text="Lower-case words: a generated draft holding one is thrown away.",
-    )
+    blocked_words = models.JSONField(default=list, blank=True)
     link_policy = models.CharField(
-        "links in posts",
-        max_length=10,
-        choices=LinkPolicy,
-        default=LinkPolicy.KEEP,
-        help_text="X charges many times more for a post with a link.",
+        "links in posts", max_length=10, choices=LinkPolicy, default=LinkPolicy.KEEP
     )
-    # X's checklist for automated accounts (platforms Rules.automated_account_checklist):
-    # the "automated" label, which only a person can set at X and confirm here; the bio as
-    # GET /2/users/me last gave it; the human account that runs the bot.
+    # X's automated-account checklist (bots.checklist): the label a person confirmed set,
+    # the bio as GET /2/users/me last gave it, the human account that runs the bot.
     automated_label_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     automated_label_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False
     )
     bio = models.TextField(blank=True, editable=False)
     operator_handle = models.CharField(
-        "operator's account",
-        max_length=15,
-        blank=True,
-        validators=[handle_validator],
-        help_text="The human account that runs the bot, as X's automated label links it.",
+        "operator's account", max_length=15, blank=True, validators=[handle_validator]
     )
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -295,14 +273,12 @@ class Listener(models.Model):
     max_replies_per_hour = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    # Besides "stop": the owner's own words that put a mention's author on the flock's
-    # do-not-reply list (bots.do_not_reply), lower case.
+    # Besides "stop", words that put a mention's author on the do-not-reply list.
     stop_words = models.JSONField(default=list, blank=True)
-    # On a network that allows replies only when summoned (X), autopilot replies wait until
-    # the owner confirms once, with the rule shown; who did and when.
+    # Who confirmed X's reply rule, so autopilot replies on X go out (replies_on_autopilot).
     autopilot_confirmed_at = models.DateTimeField(null=True, blank=True)
     autopilot_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # The newest mention read, so the next read asks X only for newer ones.
     since_id = models.CharField(max_length=32, blank=True)
@@ -315,16 +291,13 @@ class Listener(models.Model):
         return f"Listener of {self.bot.name}"
 
     def needs_autopilot_confirmation(self) -> bool:
-        """Autopilot replies on a network that allows replies only when summoned, before
-        the owner confirmed the rule: they are written for review until then."""
-        return (
-            rules_for(self.bot).replies_only_when_summoned and self.autopilot_confirmed_at is None
-        )
+        """On a network that allows replies only when summoned (X), until the owner confirms
+        the rule, autopilot replies are written for review."""
+        return rules_for(self.bot).replies_only_when_summoned and not self.autopilot_confirmed_at
 
     def replies_on_autopilot(self) -> bool:
-        return (
-            self.reply_mode == Bot.PostingMode.AUTOPILOT and not self.needs_autopilot_confirmation()
-        )
+        auto = self.reply_mode == Bot.PostingMode.AUTOPILOT
+        return auto and not self.needs_autopilot_confirmation()
 
 
 class DoNotReply(models.Model):
@@ -336,25 +309,18 @@ class DoNotReply(models.Model):
     handle = models.CharField(max_length=15, validators=[handle_validator])
     reason = models.TextField(blank=True)
     # The bot whose mention said stop; none when a person added the account.
-    heard_by = models.ForeignKey(
-        Bot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    heard_by = models.ForeignKey(Bot, models.SET_NULL, null=True, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["handle"]
         verbose_name = "do-not-reply entry"
-        verbose_name_plural = "do-not-reply list"
         constraints = [
             models.UniqueConstraint(
-                fields=["network", "account_id"],
-                condition=~models.Q(account_id=""),
-                name="one_do_not_reply_per_account",
+                "network", "account_id", name="one_per_account", condition=~models.Q(account_id="")
             ),
-            models.UniqueConstraint(Lower("handle"), "network", name="one_do_not_reply_per_handle"),
+            models.UniqueConstraint(Lower("handle"), "network", name="one_per_handle"),
         ]
 
     def __str__(self):

@@ -20,7 +20,6 @@ from bots.forms import (
     CoOwnerForm,
     GalleryUploadForm,
     GroupGenerateForm,
-    ListenerForm,
     ScheduleForm,
 )
 from bots.gallery import add_gallery_image, set_alt_text
@@ -33,7 +32,7 @@ from corpora.models import BotCorpus
 from corpora.uploads import limit_uploads
 from dashboard import stats, x_rules
 from dashboard.activity import activity_page
-from dashboard.forms import ActivityFilterForm
+from dashboard.forms import ActivityFilterForm, ListenerForm
 from dashboard.health import read_health
 from platforms import rules_for
 from tweets import services as tweet_services

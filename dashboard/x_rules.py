@@ -2,9 +2,9 @@
 checklist, the flock's do-not-reply list, the reply rule (bots.checklist, bots.do_not_reply)."""
 
 from bots import checklist, do_not_reply
-from bots.forms import ChecklistForm, DoNotReplyForm
 from bots.listener import X_REPLY_RULE
 from bots.models import Bot
+from dashboard.forms import ChecklistForm, DoNotReplyForm
 
 
 def bot_page_context(bot: Bot, *, do_not_reply_form=None, checklist_form=None) -> dict:

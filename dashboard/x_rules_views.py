@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from bots.access import bot_for_user
 from bots.checklist import save_checklist
 from bots.do_not_reply import add_to_do_not_reply, listed, remove_from_do_not_reply
-from bots.forms import ChecklistForm, DoNotReplyForm
+from dashboard.forms import ChecklistForm, DoNotReplyForm
 from dashboard.views import detail_context
 
 
