@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from bots.models import Listener, Schedule
 from corpora.models import BotCorpus
