@@ -1,7 +1,9 @@
 """Bots that answer their mentions: a mention with one of the bot's keywords gets a reply
 seeded with that keyword, within limits that make an endless exchange between two bots
 impossible (never itself, a few replies per conversation, a cooldown per account, an hourly
-ceiling). Every mention is decided once and the decision is kept, with its reason."""
+ceiling), and within X's rules (a reply only to a post that itself mentions the bot, one
+per post, never to an account that said "stop"). Every mention is decided once and the
+decision is kept, with its reason."""
 
 import random
 import re
@@ -16,13 +18,15 @@ from django.utils import timezone
 
 from activity.services import record_activity
 from autonomy.models import Mention
+from bots import do_not_reply
 from bots.listener import ago
 from bots.models import Bot, Listener
-from platforms import base, client_for
+from platforms import base, client_for, rules_for
+from platforms.x.handles import mentioned_handles
 from platforms.x.text import remove_urls
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.models import Tweet
-from tweets.services import approve_tweet
+from tweets.services import InvalidText, approve_tweet
 
 # Words as a reader sees them: @handles and links are not words of the text.
 _HANDLE = re.compile(r"@\w+")
@@ -39,9 +43,22 @@ class History:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """What X's rules say of the mention before any limit: whether it summons the bot (the
+    post itself mentions it, where the network asks that), the stop word it says, and
+    whether its author is on the flock's do-not-reply list already."""
+
+    summoned: bool = True
+    stop_word: str = ""
+    listed: bool = False
+
+
+@dataclass(frozen=True)
 class Decision:
     keyword: str
     skip_reason: str = ""
+    # The author said this stop word: they go on the flock's do-not-reply list.
+    stop_word: str = ""
 
     @property
     def replies(self) -> bool:
@@ -62,11 +79,28 @@ def decide(
     listener: Listener,
     history: History,
     now: datetime,
+    standing: Standing = Standing(),
 ) -> Decision:
-    """Reply or skip, and why: a pure function of the mention, the limits and the counts."""
+    """Reply or skip, and why: a pure function of the mention, X's rules as they stand for
+    it, the limits and the counts. Only a summoned mention is looked at for keywords."""
     keyword = matched_keyword(mention.text, listener.keywords)
+    author = f"@{mention.author_username}" if mention.author_username else "its author"
     if mention.author_id == bot_user_id:
         return Decision(keyword, "it is the bot's own post")
+    if standing.stop_word:
+        return Decision(
+            keyword,
+            f"it says “{standing.stop_word}”: {author} is on the flock's do-not-reply list now",
+            stop_word=standing.stop_word,
+        )
+    if standing.listed:
+        return Decision(keyword, f"{author} is on the flock's do-not-reply list")
+    if not standing.summoned:
+        return Decision(
+            "",
+            "the post itself does not mention the bot (X allows a reply only to a post "
+            "whose author mentioned the bot in it)",
+        )
     if not keyword:
         return Decision("", "no keyword in it")
     if history.replies_in_conversation >= listener.max_replies_per_conversation:
@@ -89,6 +123,26 @@ def decide(
             keyword, f"{history.replies_in_last_hour} replies in the last hour already (limit)"
         )
     return Decision(keyword)
+
+
+def summons(bot: Bot, mention: base.Post) -> bool:
+    """Whether the post itself mentions the bot: in the mentions the network reports for
+    it, or else an @handle in its text. Being in a conversation with the bot is not enough."""
+    return mention.mentions_username(bot.handle) or bot.handle.lower() in mentioned_handles(
+        mention.text
+    )
+
+
+def standing_of(bot: Bot, listener: Listener, mention: base.Post) -> Standing:
+    """X's rules for the mention: summoned (where the network asks it), its stop word, and
+    whether its author is on the do-not-reply list (one query)."""
+    return Standing(
+        summoned=not rules_for(bot).replies_only_when_summoned or summons(bot, mention),
+        stop_word=do_not_reply.stop_word_in(mention.text, listener.stop_words),
+        listed=do_not_reply.is_listed(
+            bot.network, account_id=mention.author_id, handle=mention.author_username
+        ),
+    )
 
 
 def history_for(bot: Bot, mention: base.Post, now: datetime) -> History:
@@ -129,6 +183,7 @@ def check_mentions(
     time with nothing lost."""
     now = now or timezone.now()
     listener = Listener.objects.get(bot=bot)
+    listener.bot = bot
     client = client_for(bot)
     try:
         bot_user_id = bot.x_user_id or client.me().id
@@ -152,6 +207,7 @@ def check_mentions(
         with transaction.atomic():
             # One reader per bot at a time, so the counts the limits read are current.
             listener = Listener.objects.select_for_update().get(pk=listener.pk)
+            listener.bot = bot
             if Mention.objects.filter(bot=bot, post_id=mention.id).exists():
                 continue
             decision = decide(
@@ -160,6 +216,7 @@ def check_mentions(
                 listener=listener,
                 history=history_for(bot, mention, now),
                 now=now,
+                standing=standing_of(bot, listener, mention),
             )
             decided.append(_record(bot, listener, mention, decision, now=now, rng=rng))
             if reached_since_id:
@@ -201,6 +258,15 @@ def _note_failure(listener: Listener, error: base.PlatformError, *, now: datetim
 def _record(bot, listener, mention, decision, *, now, rng) -> Mention:
     reply = None
     reason = decision.skip_reason
+    if decision.stop_word:
+        do_not_reply.add_to_do_not_reply(
+            bot.network,
+            handle=mention.author_username or mention.author_id,
+            account_id=mention.author_id,
+            # Not which bot heard it: the list is shown on every owner's bot pages.
+            reason=f"said “{decision.stop_word}”",
+            heard_by=bot,
+        )
     if decision.replies:
         try:
             reply = _write_reply(bot, listener, mention, decision.keyword, rng=rng)
@@ -236,7 +302,7 @@ def _record(bot, listener, mention, decision, *, now, rng) -> Mention:
             post_id=mention.id,
         )
     else:
-        how = "posting it" if listener.reply_mode == Bot.PostingMode.AUTOPILOT else "for review"
+        how = "posting it" if listener.replies_on_autopilot() else "for review"
         record_activity(
             "mention.replied",
             message=f"Wrote a reply to {author} about “{decision.keyword}”, {how}.",
@@ -254,6 +320,10 @@ def _write_reply(bot, listener, mention, keyword, *, rng) -> Tweet:
     reply = Tweet.objects.create(
         bot=bot, text=texts[0], seed_word=keyword, in_reply_to_post_id=mention.id
     )
-    if listener.reply_mode == Bot.PostingMode.AUTOPILOT:
-        approve_tweet(reply, by=None, actor="listener")
+    if listener.replies_on_autopilot():
+        try:
+            approve_tweet(reply, by=None, actor="listener")
+        except InvalidText as error:
+            # X's rules across the flock refuse it (tweets.flock): it waits for a person.
+            Tweet.objects.filter(pk=reply.pk).update(last_error=str(error))
     return reply

@@ -186,6 +186,7 @@ def _save_connection(*, user, bot, platform, account, credentials, app) -> Conne
         bot.set_credentials(**credentials)
         bot.handle = account.username[:15]
         bot.x_user_id = account.id
+        bot.bio = account.description
         bot.app = app or bot.app
         bot.verified_at = bot.credentials_checked_at = now
         bot.attention_reason = bot.credentials_error = ""

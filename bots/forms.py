@@ -1,7 +1,6 @@
 """Forms for bots. Credentials are write-only: a blank field keeps the saved value."""
 
 import calendar
-from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
@@ -10,9 +9,9 @@ from django.contrib.auth import get_user_model
 
 from bots.gallery import read_upload
 from bots.images import ImageRejected
-from bots.listener import parse_keywords
-from bots.models import Bot, BotGroup, BotImage, Listener, Schedule, XApp
+from bots.models import Bot, BotGroup, BotImage, Schedule, XApp
 from bots.schedule import parse_time_of_day
+from bots.words import parse_blocked_words
 from platforms import X_CREDENTIALS, platforms_on
 from platforms.x.rules import MAX_ALT_TEXT
 
@@ -98,6 +97,14 @@ class BotAdminForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
 class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm):
     """The bot page's settings: what an owner may change, credentials write-only."""
 
+    blocked_words_text = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="Blocked words",
+        help_text="Comma-separated words or phrases: a generated draft holding one is thrown "
+        "away (wordfilter's list of slurs is always blocked too).",
+    )
+
     class Meta:
         model = Bot
         fields = [
@@ -108,6 +115,8 @@ class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm
             "monthly_budget_usd",
             "draft_max_age_hours",
             "auto_image_percent",
+            "clean_generated_text",
+            "link_policy",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -115,9 +124,20 @@ class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm
         # The bot page shows the keys in a section of their own, sent with this form.
         for name in X_CREDENTIALS:
             self.fields[name].widget.attrs["form"] = "settings-form"
+        self.initial.setdefault("blocked_words_text", ", ".join(self.instance.blocked_words))
+        self.fields["link_policy"].required = False
+
+    def clean_link_policy(self):
+        # Left out of a request: the bot keeps its choice.
+        return self.cleaned_data["link_policy"] or self.instance.link_policy
 
     def clean_handle(self):
         return self.cleaned_data["handle"].lstrip("@")
+
+    def clean_blocked_words_text(self):
+        words = parse_blocked_words(self.cleaned_data["blocked_words_text"])
+        self.instance.blocked_words = words
+        return words
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -326,61 +346,6 @@ class ScheduleForm(forms.Form):
             "jitter_minutes": data["jitter_minutes"],
             "quiet_start": data["quiet_start"],
             "quiet_end": data["quiet_end"],
-        }
-
-
-class ListenerForm(forms.ModelForm):
-    """What a bot listens for and the limits on its replies."""
-
-    keywords = forms.CharField(
-        max_length=500,
-        required=False,
-        help_text="Comma-separated words; a mention containing one gets a reply seeded with it.",
-    )
-    cooldown_minutes = forms.FloatField(
-        min_value=0,
-        max_value=7 * 24 * 60,
-        initial=15,
-        label="Cooldown per account (minutes)",
-        help_text="At most one reply to the same account in this time.",
-    )
-
-    class Meta:
-        model = Listener
-        fields = ["enabled", "reply_mode", "max_replies_per_conversation", "max_replies_per_hour"]
-        labels = {"enabled": "Listen to mentions", "reply_mode": "Replies"}
-
-    def __init__(self, *args, **kwargs):
-        # Beside the schedule on the bot page, whose "enabled" has the plain id.
-        kwargs.setdefault("auto_id", "id_listening_%s")
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["keywords"] = ", ".join(self.instance.keywords)
-            minutes = self.instance.cooldown.total_seconds() / 60
-            # 15, not 15.0: whole minutes as people write them.
-            self.initial["cooldown_minutes"] = int(minutes) if minutes.is_integer() else minutes
-
-    def clean_keywords(self):
-        keywords = parse_keywords(self.cleaned_data["keywords"])
-        if any(" " in keyword for keyword in keywords):
-            raise forms.ValidationError("Keywords are single words; separate them with commas.")
-        return keywords
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("enabled") and not cleaned.get("keywords"):
-            self.add_error("keywords", "Give at least one keyword to listen for.")
-        return cleaned
-
-    def listener_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "enabled": data["enabled"],
-            "keywords": data["keywords"],
-            "reply_mode": data["reply_mode"],
-            "max_replies_per_conversation": data["max_replies_per_conversation"],
-            "max_replies_per_hour": data["max_replies_per_hour"],
-            "cooldown": timedelta(minutes=data["cooldown_minutes"]),
         }
 
 

@@ -7,14 +7,26 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
-from platforms import PLATFORMS, credential_names, handle_error, platforms_on
+from platforms import (
+    PLATFORMS,
+    credential_names,
+    handle_error,
+    network_of,
+    platforms_on,
+    rules_for,
+)
+from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
 from platforms.x.rules import MAX_ALT_TEXT
+
+# The person who runs an X bot names their own X account.
+x_handle_validator = RegexValidator(HANDLE_PATTERN, HANDLE_RULE)
 
 MAX_DRAFT_AGE_HOURS = 24 * 365
 
@@ -55,6 +67,11 @@ class Bot(models.Model):
         MASTODON_SANDBOX = "mastodon_sandbox", "Mastodon sandbox"
         BLUESKY = "bluesky", "Bluesky"
         BLUESKY_SANDBOX = "bluesky_sandbox", "Bluesky sandbox"
+
+    class LinkPolicy(models.TextChoices):
+        KEEP = "keep", "Keep links"
+        STRIP = "strip", "Strip links"
+        REPLY = "reply", "Move links into a reply to the post"
 
     class PostingMode(models.TextChoices):
         REVIEW = "review", "Review first"
@@ -127,6 +144,24 @@ class Bot(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Share of generated drafts that get one gallery image, the least used first: "
         "0 never, 100 always.",
+    )
+    # Generated text that cannot spam (tweets.generation, tweets.safe_text).
+    clean_generated_text = models.BooleanField(
+        "neutralise @handles and drop links in generated text", default=True
+    )
+    blocked_words = models.JSONField(default=list, blank=True)
+    link_policy = models.CharField(
+        "links in posts", max_length=10, choices=LinkPolicy, default=LinkPolicy.KEEP
+    )
+    # X's automated-account checklist (bots.checklist): the label a person confirmed set,
+    # the bio as GET /2/users/me last gave it, the human account that runs the bot.
+    automated_label_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    automated_label_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    bio = models.TextField(blank=True, editable=False)
+    operator_handle = models.CharField(
+        "operator's account", max_length=15, blank=True, validators=[x_handle_validator]
     )
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -211,6 +246,10 @@ class Bot(models.Model):
     def is_sandbox(self) -> bool:
         return PLATFORMS[self.platform].is_sandbox
 
+    @property
+    def network(self) -> str:
+        return network_of(self.platform)
+
 
 def default_weekdays():
     return list(range(7))
@@ -285,6 +324,13 @@ class Listener(models.Model):
     max_replies_per_hour = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    # Besides "stop", words that put a mention's author on the do-not-reply list.
+    stop_words = models.JSONField(default=list, blank=True)
+    # Who confirmed X's reply rule, so autopilot replies on X go out (replies_on_autopilot).
+    autopilot_confirmed_at = models.DateTimeField(null=True, blank=True)
+    autopilot_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The newest mention read, so the next read asks X only for newer ones.
     since_id = models.CharField(max_length=200, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
@@ -294,6 +340,43 @@ class Listener(models.Model):
 
     def __str__(self):
         return f"Listener of {self.bot.name}"
+
+    def needs_autopilot_confirmation(self) -> bool:
+        """On a network that allows replies only when summoned (X), until the owner confirms
+        the rule, autopilot replies are written for review."""
+        return rules_for(self.bot).replies_only_when_summoned and not self.autopilot_confirmed_at
+
+    def replies_on_autopilot(self) -> bool:
+        auto = self.reply_mode == Bot.PostingMode.AUTOPILOT
+        return auto and not self.needs_autopilot_confirmation()
+
+
+class DoNotReply(models.Model):
+    """An account that asked the flock to stop: no bot on its network replies to it or
+    mentions it again (bots.do_not_reply). One row per network and account."""
+
+    network = models.CharField(max_length=20)
+    account_id = models.CharField(max_length=200, blank=True)
+    # As the network writes it (X's screen name, Mastodon's user@instance, a Bluesky domain).
+    handle = models.CharField(max_length=253)
+    reason = models.TextField(blank=True)
+    # The bot whose mention said stop; none when a person added the account.
+    heard_by = models.ForeignKey(Bot, models.SET_NULL, null=True, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["handle"]
+        verbose_name = "do-not-reply entry"
+        constraints = [
+            models.UniqueConstraint(
+                "network", "account_id", name="one_per_account", condition=~models.Q(account_id="")
+            ),
+            models.UniqueConstraint(Lower("handle"), "network", name="one_per_handle"),
+        ]
+
+    def __str__(self):
+        return f"@{self.handle} on {self.network}"
 
 
 def gallery_path(image, filename):

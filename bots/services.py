@@ -180,6 +180,7 @@ def verify_bot(
     fields = {
         "x_user_id": account.id,
         "handle": account.username[:15],
+        "bio": account.description,
         "verified_at": now,
         "credentials_checked_at": now,
         "credentials_error": "",

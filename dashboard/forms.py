@@ -1,12 +1,17 @@
-"""Forms of the dashboard app: the activity page's filter, and a group in the admin:
-validation only."""
+"""Forms of the dashboard app: the activity page's filter, a group in the admin, and the bot
+page's listening and X's rules (the do-not-reply list, the checklist): validation only."""
+
+from datetime import timedelta
 
 from django import forms
 from django.urls import reverse_lazy
 
-from bots.models import Bot, BotGroup
+from bots.do_not_reply import parse_stop_words
+from bots.listener import X_REPLY_RULE, parse_keywords
+from bots.models import Bot, BotGroup, Listener
 from bots.picker import BotPickerField
 from dashboard.activity import SUBJECTS
+from platforms.x.handles import HANDLE_RULE, is_valid_handle
 
 
 class ActivityFilterForm(forms.Form):
@@ -72,3 +77,123 @@ class BotGroupAdminForm(forms.ModelForm):
             if strangers:
                 self.add_error("bots", f"Not {keeper}'s bots: {', '.join(strangers)}.")
         return cleaned
+
+
+class DoNotReplyForm(forms.Form):
+    """An account put on the flock's do-not-reply list by hand."""
+
+    handle = forms.CharField(
+        max_length=16, label="Handle", validators=[], help_text="The account's @handle."
+    )
+    reason = forms.CharField(max_length=200, required=False, label="Why")
+
+    def clean_handle(self):
+        handle = self.cleaned_data["handle"].strip().lstrip("@")
+        if not is_valid_handle(handle):
+            raise forms.ValidationError(HANDLE_RULE)
+        return handle
+
+
+class ChecklistForm(forms.Form):
+    """A person's word on X's automated-account checklist."""
+
+    label_set = forms.BooleanField(
+        required=False, label="The “automated” label is set on the account at X"
+    )
+    operator_handle = forms.CharField(
+        max_length=16, required=False, label="Operator's account", help_text="Its @handle."
+    )
+
+    def clean_operator_handle(self):
+        handle = self.cleaned_data["operator_handle"].strip().lstrip("@")
+        if handle and not is_valid_handle(handle):
+            raise forms.ValidationError(HANDLE_RULE)
+        return handle
+
+
+class ListenerForm(forms.ModelForm):
+    """What a bot listens for and the limits on its replies."""
+
+    keywords = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Comma-separated words; a mention containing one gets a reply seeded with it.",
+    )
+    cooldown_minutes = forms.FloatField(
+        min_value=0,
+        max_value=7 * 24 * 60,
+        initial=15,
+        label="Cooldown per account (minutes)",
+        help_text="At most one reply to the same account in this time.",
+    )
+
+    stop_words = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Stop words",
+        help_text="Besides “stop”, always heard: comma-separated words or phrases that put a "
+        "mention's author on the flock's do-not-reply list.",
+    )
+    confirm_reply_rule = forms.BooleanField(
+        required=False, label="I confirm X's rule for automated replies", help_text=X_REPLY_RULE
+    )
+
+    class Meta:
+        model = Listener
+        fields = ["enabled", "reply_mode", "max_replies_per_conversation", "max_replies_per_hour"]
+        labels = {"enabled": "Listen to mentions", "reply_mode": "Replies"}
+
+    def __init__(self, *args, bot: Bot, **kwargs):
+        # Beside the schedule on the bot page, whose "enabled" has the plain id.
+        kwargs.setdefault("auto_id", "id_listening_%s")
+        super().__init__(*args, **kwargs)
+        self.bot = bot
+        if self.instance.pk:
+            self.initial["keywords"] = ", ".join(self.instance.keywords)
+            minutes = self.instance.cooldown.total_seconds() / 60
+            # 15, not 15.0: whole minutes as people write them.
+            self.initial["cooldown_minutes"] = int(minutes) if minutes.is_integer() else minutes
+            self.initial["stop_words"] = ", ".join(self.instance.stop_words)
+        self.instance.bot = bot
+        if not self.instance.needs_autopilot_confirmation():
+            # Confirmed already, or a network without the rule: nothing to confirm.
+            del self.fields["confirm_reply_rule"]
+
+    def clean_stop_words(self):
+        return parse_stop_words(self.cleaned_data["stop_words"])
+
+    def clean_keywords(self):
+        keywords = parse_keywords(self.cleaned_data["keywords"])
+        if any(" " in keyword for keyword in keywords):
+            raise forms.ValidationError("Keywords are single words; separate them with commas.")
+        return keywords
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("enabled") and not cleaned.get("keywords"):
+            self.add_error("keywords", "Give at least one keyword to listen for.")
+        if (
+            cleaned.get("reply_mode") == Bot.PostingMode.AUTOPILOT
+            and "confirm_reply_rule" in self.fields
+            and not cleaned.get("confirm_reply_rule")
+        ):
+            self.add_error(
+                "reply_mode",
+                "Autopilot replies on X need your confirmation first: tick “I confirm X's "
+                "rule for automated replies” below (replies only to posts that mention the "
+                "bot, one per post), or keep replies for review.",
+            )
+        return cleaned
+
+    def listener_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "enabled": data["enabled"],
+            "keywords": data["keywords"],
+            "reply_mode": data["reply_mode"],
+            "max_replies_per_conversation": data["max_replies_per_conversation"],
+            "max_replies_per_hour": data["max_replies_per_hour"],
+            "cooldown": timedelta(minutes=data["cooldown_minutes"]),
+            "stop_words": data["stop_words"],
+            "confirm_reply_rule": bool(data.get("confirm_reply_rule")),
+        }

@@ -3,7 +3,7 @@ tests have always known them."""
 
 from django.urls import path
 
-from dashboard import connect, views
+from dashboard import connect, views, x_rules_views
 
 app_name = "bots"
 
@@ -34,6 +34,13 @@ urlpatterns = [
     path("<int:pk>/settings/", views.bot_settings, name="settings"),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("<int:pk>/listening/", views.listener, name="listener"),
+    path("<int:pk>/x-checklist/", x_rules_views.checklist, name="x_checklist"),
+    path("<int:pk>/do-not-reply/", x_rules_views.do_not_reply_add, name="do_not_reply_add"),
+    path(
+        "<int:pk>/do-not-reply/<int:entry_pk>/remove/",
+        x_rules_views.do_not_reply_remove,
+        name="do_not_reply_remove",
+    ),
     path("<int:pk>/pause/", views.pause, name="pause"),
     path("<int:pk>/resume/", views.resume, name="resume"),
     path("<int:pk>/verify/", views.verify, name="verify"),

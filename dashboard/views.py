@@ -21,7 +21,6 @@ from bots.forms import (
     CoOwnerForm,
     GalleryUploadForm,
     GroupGenerateForm,
-    ListenerForm,
     ScheduleForm,
 )
 from bots.gallery import add_gallery_image, set_alt_text
@@ -32,9 +31,9 @@ from bots.picker import suggest_bots
 from bots.schedule import describe, save_schedule
 from corpora.models import BotCorpus
 from corpora.uploads import limit_uploads
-from dashboard import stats
+from dashboard import stats, x_rules
 from dashboard.activity import activity_page
-from dashboard.forms import ActivityFilterForm
+from dashboard.forms import ActivityFilterForm, ChecklistForm, DoNotReplyForm, ListenerForm
 from dashboard.health import read_health
 from pages.confirming import ask_first, is_confirmed
 from pages.failed_forms import failed_form_redirect, restore_failed_form
@@ -71,6 +70,7 @@ def dashboard(request):
             stats.posts_per_day(None if request.user.is_superuser and not group else bots, now)
         ),
         "health": read_health(),
+        **x_rules.dashboard_context(page.object_list),
     }
     return render(request, "bots/dashboard.html", context)
 
@@ -88,7 +88,9 @@ def bot_settings(request, pk):
     bot = bot_for_user(request.user, pk)
     form = BotSettingsForm(request.POST, instance=bot)
     if not form.is_valid():
-        return _failed(request, bot, form, key="settings", title="The settings were not saved")
+        return failed_on_bot_page(
+            request, bot, form, key="settings", title="The settings were not saved"
+        )
     replaced = services.save_bot_settings(
         bot, credentials=form.credential_values(), by=request.user
     )
@@ -145,7 +147,7 @@ def generate(request, pk):
         context = {"form": form, "title": "No drafts asked for"}
         return render(request, "includes/form_errors.html", context)
     if not form.is_valid():
-        return _failed(request, bot, form, key="generate", title="No drafts asked for")
+        return failed_on_bot_page(request, bot, form, key="generate", title="No drafts asked for")
     job = request_generation(
         bot, count=form.cleaned_data["count"], seed=form.cleaned_data["seed"], by=request.user
     )
@@ -170,7 +172,9 @@ def schedule(request, pk):
     bot = bot_for_user(request.user, pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
-        return _failed(request, bot, form, key="schedule", title="The schedule was not saved")
+        return failed_on_bot_page(
+            request, bot, form, key="schedule", title="The schedule was not saved"
+        )
     saved = save_schedule(bot, by=request.user, **form.schedule_fields())
     messages.success(request, f"Schedule saved: {describe(saved)}.")
     return redirect("bots:detail", bot.pk)
@@ -180,15 +184,17 @@ def schedule(request, pk):
 @require_POST
 def listener(request, pk):
     bot = bot_for_user(request.user, pk)
-    form = ListenerForm(request.POST, instance=Listener.objects.filter(bot=bot).first())
+    form = ListenerForm(request.POST, instance=Listener.objects.filter(bot=bot).first(), bot=bot)
     if not form.is_valid():
-        return _failed(request, bot, form, key="listening", title="Listening was not saved")
+        return failed_on_bot_page(
+            request, bot, form, key="listening", title="Listening was not saved"
+        )
     save_listener(bot, by=request.user, **form.listener_fields())
     messages.success(request, "Listening settings saved.")
     return redirect("bots:detail", bot.pk)
 
 
-def _failed(request, bot, form, *, key: str, title: str):
+def failed_on_bot_page(request, bot, form, *, key: str, title: str):
     """Back to the bot page at the form's section, the form kept with its errors, so the
     banner is in the first screen and a reload is a GET (pages.failed_forms)."""
     to = bot.get_absolute_url()
@@ -213,7 +219,7 @@ def _detail_context(request, bot) -> dict:
         "form": restore_failed_form(request, BotSettingsForm, key="settings", instance=bot),
         "schedule_form": restore_failed_form(request, ScheduleForm, key="schedule"),
         "listener_form": restore_failed_form(
-            request, ListenerForm, key="listening", instance=bot_listener
+            request, ListenerForm, key="listening", instance=bot_listener, bot=bot
         ),
         "generate_form": restore_failed_form(request, GenerateForm, key="generate"),
     }
@@ -226,7 +232,7 @@ def _detail_context(request, bot) -> dict:
         "next_slot": bot_schedule.next_run_at if bot_schedule else None,
         "schedule_form": restored["schedule_form"] or ScheduleForm.for_schedule(bot_schedule),
         "listener": bot_listener,
-        "listener_form": restored["listener_form"] or ListenerForm(instance=bot_listener),
+        "listener_form": restored["listener_form"] or ListenerForm(instance=bot_listener, bot=bot),
         "mentions": bot.mentions.select_related("reply")[:10],
         "activity": {"entries": bot.activity.select_related("bot", "tweet", "corpus")[:10]},
         "generate_form": restored["generate_form"] or GenerateForm(),
@@ -236,6 +242,11 @@ def _detail_context(request, bot) -> dict:
         "owners": bot.owners.order_by("username"),
         "share_form": CoOwnerForm(bot=bot),
         "notified": notices.owner_is_notified(bot, request.user),
+        **x_rules.bot_page_context(
+            bot,
+            do_not_reply_form=restore_failed_form(request, DoNotReplyForm, key="do-not-reply"),
+            checklist_form=restore_failed_form(request, ChecklistForm, key="x-checklist"),
+        ),
     }
 
 

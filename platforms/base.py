@@ -27,6 +27,11 @@ class Forbidden(PlatformError):
     """403: the account may not do this (suspended, locked, not permitted). Do not retry."""
 
 
+class ReplyRefused(Forbidden):
+    """403 for one reply: the author of the post it answers did not mention (or quote) the
+    account, so X allows no reply to it. Do not retry; the account itself is fine."""
+
+
 class DuplicateContent(PlatformError):
     """403 duplicate content: this text was posted recently. Check the timeline, do not retry."""
 
@@ -65,6 +70,12 @@ class Post:
     created_at: datetime | None = None
     conversation_id: str = ""
     in_reply_to_user_id: str = ""
+    # The usernames the post itself mentions, as the network reports them (lower case).
+    mentions: tuple[str, ...] = ()
+
+    def mentions_username(self, username: str) -> bool:
+        """Whether the post itself (not its conversation) mentions `username`."""
+        return username.casefold() in {name.casefold() for name in self.mentions}
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,8 @@ class Account:
     id: str
     username: str
     name: str
+    # The profile's bio, as the network gives it ('' when it gives none).
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,12 @@ class Rules:
     max_alt_text: int
     max_image_bytes: int
     price_settings: Mapping[Call, str] = field(hash=False)
+    # X's rules for automated accounts (DESIGN.md, "Facts"): a reply only to a post that
+    # mentions the bot, no identical text across the flock's accounts, the "automated" label
+    # and a bio naming the bot and its operator.
+    replies_only_when_summoned: bool = False
+    no_identical_text_across_accounts: bool = False
+    automated_account_checklist: bool = False
 
     def price(self, call: Call) -> Decimal:
         """What one `call` costs, in US dollars."""
@@ -121,3 +140,8 @@ class Rules:
     def post_price(self, text: str) -> Decimal:
         """What posting `text` costs: the price of a post with a URL when it holds one."""
         return self.price(Call.POST_WITH_URL if self.has_url(text) else Call.POST)
+
+    def link_price_ratio(self) -> int:
+        """How many times a post without a link a post with one costs, rounded (X: 13)."""
+        plain = self.price(Call.POST)
+        return round(self.price(Call.POST_WITH_URL) / plain) if plain else 0

@@ -13,7 +13,7 @@ from django.utils import timezone
 from activity.services import record_activity
 from bots.models import Bot
 from corpora.models import BotCorpus, Corpus
-from tweets.generation import CannotGenerate, generate_texts
+from tweets.generation import CannotGenerate, Generated, generate_texts
 from tweets.images import auto_attach_images
 from tweets.models import GenerationJob, Tweet
 from tweets.novelty import index_tweets
@@ -40,6 +40,11 @@ def generate_drafts(
     Raises tweets.generation.CannotGenerate when the bot has no ready corpus or the seed
     word is not in it.
     """
+    return _write_drafts(bot, count=count, seed=seed, rng=rng, by=by, actor=actor, job=job)[0]
+
+
+def _write_drafts(bot, *, count, seed, rng, by, actor, job) -> tuple[list[Tweet], Generated]:
+    """generate_drafts, and what generation threw away."""
     generated = generate_texts(bot, count=count, seed=seed, rng=rng)
     corpus = _main_corpus(bot)
     with transaction.atomic():
@@ -51,27 +56,38 @@ def generate_drafts(
         ]
         index_tweets(drafts)
         auto_attach_images(bot, drafts, rng=rng or random.Random())
-        if drafts or generated.repeats:
+        if drafts or generated.repeats or generated.blocked:
             record_activity(
                 "tweet.generated",
-                message=_generated_message(len(drafts), seed, generated.repeats),
+                message=_generated_message(len(drafts), seed, generated),
                 by=by,
                 actor=actor,
                 bot=bot,
                 tweet=drafts[0] if len(drafts) == 1 else None,
                 count=len(drafts),
                 repeats=generated.repeats,
+                blocked=generated.blocked,
             )
-    return drafts
+    return drafts, generated
 
 
-def _generated_message(count: int, seed: str, repeats: int) -> str:
+def _generated_message(count: int, seed: str, generated: Generated) -> str:
     message = f"Wrote {count} draft{'s' if count != 1 else ''}"
     if seed:
         message += f" around “{seed}”"
-    if repeats:
-        message += f"; threw away {repeats} that repeated the bot's posts or drafts"
+    if generated.repeats:
+        message += f"; threw away {generated.repeats} that repeated the bot's posts or drafts"
+        if generated.blocked:
+            message += " and"
+    elif generated.blocked:
+        message += "; threw away"
+    if generated.blocked:
+        message += f" {_blocked_phrase(generated.blocked)}"
     return message + "."
+
+
+def _blocked_phrase(blocked: int) -> str:
+    return f"{blocked} that held a blocked word"
 
 
 def run_generation_job(job: GenerationJob) -> GenerationJob:
@@ -85,8 +101,14 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
         return job
     fields = {"state": GenerationJob.State.DONE, "finished_at": timezone.now()}
     try:
-        drafts = generate_drafts(
-            job.bot, count=job.count, seed=job.seed_word, by=job.requested_by, job=job
+        drafts, generated = _write_drafts(
+            job.bot,
+            count=job.count,
+            seed=job.seed_word,
+            rng=None,
+            by=job.requested_by,
+            actor="worker",
+            job=job,
         )
     except CannotGenerate as error:
         fields.update(state=GenerationJob.State.FAILED, error=str(error))
@@ -104,12 +126,17 @@ def run_generation_job(job: GenerationJob) -> GenerationJob:
         )
     else:
         fields["created_count"] = len(drafts)
+        notes = []
         if len(drafts) < job.count:
-            fields["error"] = (
+            notes.append(
                 f"Only {len(drafts)} of {job.count} drafts could be written: the corpus gave "
                 "too few new sentences that fit X's length (a sentence that repeats one of "
                 "the bot's posts or waiting drafts is thrown away)."
             )
+        if generated.blocked:
+            notes.append(f"Threw away {_blocked_phrase(generated.blocked)}.")
+        if notes:
+            fields["error"] = " ".join(notes)
     fields["finished_at"] = timezone.now()
     # Only a running job is finished here: the sweep may have failed it meanwhile.
     GenerationJob.objects.filter(pk=job.pk, state=GenerationJob.State.RUNNING).update(**fields)

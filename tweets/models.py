@@ -100,6 +100,9 @@ class Tweet(models.Model):
     corpus = models.ForeignKey(Corpus, null=True, blank=True, on_delete=models.SET_NULL)
     seed_word = models.CharField(max_length=100, blank=True)
     in_reply_to_post_id = models.CharField(max_length=200, blank=True)
+    # The links taken out of the text as it was queued, for a reply to its own post once it
+    # is posted (Bot.link_policy "reply", tweets.links).
+    links_for_reply = models.TextField(blank=True)
     generation_job = models.ForeignKey(
         "GenerationJob",
         null=True,

@@ -22,7 +22,7 @@ from bots.credentials import CredentialsUnreadable
 from bots.models import Bot
 from bots.tasks import check_credentials
 from platforms import base, client_for
-from tweets import budget, expiry
+from tweets import budget, expiry, flock, links
 from tweets.models import PostAttempt, Tweet, TweetImage
 from tweets.states import move_tweet, move_tweets, sources
 from tweets.timeline import find_on_timeline
@@ -159,6 +159,8 @@ def post_claimed(tweet: Tweet, *, then=None) -> Tweet:
     began = time.monotonic()
     client = None
     try:
+        if refusal := flock.sending_refusal(tweet):
+            raise base.BadRequest(refusal)
         client = client_for(tweet.bot)
         # The claim's annotation spares a query for the common tweet without images.
         media_ids = upload_media(client, tweet) if getattr(tweet, "has_images", True) else []
@@ -175,6 +177,11 @@ def post_claimed(tweet: Tweet, *, then=None) -> Tweet:
     except base.DuplicateContent as error:
         _finish(tweet, began, Outcome.DUPLICATE, error.status, error.reason)
         _after_duplicate(tweet, error)
+    except base.ReplyRefused as error:
+        # X refused this one reply (its post's author never summoned the bot): the account
+        # is fine, so the tweet fails and nothing is flagged.
+        _finish(tweet, began, Outcome.FORBIDDEN, error.status, error.reason)
+        _fail(tweet, error.reason)
     except (base.Unauthorized, base.Forbidden) as error:
         outcome = Outcome.UNAUTHORIZED if error.status == 401 else Outcome.FORBIDDEN
         _finish(tweet, began, outcome, error.status, error.reason)
@@ -226,6 +233,7 @@ def _record_post(tweet: Tweet, post_id: str, limits, began, *, then) -> bool:
             _lock_bot(tweet.bot, limits)
             _finish(tweet, began, Outcome.POSTED, 201, "")
             _mark_posted(tweet, post_id, savepoint=False)
+            links.queue_link_reply(tweet, post_id)
             if then is not None:
                 then(tweet.bot)
         return True

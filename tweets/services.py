@@ -21,7 +21,7 @@ from bots.zones import bot_local
 from platforms import base, client_for, rules_for
 from platforms.base import Rules
 from platforms.x import rules as x_rules
-from tweets import posting
+from tweets import flock, links, posting
 from tweets.generation import CannotGenerate, generate_texts
 from tweets.images import attach_images
 from tweets.models import GenerationJob, Tweet
@@ -88,6 +88,14 @@ def validate_text(text: str, *, rules: Rules = x_rules.RULES) -> str:
     )
 
 
+def _check_flock_rules(tweet: Tweet, *, text: str | None = None) -> None:
+    """InvalidText when X's rules across the flock refuse the tweet (with `text`, when its
+    text is about to change; tweets.flock): the same text as another bot's on its network,
+    or an @-mention of a do-not-reply account."""
+    if refusal := flock.queue_refusal(tweet, text=text):
+        raise InvalidText(refusal)
+
+
 def edit_tweet(tweet: Tweet, *, text: str, by=None) -> Tweet:
     """Replace a draft's (or failed or expired tweet's) text, re-validated by X's rules."""
     text = validate_text(text, rules=rules_for(tweet.bot))
@@ -110,6 +118,8 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
     the transaction commits, unless it waits for a time or a slot)."""
 
     validate_text(tweet.text, rules=rules_for(tweet.bot))
+    linked = links.link_fields(tweet)
+    _check_flock_rules(tweet, text=linked.get("text"))
     now = timezone.now()
     if at is not None and at < now - timezone.timedelta(minutes=1):
         raise InvalidTransition("That time has passed: choose a time in the future.")
@@ -132,6 +142,7 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
             "next_attempt_at": at or now,
             "awaits_slot": waits,
             "last_error": "",
+            **linked,
         },
         action="approved",
         message=note,
@@ -231,7 +242,9 @@ def post_now(tweet: Tweet, *, by) -> Tweet:
     now = timezone.now()
     fields = {"scheduled_for": None, "next_attempt_at": now, "awaits_slot": False}
     if tweet.state == State.DRAFT:
-        fields.update(approved_by=by, approved_at=now)
+        linked = links.link_fields(tweet)
+        _check_flock_rules(tweet, text=linked.get("text"))
+        fields.update(approved_by=by, approved_at=now, **linked)
     _move(
         tweet,
         State.APPROVED,
@@ -249,6 +262,7 @@ def retry_tweet(tweet: Tweet, *, by) -> Tweet:
     """Queue a failed or expired tweet again for now (its missed slot forgotten), with a
     fresh count of attempts."""
     validate_text(tweet.text, rules=rules_for(tweet.bot))
+    _check_flock_rules(tweet)
     _move(
         tweet,
         State.APPROVED,

@@ -22,6 +22,12 @@ def ensure_account(handle: str, *, name: str = "") -> tuple[Account, bool]:
     return Account.objects.create(handle=handle, name=name or handle), True
 
 
+def set_bio(account: Account, bio: str) -> None:
+    """Change the account's bio, as a person does on their X profile."""
+    account.description = bio[: Account._meta.get_field("description").max_length]
+    account.save(update_fields=["description"])
+
+
 def credential_lines(account: Account) -> list[str]:
     return [
         f"X_CONSUMER_KEY={account.consumer_key}",

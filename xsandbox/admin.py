@@ -29,7 +29,7 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Account)
 class AccountAdmin(SuperuserOnlyAdmin):
-    list_display = ["handle", "name", *FAULT_FIELDS, "created_at"]
+    list_display = ["handle", "name", "description", *FAULT_FIELDS, "created_at"]
     list_editable = list(FAULT_FIELDS)
     search_fields = ["handle", "name"]
     # The app credentials are shown by `manage.py sandbox_account`, never on a page.

@@ -33,7 +33,7 @@ from xsandbox.oauth import authenticate
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{1,15})")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MEDIA_LIFETIME = timedelta(hours=24)
-POST_FIELDS = {"created_at", "author_id", "conversation_id", "in_reply_to_user_id"}
+POST_FIELDS = {"created_at", "author_id", "conversation_id", "in_reply_to_user_id", "entities"}
 
 
 def endpoint(name: str, *, methods: tuple[str, ...], write: bool = False):
@@ -64,7 +64,10 @@ def endpoint(name: str, *, methods: tuple[str, ...], write: bool = False):
 
 @endpoint("me", methods=("GET",))
 def me(request, account):
-    return JsonResponse({"data": _user(account)})
+    user = _user(account)
+    if "description" in request.GET.get("user.fields", "").split(","):
+        user["description"] = account.description
+    return JsonResponse({"data": user})
 
 
 @endpoint("create_post", methods=("POST",), write=True)
@@ -229,12 +232,15 @@ def _refusal(account, text, media_ids, reply_to):
         )
     if len(_own_media(account, media_ids)) != len(set(media_ids)):
         return problems.invalid("Your media IDs are invalid.", "media.media_ids")
-    if reply_to and _parent(reply_to) is None:
+    parent = _parent(reply_to) if reply_to else None
+    if reply_to and parent is None:
         return problems.problem(
             403,
             "Forbidden",
             "You attempted to reply to a Tweet that is deleted or not visible to you.",
         )
+    if parent is not None and not _may_reply(account, parent):
+        return problems.reply_not_allowed()
     since = timezone.now() - timedelta(hours=settings.XSANDBOX_DUPLICATE_WINDOW_HOURS)
     if text and account.posts.filter(text=text, deleted=False, created_at__gte=since).exists():
         return problems.duplicate()
@@ -257,6 +263,12 @@ def _store(account, text, media_ids, reply_to) -> Post:
         mentioned.append(parent.account)
     post.mentioned.set({other for other in mentioned if other.pk != account.pk})
     return post
+
+
+def _may_reply(account, parent: Post) -> bool:
+    """X's rule since 23 February 2026: an API reply only to one's own post or to a post
+    whose author mentioned the account in it (quotes, which the sandbox lacks, count too)."""
+    return parent.account_id == account.pk or parent.mentioned.filter(pk=account.pk).exists()
 
 
 def _parent(post_id: str) -> Post | None:
@@ -284,7 +296,11 @@ def _timeline(request, posts):
             size[:40],
         )
     size = int(size)
-    posts = posts.filter(deleted=False).select_related("account", "in_reply_to__account")
+    posts = (
+        posts.filter(deleted=False)
+        .select_related("account", "in_reply_to__account")
+        .prefetch_related("mentioned")
+    )
     # The next_token is the id of the last post on the page, so it bounds like until_id.
     for name, lookup in (
         ("since_id", "pk__gt"),
@@ -348,6 +364,10 @@ def _post(post: Post, fields: set) -> dict:
         item["conversation_id"] = post.conversation_id
     if "in_reply_to_user_id" in fields and post.in_reply_to_id:
         item["in_reply_to_user_id"] = post.in_reply_to.account.user_id
+    if "entities" in fields and (mentioned := list(post.mentioned.all())):
+        item["entities"] = {
+            "mentions": [{"username": other.handle, "id": other.user_id} for other in mentioned]
+        }
     return item
 
 

@@ -63,6 +63,8 @@ class Account(models.Model):
 
     handle = models.CharField(max_length=15, unique=True)
     name = models.CharField(max_length=50, blank=True)
+    # The profile's bio, as GET /2/users/me gives it with user.fields=description.
+    description = models.CharField("bio", max_length=160, blank=True)
     # The key and token name the account in every request's header, so they are looked up as
     # they are; the two secrets sign requests (the HMAC keys), so they are kept encrypted
     # under CREDENTIALS_KEYS (platforms.encryption) and never shown on a page.

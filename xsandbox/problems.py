@@ -90,3 +90,13 @@ def oauth_error(status: int, error: tuple[int, str]):
 
 def oauth_text(status: int, text: str):
     return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+def reply_not_allowed():
+    """X's 403 for a reply to a post whose author did not mention or quote the account."""
+    return problem(
+        403,
+        "Forbidden",
+        "Reply to this conversation is not allowed because you have not been mentioned or "
+        "otherwise engaged by the author of the post you are replying to.",
+    )

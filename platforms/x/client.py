@@ -31,6 +31,7 @@ from platforms.base import (
     PlatformError,
     Post,
     RateLimited,
+    ReplyRefused,
     Transient,
     Unauthorized,
 )
@@ -41,9 +42,14 @@ log = logging.getLogger(__name__)
 DUPLICATE_DETAIL = "duplicate content"
 # 403s that refuse this one post (its text, the post it replies to), not the account.
 POST_REFUSALS = ("too long", "deleted or not visible")
+# X's 403 for a reply to a post whose author did not mention or quote the account (since
+# 23 February 2026): this reply is refused, the account is fine.
+REPLY_NOT_ALLOWED = "reply to this conversation is not allowed"
 USAGE_CAPPED = "usage-capped"
 CREDITS_DEPLETED = "credits-depleted"
 POST_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id"]
+# The mentions read asks for each post's entities too: whom the post itself mentions.
+MENTION_FIELDS = [*POST_FIELDS, "entities"]
 # X's largest page, and how many of them a read of the bot's own posts since a time follows.
 PAGE_SIZE = 100
 RECENT_MAX_PAGES = 10
@@ -118,11 +124,12 @@ class XClient:
         """Who the credentials speak for (one call to GET /2/users/me)."""
         return self._call(
             "GET",
-            lambda: self._tweepy.get_me(user_auth=True),
+            lambda: self._tweepy.get_me(user_fields=["description"], user_auth=True),
             lambda answer: Account(
                 id=str(answer["data"]["id"]),
                 username=answer["data"]["username"],
                 name=answer["data"].get("name", ""),
+                description=str(answer["data"].get("description") or ""),
             ),
         )
 
@@ -180,7 +187,7 @@ class XClient:
                 until_id=until_id or None,
                 pagination_token=token,
                 max_results=PAGE_SIZE,
-                tweet_fields=POST_FIELDS,
+                tweet_fields=MENTION_FIELDS,
                 expansions=["author_id"],
                 user_fields=["username"],
                 user_auth=True,
@@ -304,7 +311,18 @@ def _post(item: dict, usernames: dict) -> Post:
         created_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None,
         conversation_id=str(item.get("conversation_id", "")),
         in_reply_to_user_id=str(item.get("in_reply_to_user_id", "")),
+        mentions=_mentioned(item),
     )
+
+
+def _mentioned(item: dict) -> tuple[str, ...]:
+    """The usernames of the post's `entities.mentions`, lower case."""
+    entities = item.get("entities")
+    mentions = entities.get("mentions") if isinstance(entities, dict) else None
+    if not isinstance(mentions, list):
+        return ()
+    names = (m.get("username") for m in mentions if isinstance(m, dict))
+    return tuple(str(name).lower() for name in names if name)
 
 
 def _limits(headers) -> Limits:
@@ -356,6 +374,11 @@ def _http_error(method: str, response: requests.Response) -> PlatformError:
         )
     if status == 403 and DUPLICATE_DETAIL in detail.lower():
         return DuplicateContent(f"X refused a duplicate of a recent post{said}", status=status)
+    if status == 403 and REPLY_NOT_ALLOWED in detail.lower():
+        return ReplyRefused(
+            f"X allows no reply to this post: its author did not mention or quote the bot{said}",
+            status=status,
+        )
     if status == 403 and any(refusal in detail.lower() for refusal in POST_REFUSALS):
         return BadRequest(f"X refused this post (403){said}", status=status)
     if status == 403:

@@ -29,4 +29,7 @@ RULES = Rules(
     max_alt_text=MAX_ALT_TEXT,
     max_image_bytes=MAX_IMAGE_BYTES,
     price_settings=PRICE_SETTINGS,
+    replies_only_when_summoned=True,
+    no_identical_text_across_accounts=True,
+    automated_account_checklist=True,
 )

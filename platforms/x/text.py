@@ -150,6 +150,12 @@ def has_url(text: str) -> bool:
     return next(_extract_urls(units), None) is not None
 
 
+def urls_in(text: str) -> list[str]:
+    """The links X would see in `text` (NFC normalised), in order, as written."""
+    units = _utf16_units(unicodedata.normalize("NFC", text))
+    return [_from_utf16_units(units[start:end]) for start, end, _url in _extract_urls(units)]
+
+
 def remove_urls(text: str, replacement: str = "") -> str:
     """`text` (NFC normalised) with each link X would see in it, with or without a protocol,
     replaced by `replacement`: for comparing texts whose links X rewrites, or dropping them."""

@@ -46,6 +46,9 @@ def load_demo_autonomy(bots: list[Bot], *, owner) -> None:
                     by=owner,
                     keywords=DEMO_KEYWORDS[bot.name],
                     reply_mode=Bot.PostingMode.AUTOPILOT,
+                    # The demo's owner runs `make run` to see the bots answer each other:
+                    # loading the demo confirms X's reply rule for them, as the form would.
+                    confirm_reply_rule=True,
                 )
         lighthouse = next((bot for bot in bots if bot.name == "Lighthouse"), None)
         if (

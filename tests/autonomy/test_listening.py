@@ -2,22 +2,36 @@
 sandbox over HTTP through platforms.client_for."""
 
 import random
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
+from requests_oauthlib import OAuth1Session
 
 from activity.models import Activity
-from autonomy.listening import History, check_mentions, decide, listening_bots, matched_keyword
+from autonomy.listening import (
+    History,
+    Standing,
+    check_mentions,
+    decide,
+    listening_bots,
+    matched_keyword,
+    summons,
+)
 from autonomy.models import Mention
+from bots.do_not_reply import add_to_do_not_reply
 from bots.listener import save_listener
-from bots.models import Bot, Listener
+from bots.models import Bot, DoNotReply, Listener
 from platforms import client_for
 from platforms.base import Post
 from tests.factories import make_sandbox_mentions
-from tests.integration.world import ready_corpus_for, sandbox_bot
+from tests.integration.world import ready_corpus_for, sandbox_bot, sandbox_timeline
+from tweets import posting, services
 from tweets.models import Tweet
+from xsandbox.accounts import credentials_of, ensure_account
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 QUIET = History(replies_in_conversation=0, last_reply_to_author=None, replies_in_last_hour=0)
@@ -131,7 +145,13 @@ def speakers(sandbox, transactional_db, credential_keys, owner):
 
 def test_it_reads_mentions_over_http_and_answers_once(speakers, owner):
     first, second = speakers
-    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.AUTOPILOT)
+    save_listener(
+        first,
+        by=owner,
+        keywords=["door"],
+        reply_mode=Bot.PostingMode.AUTOPILOT,
+        confirm_reply_rule=True,
+    )
     asked = client_for(second).post("@first_bot which door did he take?")
     client_for(second).post("@first_bot nothing to see here")
 
@@ -270,3 +290,153 @@ def test_a_flood_is_read_a_few_pages_a_run_and_the_rest_on_the_next(speakers, ow
     ]
     assert Listener.objects.get(bot=first).since_id == newer.post_id
     assert Mention.objects.filter(bot=first).count() == 251
+
+
+# X's rules: summoned replies only, one reply per post, "stop" ---------------------------
+
+
+def test_a_mention_that_does_not_summon_the_bot_is_never_answered():
+    decision = decide(
+        mention("Is the door open?"),
+        bot_user_id="100",
+        listener=listener(),
+        history=QUIET,
+        now=NOW,
+        standing=Standing(summoned=False),
+    )
+
+    assert not decision.replies
+    assert decision.keyword == "", "keywords are looked for in summoned mentions only"
+    assert "does not mention the bot" in decision.skip_reason
+
+
+def test_a_post_summons_the_bot_by_its_own_mentions_not_by_its_conversation(bot):
+    bot.handle = "first_bot"
+    in_thread = Post(id="1", text="the door!", conversation_id="9", in_reply_to_user_id="100")
+    named = Post(id="2", text="the door, @First_Bot!")
+    reported = Post(id="3", text="the door!", mentions=("first_bot",))
+
+    assert not summons(bot, in_thread)
+    assert summons(bot, named)
+    assert summons(bot, reported)
+
+
+def test_the_same_mention_delivered_twice_gets_one_reply(speakers, owner):
+    first, second = speakers
+    save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
+    asked = client_for(second).post("@first_bot which door?")
+
+    check_mentions(first, rng=random.Random(1))
+    # X delivers it again: the read starts over from the beginning.
+    Listener.objects.filter(bot=first).update(since_id="")
+    again = check_mentions(first, rng=random.Random(2))
+
+    assert again == []
+    assert Tweet.objects.filter(bot=first, in_reply_to_post_id=asked).count() == 1
+    assert Mention.objects.filter(bot=first, post_id=asked).count() == 1
+
+
+def test_two_listening_runs_racing_write_one_reply_per_post(speakers, owner):
+    first, second = speakers
+    save_listener(
+        first,
+        by=owner,
+        keywords=["door"],
+        reply_mode=Bot.PostingMode.REVIEW,
+        cooldown=timedelta(0),
+    )
+    asked = [client_for(second).post(f"@first_bot door number {n}?") for n in range(3)]
+    start = threading.Barrier(2)
+    failures = []
+
+    def run(seed):
+        try:
+            start.wait()
+            check_mentions(Bot.objects.get(pk=first.pk), rng=random.Random(seed))
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    runs = [threading.Thread(target=run, args=(seed,)) for seed in (1, 2)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join(timeout=60)
+
+    assert failures == []
+    for post_id in asked:
+        assert Tweet.objects.filter(bot=first, in_reply_to_post_id=post_id).count() == 1
+
+
+@pytest.fixture
+def stranger(sandbox):
+    """A sandbox account no bot speaks for, with its own signed client."""
+    account = ensure_account("stranger", name="Stranger")[0]
+    return account, OAuth1Session(*credentials_of(account).values())
+
+
+def test_stop_puts_the_author_on_the_flocks_list_and_every_bot_honours_it(
+    speakers, owner, stranger, sandbox
+):
+    first, second = speakers
+    account, session = stranger
+    base = f"{sandbox.url}/xsandbox"
+    for bot in speakers:
+        save_listener(bot, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
+    session.post(f"{base}/2/tweets", json={"text": "@first_bot STOP replying, door or not."})
+
+    (heard,) = check_mentions(first, rng=random.Random(1))
+    later = session.post(f"{base}/2/tweets", json={"text": "@second_bot is the door open?"})
+    (skipped,) = check_mentions(second, rng=random.Random(2))
+
+    assert heard.decision == Mention.Decision.SKIPPED and heard.reply is None
+    entry = DoNotReply.objects.get(network="x", account_id=account.user_id)
+    assert (entry.handle, entry.heard_by) == ("stranger", first)
+    assert Activity.objects.filter(bot=first, action="bot.do_not_reply_added").exists()
+    assert skipped.post_id == later.json()["data"]["id"]
+    assert skipped.decision == Mention.Decision.SKIPPED
+    assert skipped.reason == "@stranger is on the flock's do-not-reply list"
+    assert not Tweet.objects.exclude(in_reply_to_post_id="").exists()
+
+
+def test_a_draft_mentioning_a_listed_account_is_refused_at_approval_and_at_posting(
+    speakers, owner, stranger
+):
+    first, second = speakers
+    queued = Tweet.objects.create(bot=second, text="Good evening, @stranger and all.")
+    services.approve_tweet(queued, by=owner)
+    add_to_do_not_reply("x", handle="stranger", account_id=stranger[0].user_id, reason="stop")
+    draft = Tweet.objects.create(bot=first, text="Hello again @Stranger, the door is open.")
+
+    with pytest.raises(services.InvalidText, match="@stranger, on the flock's do-not-reply"):
+        services.approve_tweet(draft, by=owner)
+    posting.post_claimed(posting.claim_next(second.pk))
+
+    queued.refresh_from_db()
+    assert queued.state == Tweet.State.FAILED
+    assert "do-not-reply list" in queued.last_error
+    assert sandbox_timeline(second) == {}, "nothing reached the sandbox"
+
+
+def test_autopilot_replies_on_x_wait_for_review_until_the_owner_confirms_the_rule(speakers, owner):
+    first, second = speakers
+    save_listener(
+        first,
+        by=owner,
+        keywords=["door"],
+        reply_mode=Bot.PostingMode.AUTOPILOT,
+        cooldown=timedelta(0),
+    )
+    client_for(second).post("@first_bot the door?")
+    (unconfirmed,) = check_mentions(first, rng=random.Random(1))
+
+    save_listener(first, by=owner, confirm_reply_rule=True)
+    client_for(second).post("@first_bot the other door?")
+    (confirmed,) = check_mentions(first, rng=random.Random(2))
+
+    assert unconfirmed.reply.state == Tweet.State.DRAFT
+    assert confirmed.reply.state == Tweet.State.APPROVED
+    listener = Listener.objects.get(bot=first)
+    assert listener.autopilot_confirmed_by == owner
+    assert listener.autopilot_confirmed_at is not None

@@ -42,7 +42,13 @@ def pair(sandbox, settings, credential_keys, owner, tmp_path):
 
 
 def listen(bot, **limits):
-    save_listener(bot, keywords=["door"], reply_mode=Bot.PostingMode.AUTOPILOT, **limits)
+    save_listener(
+        bot,
+        keywords=["door"],
+        reply_mode=Bot.PostingMode.AUTOPILOT,
+        confirm_reply_rule=True,
+        **limits,
+    )
 
 
 def replies_in(conversation_id: str) -> int:

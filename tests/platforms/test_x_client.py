@@ -14,7 +14,7 @@ from bots.services import verify_bot
 from platforms import base, client_for
 from tests.conftest import SECRETS
 from tests.factories import make_bot, make_sandbox_mentions, make_sandbox_post
-from xsandbox.accounts import credentials_of, set_faults
+from xsandbox.accounts import credentials_of, set_bio, set_faults
 from xsandbox.models import Post
 
 
@@ -219,3 +219,36 @@ def test_it_reads_its_own_posts_since_a_time_across_pages(client, account):
         post.post_id for post in reversed(recent)
     ]
     assert len(client.recent_posts()) == 100
+
+
+def test_an_unsummoned_reply_is_refused_for_that_post_and_mentions_carry_whom_they_mention(
+    client, sandbox_bot, other_account
+):
+    other = make_bot(
+        name="Other",
+        handle=other_account.handle,
+        platform="sandbox",
+        credentials=credentials_of(other_account),
+    )
+    unsummoned = client_for(other).post("Nobody is mentioned here.")
+    summoning = client_for(other).post(f"A word for @{sandbox_bot.handle.upper()}.")
+
+    with pytest.raises(base.ReplyRefused) as refused:
+        client.post("May I?", reply_to=unsummoned)
+    (mention,) = client.mentions()
+
+    assert isinstance(refused.value, base.Forbidden) and refused.value.status == 403
+    assert "did not mention or quote the bot" in refused.value.reason
+    assert "not been mentioned or otherwise engaged" in refused.value.reason
+    assert mention.id == summoning
+    assert mention.mentions == (sandbox_bot.handle.lower(),)
+    assert mention.mentions_username(sandbox_bot.handle)
+
+
+def test_me_reads_the_bio_and_verifying_keeps_it(client, sandbox_bot, account):
+    set_bio(account, "Automated. A bot run by @holmes_fan.")
+
+    assert client.me().description == "Automated. A bot run by @holmes_fan."
+    verify_bot(sandbox_bot)
+    sandbox_bot.refresh_from_db()
+    assert sandbox_bot.bio == "Automated. A bot run by @holmes_fan."

@@ -54,6 +54,7 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
         "path": lambda: world["image"].image.name,
         "handle": lambda: world["sandbox_post"].account.handle,
         "post_id": lambda: world["sandbox_post"].post_id,
+        "entry_pk": lambda: world["do_not_reply"].pk,
     }
     url = "/" + route
     for param in params:
@@ -65,6 +66,7 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
 
 @pytest.fixture
 def world(db, credential_keys, settings):
+    from bots.do_not_reply import add_to_do_not_reply
     from bots.models import BotGroup, SignIn, XApp
     from tweets.models import GenerationJob
     from xsandbox.accounts import ensure_account
@@ -106,6 +108,7 @@ def world(db, credential_keys, settings):
         "source": corpus.sources.first(),
         "image": make_image(bot=bot, alt_text="A picture only A may see"),
         "sandbox_post": sandbox_post,
+        "do_not_reply": add_to_do_not_reply("x", handle="asked_to_stop", reason="stop")[0],
         "objects": {
             "bots": bot.pk,
             "tweets": tweet.pk,

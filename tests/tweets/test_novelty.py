@@ -1,5 +1,6 @@
 """Novelty: drafts that repeat or nearly repeat the bot's posts, its waiting drafts or each
-other are thrown away before they reach the review queue."""
+other are thrown away before they reach the review queue; on X, nor may a text repeat what
+another bot of the site posted lately or has queued."""
 
 import random
 from datetime import timedelta
@@ -7,12 +8,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_tweet
+from platforms import client_for
+from tests.conftest import SECRETS
+from tests.factories import make_bot, make_tweet
 from tests.integration.world import ready_corpus_for
+from tweets import posting
 from tweets.generation import generate_texts
 from tweets.models import Tweet
-from tweets.novelty import NoveltyIndex, index_for, shingles
-from tweets.services import edit_tweet
+from tweets.novelty import NoveltyIndex, flock_repeats, index_for, shingles
+from tweets.services import InvalidText, approve_tweet, edit_tweet
+from xsandbox.accounts import credentials_of
+
+NOW = timezone.now
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +122,93 @@ def test_texts_too_short_or_too_long_to_be_alike_are_passed_over_yet_a_match_is_
 
     assert index.similarity("one two three four five six seven") == 5 / 6
     assert index.similarity("one two") == 0.0, "a pair count of 1 against 5 cannot reach 0.7"
+
+
+# No identical content across the flock on X -----------------------------------------------
+
+
+@pytest.fixture
+def other_bot(owner, credential_keys):
+    return make_bot(name="Almanac", owners=[owner], credentials=SECRETS)
+
+
+def test_a_draft_is_compared_with_the_posts_and_queue_of_every_x_bot_but_not_their_drafts(
+    bot, other_bot
+):
+    make_tweet(bot=other_bot, text="The lamp was lit at dusk.", state="posted", posted_at=NOW())
+    make_tweet(bot=other_bot, text="A queued line for tonight.", state="approved")
+    make_tweet(bot=other_bot, text="Only a draft of the other.", state="draft")
+
+    index = index_for(bot)
+
+    assert index.similarity("The lamp was lit at dusk.") == 1.0
+    assert index.similarity("A queued line for tonight.") == 1.0
+    assert index.similarity("Only a draft of the other.") == 0.0
+
+
+def test_identical_text_across_two_x_bots_is_refused_at_approval_naming_the_other_bot(
+    bot, other_bot, owner
+):
+    posted = make_tweet(
+        bot=other_bot, text="The tide comes in twice a day.", state="posted", posted_at=NOW()
+    )
+    draft = make_tweet(bot=bot, text="The tide comes in twice a day!")
+    fresh = make_tweet(bot=bot, text="Nothing like the other bot's words.")
+
+    with pytest.raises(InvalidText, match=f"tweet {posted.pk} of Almanac"):
+        approve_tweet(draft, by=owner)
+    approve_tweet(fresh, by=owner)
+
+    draft.refresh_from_db()
+    assert draft.state == Tweet.State.DRAFT
+    assert Tweet.objects.get(pk=fresh.pk).state == Tweet.State.APPROVED
+
+
+def test_the_composer_is_warned_before_the_same_text_goes_to_two_x_bots(bot, other_bot):
+    (repeat,) = flock_repeats("One text for the whole flock.", bots=[bot, other_bot])
+
+    assert (repeat.bot, repeat.other, repeat.tweet_id) == (other_bot, bot, None)
+    assert "X does not allow identical content across several accounts" in repeat.reason()
+    assert flock_repeats("One text for the whole flock.", bots=[bot]) == []
+
+
+def test_a_flock_wide_check_costs_the_same_queries_however_long_the_histories(
+    bot, other_bot, django_assert_num_queries
+):
+    Tweet.objects.bulk_create(
+        Tweet(
+            bot=owner_bot,
+            text=f"Post {n} of {owner_bot.name}: the band.",
+            state="posted",
+            posted_at=NOW(),
+        )
+        for owner_bot in (bot, other_bot)
+        for n in range(300)
+    )
+    index = index_for(bot)
+
+    with django_assert_num_queries(2):
+        assert index.similarity("Post 7 of Almanac: the band.") == 1.0
+    with django_assert_num_queries(2):
+        assert index_for(bot).admit("Something else entirely, at last.")
+
+
+def test_identical_text_posted_by_another_x_bot_over_http_is_refused_at_approval(
+    sandbox_bot, other_account, owner
+):
+    almanac = make_bot(
+        name="Almanac",
+        handle=other_account.handle,
+        platform="sandbox",
+        credentials=credentials_of(other_account),
+    )
+    first = make_tweet(bot=almanac, text="Fog over the harbour again.", state="approved")
+    posting.post_claimed(posting.claim_next(almanac.pk))
+    copy = make_tweet(bot=sandbox_bot, text="Fog over the harbour again.")
+
+    with pytest.raises(InvalidText, match="of Almanac"):
+        approve_tweet(copy, by=owner)
+
+    assert Tweet.objects.get(pk=first.pk).state == Tweet.State.POSTED
+    assert [post.text for post in client_for(almanac).recent_posts()] == [first.text]
+    assert client_for(sandbox_bot).recent_posts() == []

@@ -16,7 +16,7 @@ from tests.factories import make_bot, make_tweet
 from tweets import posting, reconciling, timeline
 from tweets.models import Tweet, TweetImage
 from tweets.posting import upload_media
-from xsandbox.accounts import set_faults
+from xsandbox.accounts import credentials_of, set_faults
 from xsandbox.models import Media
 
 State = Tweet.State
@@ -197,3 +197,33 @@ def test_a_sandbox_post_is_logged_as_posted_on_the_sandbox_not_on_x(sandbox_bot)
 
     entry = posted.activity.get(action="tweet.posted")
     assert entry.message == f"Posted on the sandbox as {posted.x_post_id}."
+
+
+def test_a_reply_the_sandbox_refuses_as_unsummoned_fails_without_flagging_the_bot(
+    sandbox_bot, other_account, django_capture_on_commit_callbacks
+):
+    stranger = make_bot(
+        name="Stranger",
+        handle=other_account.handle,
+        platform="sandbox",
+        credentials=credentials_of(other_account),
+    )
+    unsummoned = client_for(stranger).post("Talking to myself.")
+    reply = make_tweet(
+        bot=sandbox_bot,
+        text="Nobody asked me, but here I am.",
+        state=State.APPROVED,
+        in_reply_to_post_id=unsummoned,
+    )
+
+    with django_capture_on_commit_callbacks() as queued:
+        posting.post_claimed(posting.claim_next(sandbox_bot.pk))
+
+    reply.refresh_from_db()
+    sandbox_bot.refresh_from_db()
+    assert reply.state == State.FAILED
+    assert "did not mention or quote the bot" in reply.last_error
+    assert reply.attempts.get().outcome == "forbidden"
+    assert sandbox_bot.attention_reason == "" and sandbox_bot.can_post()
+    assert queued == [], "no credential check: the account is fine"
+    assert client_for(sandbox_bot).recent_posts() == []

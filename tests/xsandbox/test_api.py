@@ -12,7 +12,7 @@ from PIL import Image
 from requests.adapters import HTTPAdapter
 from requests_oauthlib import OAuth1, OAuth1Session
 
-from xsandbox.accounts import credentials_of
+from xsandbox.accounts import credentials_of, set_bio
 from xsandbox.models import Post
 
 
@@ -243,7 +243,8 @@ def test_replies_mention_the_author_and_replies_to_deleted_posts_are_refused(
 ):
     base = f"{sandbox.url}/xsandbox"
     other = OAuth1Session(*credentials_of(other_account).values())
-    original = other.post(f"{base}/2/tweets", json={"text": "Anyone out there?"}).json()["data"]
+    asked = {"text": f"Anyone out there, @{account.handle}?"}
+    original = other.post(f"{base}/2/tweets", json=asked).json()["data"]
     reply = {"text": "Here!", "reply": {"in_reply_to_tweet_id": original["id"]}}
     assert session.post(f"{base}/2/tweets", json=reply).status_code == 201
     mentions = other.get(
@@ -258,6 +259,44 @@ def test_replies_mention_the_author_and_replies_to_deleted_posts_are_refused(
     late = session.post(f"{base}/2/tweets", json={**reply, "text": "Still here?"})
     assert late.status_code == 403
     assert "deleted or not visible" in late.json()["detail"]
+
+
+def test_a_reply_to_a_post_that_does_not_mention_the_account_is_refused_as_x_does(
+    sandbox, session, account, other_account
+):
+    base = f"{sandbox.url}/xsandbox"
+    other = OAuth1Session(*credentials_of(other_account).values())
+    unsummoned = other.post(f"{base}/2/tweets", json={"text": "Talking to nobody."}).json()
+    own = session.post(f"{base}/2/tweets", json={"text": "My own thread."}).json()
+
+    refused = session.post(
+        f"{base}/2/tweets",
+        json={"text": "Hi!", "reply": {"in_reply_to_tweet_id": unsummoned["data"]["id"]}},
+    )
+    threaded = session.post(
+        f"{base}/2/tweets",
+        json={"text": "And more.", "reply": {"in_reply_to_tweet_id": own["data"]["id"]}},
+    )
+
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Reply to this conversation is not allowed because you have not been mentioned or "
+        "otherwise engaged by the author of the post you are replying to."
+    )
+    assert threaded.status_code == 201, "a reply to one's own post is allowed"
+    mine = session.get(f"{base}/2/users/{account.user_id}/tweets").json()["data"]
+    assert [post["text"] for post in mine] == ["And more.", "My own thread."]
+
+
+def test_me_gives_the_bio_when_asked_for_its_description(sandbox, session, account):
+    set_bio(account, "A bot that reads Holmes. Run by @operator.")
+    base = f"{sandbox.url}/xsandbox"
+
+    plain = session.get(f"{base}/2/users/me").json()["data"]
+    described = session.get(f"{base}/2/users/me", params={"user.fields": "description"})
+
+    assert "description" not in plain
+    assert described.json()["data"]["description"] == "A bot that reads Holmes. Run by @operator."
 
 
 def test_bodies_no_json_parser_or_column_takes_are_refused_with_a_400(sandbox, session):

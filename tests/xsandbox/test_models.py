@@ -49,7 +49,8 @@ def test_the_migration_encrypts_the_secrets_of_existing_accounts(credential_keys
     executor.loader.build_graph()
     executor.migrate(after)
 
-    account = Account.objects.get(handle="older")
+    # Only the fields migration 0003 knows: later migrations add columns not there yet.
+    account = Account.objects.defer("description").get(handle="older")
     assert (account.consumer_secret, account.access_token_secret) == (
         "cs-older-secret-0001",
         "ats-older-secret-0001",

@@ -1,0 +1,87 @@
+"""Generated text that cannot spam: a corpus's @handles are neutralised and its links dropped
+(unless the bot says otherwise), and drafts holding a blocked word (wordfilter's list or the
+bot's own) are thrown away, with the count in the generation job's message."""
+
+import random
+
+import pytest
+
+from platforms import rules_for
+from platforms.x.handles import mentioned_handles
+from tests.integration.world import ready_corpus_for
+from tweets.drafting import generate_drafts, run_generation_job
+from tweets.generation import generate_texts
+from tweets.models import GenerationJob
+
+pytestmark = pytest.mark.django_db
+
+ARCHIVE = " ".join(
+    f"Holmes told @watson_{n} to read https://example.com/case/{n} before the {place} "
+    f"closed. @lestrade_{n} said the {place} was www.example.org/{n} all along."
+    for n, place in enumerate(["inn", "bank", "dock", "mill", "shop", "yard", "hall"] * 4)
+)
+
+
+def test_handles_and_links_copied_from_a_corpus_are_neutralised_and_dropped(bot):
+    ready_corpus_for(bot, text=ARCHIVE)
+
+    generated = generate_texts(bot, count=5, rng=random.Random(1))
+
+    assert len(generated.texts) == 5
+    for text in generated.texts:
+        assert mentioned_handles(text) == [], text
+        assert not rules_for(bot).has_url(text), text
+        assert "  " not in text and text == text.strip()
+    assert any("watson_" in text or "lestrade_" in text for text in generated.texts), (
+        "the name stays, without its @"
+    )
+
+
+def test_a_bot_may_keep_the_handles_and_links_of_its_corpus(bot):
+    bot.clean_generated_text = False
+    bot.save()
+    ready_corpus_for(bot, text=ARCHIVE)
+
+    generated = generate_texts(bot, count=5, rng=random.Random(1))
+
+    assert any(mentioned_handles(text) for text in generated.texts)
+    assert any(rules_for(bot).has_url(text) for text in generated.texts)
+
+
+MIXED = " ".join(
+    f"The {noun} waited by the {place} for Moriarty to pass. "
+    f"The {noun} waited by the {place} for the rain to stop. "
+    f"The {noun} called the {place} a place for an idiot."
+    for noun in ["clerk", "groom", "cabman", "porter"]
+    for place in ["gate", "door", "stair", "lamp"]
+)
+
+
+def test_drafts_with_a_blocked_word_are_thrown_away_and_counted(bot):
+    bot.blocked_words = ["moriarty"]
+    bot.save()
+    ready_corpus_for(bot, text=MIXED)
+
+    drafts = generate_drafts(bot, count=4, rng=random.Random(3))
+    activity = bot.activity.get(action="tweet.generated")
+
+    assert drafts
+    for draft in drafts:
+        assert "moriarty" not in draft.text.lower()
+        assert "idiot" not in draft.text.lower(), "wordfilter's own list counts too"
+    assert activity.details["blocked"] > 0
+    assert f"{activity.details['blocked']} that held a blocked word." in activity.message
+
+
+def test_a_generation_job_says_how_many_drafts_held_a_blocked_word(bot):
+    bot.blocked_words = ["lamp", "gate", "door", "stair"]
+    bot.save()
+    ready_corpus_for(bot, text=MIXED)
+    job = GenerationJob.objects.create(bot=bot, count=2)
+
+    job = run_generation_job(job)
+
+    assert (job.state, job.created_count) == (GenerationJob.State.DONE, 0)
+    assert "Only 0 of 2 drafts could be written" in job.error
+    assert "that held a blocked word." in job.error
+    assert "Threw away " in job.error
