@@ -12,6 +12,7 @@ from django.urls import reverse
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
 from platforms import platforms_on
+from platforms.base import Call
 from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
 from platforms.x.rules import MAX_ALT_TEXT
 
@@ -82,8 +83,12 @@ class Bot(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="Most to spend on posts in a calendar month; blank for no budget.",
+        help_text="Most to spend on X in a calendar month (UTC): posts, replies, alt text and "
+        "reads; blank for no budget.",
     )
+    # Why reads (listening, reconciling, credential checks) last stopped for a budget
+    # (bots.spend.hold_reads), so the hold is shown and logged once.
+    read_hold = models.TextField(blank=True, editable=False)
     draft_max_age_hours = models.PositiveIntegerField(
         "draft max age (hours)",
         null=True,
@@ -313,6 +318,16 @@ class BotGroup(models.Model):
 
     name = models.CharField(max_length=80)
     bots = models.ManyToManyField(Bot, related_name="groups", blank=True)
+    monthly_budget_usd = models.DecimalField(
+        "monthly budget (USD)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Most the group's bots together spend on X in a calendar month (UTC); "
+        "blank for no budget.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -427,3 +442,69 @@ class SignIn(models.Model):
 
     def request_secret(self) -> str:
         return crypto.decrypt(self.encrypted_request_secret)
+
+
+class DailySpend(models.Model):
+    """What one bot's billable calls of one kind cost on one UTC day (X's billing day), kept
+    as they are made (bots.spend), so a month's spend, by kind or in all, is a sum of at
+    most a month's rows per kind."""
+
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="daily_spend")
+    day = models.DateField()
+    call = models.CharField(max_length=20, choices=[(call.value, call.name) for call in Call])
+    calls = models.PositiveIntegerField(
+        default=0, help_text="Calls made, or resources charged for a read."
+    )
+    cost_usd = models.DecimalField("cost (USD)", max_digits=12, decimal_places=4)
+
+    class Meta:
+        ordering = ["-day", "bot_id", "call"]
+        indexes = [models.Index(fields=["day"], name="daily_spend_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["bot", "day", "call"], name="unique_spend_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.bot_id} on {self.day}: {self.calls} {self.call}, ${self.cost_usd}"
+
+
+class ReadCharge(models.Model):
+    """A resource (a post, a user) a payer (a developer app) was charged for reading on one
+    UTC day: read again that day, it costs nothing (X's rule). Days before yesterday are
+    forgotten (bots.spend)."""
+
+    payer = models.CharField(max_length=32)
+    day = models.DateField()
+    resource = models.CharField(max_length=48)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payer", "day", "resource"], name="unique_read_charge_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resource} read by {self.payer[:8]} on {self.day}"
+
+
+class SiteBudget(models.Model):
+    """The whole flock's monthly budget on X (one row, set by a superuser): beyond it every
+    bot holds its posts and reads."""
+
+    monthly_budget_usd = models.DecimalField(
+        "monthly budget (USD)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Most the whole site spends on X in a calendar month (UTC); blank for none.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Site budget: {self.monthly_budget_usd}"

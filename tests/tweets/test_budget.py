@@ -18,11 +18,12 @@ NOW = timezone.make_aware(datetime(2026, 11, 20, 12, 0))
 
 
 def posted(bot, *, at, cost="0.015", text="Posted before"):
-    """A posted row as the outcome leaves it: the tweet, and its cost in the month's spend."""
-    budget.count_spend(bot.pk, at=at, cost=Decimal(cost))
-    return make_tweet(
+    """A posted row as the outcome leaves it: the tweet, and its cost in the day's spend."""
+    tweet = make_tweet(
         bot=bot, text=text, state=Tweet.State.POSTED, posted_at=at, cost_usd=Decimal(cost)
     )
+    budget.count_spend(tweet, at=at, cost=Decimal(cost))
+    return tweet
 
 
 def queued(bot, text="Waiting in the queue"):
@@ -60,9 +61,11 @@ def test_the_estimate_uses_the_bots_recent_share_of_links(bot, settings):
     posted(bot, at=NOW - timedelta(days=3), cost="0.2")
     for n in range(3):
         posted(bot, at=NOW - timedelta(days=4 + n), cost="0.015")
-    # A quarter of posts carry a link: 0.015 + 0.25 * 0.185 = 0.06125 a post.
-    assert budget.estimated_monthly_cost(bot, posts_per_month=100, now=NOW) == Decimal("6.13")
-    assert budget.estimated_monthly_cost(bot, posts_per_month=0, now=NOW) == Decimal("0.00")
+    settings.SANDBOX_PRICE_PER_OWNED_READ_USD = 0.001
+    # A quarter of posts carry a link: 0.015 + 0.25 * 0.185 = 0.06125 a post; and the
+    # credential checks read the bot's own user once a day: 30 owned reads at 0.001.
+    assert budget.estimated_monthly_cost(bot, posts_per_month=100, now=NOW) == Decimal("6.16")
+    assert budget.estimated_monthly_cost(bot, posts_per_month=0, now=NOW) == Decimal("0.03")
 
 
 def test_amounts_show_in_dollars_with_sub_cent_prices_kept():
