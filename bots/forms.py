@@ -12,7 +12,7 @@ from bots.credentials import CREDENTIAL_NAMES
 from bots.gallery import read_upload
 from bots.images import ImageRejected
 from bots.listener import parse_keywords
-from bots.models import Bot, BotGroup, BotImage, Listener, Schedule, XApp
+from bots.models import Bot, BotGroup, BotImage, Listener, Schedule, SiteBudget, XApp
 from bots.schedule import parse_time_of_day
 from platforms.x.rules import MAX_ALT_TEXT
 
@@ -362,6 +362,7 @@ class BotGroupForm(forms.Form):
     bots = forms.ModelMultipleChoiceField(
         queryset=Bot.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    monthly_budget_usd = BotGroup._meta.get_field("monthly_budget_usd").formfield()
 
     def __init__(self, *args, user, group=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -469,3 +470,9 @@ class CoOwnerForm(forms.Form):
         if self.bot.owners.filter(pk=user.pk).exists():
             raise forms.ValidationError(f"{username} already runs {self.bot.name}.")
         return user
+
+
+class SiteBudgetForm(forms.ModelForm):
+    class Meta:
+        model = SiteBudget
+        fields = ["monthly_budget_usd"]

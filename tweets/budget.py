@@ -32,6 +32,9 @@ READ_PACE_DAYS = 7
 # Listening, stretched by its budget, still reads at least once a day.
 LONGEST_LISTEN_INTERVAL = datetime.timedelta(days=1)
 dollars = spend.dollars
+# The forecast's kinds besides the reads.
+POSTS = "Posts"
+CHECKS = "Credential checks"
 
 
 @dataclass(frozen=True)
@@ -98,17 +101,17 @@ class Budget:
         return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
     def forecast(self, *, posts: float, period: datetime.timedelta) -> dict[str, Decimal]:
-        """What `posts` posts and the bot's reads over `period` cost, by kind: "posts" at
-        the recent share of links, each read kind at its recent daily pace (listening and
-        reconciling), and "credential checks" from their interval."""
+        """What `posts` posts and the bot's reads over `period` cost, by kind: POSTS at the
+        recent share of links, each kind of read at its recent daily pace (listening and
+        reconciling; bots.spend.CALL_LABELS), and CHECKS from their interval."""
         per_post = self.prices.per_post + Decimal(str(self.link_share)) * (
             self.prices.per_post_with_link - self.prices.per_post
         )
         days = Decimal(str(period / datetime.timedelta(days=1)))
-        figures = {"posts": per_post * Decimal(str(posts))}
+        figures = {POSTS: per_post * Decimal(str(posts))}
         for call, per_day in self.reads_per_day.items():
-            figures[call] = per_day * days
-        figures["credential checks"] = self.fixed_reads_per_day * days
+            figures[spend.CALL_LABELS[Call(call)]] = per_day * days
+        figures[CHECKS] = self.fixed_reads_per_day * days
         return figures
 
 
@@ -326,8 +329,7 @@ def listen_interval(bot: Bot, now: datetime.datetime) -> datetime.timedelta | No
     schedule = getattr(bot, "schedule", None)
     posts = planned_posts_per_month(budget, schedule) * (days_left / ESTIMATE_DAYS)
     others = budget.forecast(posts=float(posts), period=left)
-    others = {kind: cost for kind, cost in others.items() if kind not in budget.reads_per_day}
-    affordable = (room - sum(others.values(), Decimal("0"))) / days_left
+    affordable = (room - others[POSTS] - others[CHECKS]) / days_left
     if affordable <= 0:
         return LONGEST_LISTEN_INTERVAL
     stretch = float(listening / affordable)

@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activity.models import Activity
-from tests.factories import make_tweet
+from bots import spend
+from bots.models import BotGroup
+from platforms.base import Call
+from tests.factories import make_bot, make_tweet
 from tweets import budget, posting
 from tweets.models import Tweet
 
@@ -251,3 +254,85 @@ def test_an_unknown_tweet_counts_against_the_cap_since_x_may_have_it(bot):
     assert bot.budget_hold.startswith("Daily cap reached: 2 of 2 posts")
     tweet.refresh_from_db()
     assert tweet.state == Tweet.State.APPROVED
+
+
+def test_a_group_budget_holds_the_queue_of_every_bot_in_the_group(bot, owner, settings):
+    settings.SANDBOX_PRICE_PER_POST_USD = 0.015
+    other = make_bot(owners=[owner])
+    group = BotGroup.objects.create(name="Night shift", monthly_budget_usd=Decimal("0.02"))
+    group.bots.add(bot, other)
+    posted(other, at=NOW - timedelta(hours=3), cost="0.015")
+    tweet = queued(bot)
+
+    assert posting.claim_next(bot.pk, now=NOW) is None
+    bot.refresh_from_db()
+    assert bot.budget_hold == (
+        "Group budget reached (Night shift): $0.015 of $0.02 this month. Queued tweets wait "
+        "for next month, or raise the budget."
+    )
+    group.monthly_budget_usd = Decimal("0.03")
+    group.save()
+    assert posting.claim_next(bot.pk, now=NOW) == tweet
+
+
+def test_a_site_budget_holds_every_bots_queue(bot, owner, superuser, settings):
+    settings.SANDBOX_PRICE_PER_POST_USD = 0.015
+    spend.set_site_budget(amount=Decimal("0.02"), by=superuser)
+    posted(make_bot(owners=[owner]), at=NOW - timedelta(hours=3), cost="0.015")
+    tweet = queued(bot)
+
+    assert posting.claim_next(bot.pk, now=NOW) is None
+    bot.refresh_from_db()
+    assert bot.budget_hold.startswith("Site budget reached: $0.015 of $0.02 this month.")
+    spend.set_site_budget(amount=None, by=superuser)
+    assert posting.claim_next(bot.pk, now=NOW) == tweet
+
+
+def test_listening_reads_at_the_base_interval_while_the_budget_has_room(bot, settings):
+    settings.LISTEN_INTERVAL_SECONDS = 60
+    assert budget.listen_interval(bot, NOW) == timedelta(seconds=60)
+    bot.monthly_budget_usd = Decimal("100")
+    bot.save()
+    read = spend.Charge(call=Call.POST_READ, payer="app", resources=("post:1",))
+    spend.record_charge(bot, read, at=NOW - timedelta(days=1))
+    assert budget.listen_interval(bot, NOW) == timedelta(seconds=60)
+
+
+def test_listening_slows_down_when_its_pace_would_spend_more_than_the_budget_left(bot, settings):
+    settings.LISTEN_INTERVAL_SECONDS = 60
+    settings.SANDBOX_PRICE_PER_POST_READ_USD = 0.005
+    settings.SANDBOX_PRICE_PER_OWNED_READ_USD = 0
+    bot.monthly_budget_usd = Decimal("3.38")
+    bot.save()
+    # 70 posts read a day over the last week: $0.35 a day ($2.45), while the $0.93 left for
+    # the ten and a half days left of November is $0.089 a day: listening reads about four
+    # times as seldom.
+    for day in range(1, 8):
+        resources = tuple(f"post:{day}-{n}" for n in range(70))
+        charge = spend.Charge(call=Call.POST_READ, payer="app", resources=resources)
+        spend.record_charge(bot, charge, at=NOW - timedelta(days=day) + timedelta(hours=1))
+    interval = budget.listen_interval(bot, NOW)
+    assert timedelta(minutes=3) < interval < timedelta(minutes=5)
+
+    bot.monthly_budget_usd = Decimal("2.45")  # spent: the reads stop
+    bot.save()
+    assert budget.listen_interval(bot, NOW) is None
+    bot.refresh_from_db()
+    assert bot.read_hold.startswith("Budget reached: $2.45 of $2.45 this month.")
+
+
+def test_the_bot_page_shows_spend_by_kind_and_the_site_page_sets_the_budget(
+    logged_in, bot, client, superuser
+):
+    spend.record_charge(bot, spend.Charge(call=Call.POST_READ, payer="a", resources=("post:1",)))
+    spend.record_charge(bot, spend.Charge(call=Call.POST, payer="a", resources=("post:2",)))
+    page = logged_in.get(reverse("bots:detail", args=[bot.pk])).content.decode()
+    assert "Posts read" in page and "Posts</td><td>1</td><td>$0.015" in page
+
+    assert logged_in.get(reverse("bots:site_budget")).status_code == 403
+    client.force_login(superuser)
+    refused = client.post(reverse("bots:site_budget"), {"monthly_budget_usd": "-1"})
+    assert refused.status_code == 400 and "greater than or equal to 0" in refused.content.decode()
+    client.post(reverse("bots:site_budget"), {"monthly_budget_usd": "12.50"})
+    assert spend.site_budget() == Decimal("12.50")
+    assert "$12.50" in client.get(reverse("bots:site_budget")).content.decode()
