@@ -62,9 +62,9 @@ class Budget:
     prices: Prices
     # What the bot's reads of mentions and of its own timeline cost a day at the recent
     # pace, by kind (read_pace), and what its credential checks cost a day from their
-    # interval (fixed_reads_per_day).
+    # interval (check_price each, checks_charged).
     reads_per_day: dict = field(default_factory=dict)
-    fixed_reads_per_day: Decimal = Decimal("0")
+    check_price: Decimal = Decimal("0")
 
     def cap_reached(self) -> bool:
         """No room for one more post in the daily cap: what was posted, is being sent or is
@@ -111,8 +111,20 @@ class Budget:
         figures = {POSTS: per_post * Decimal(str(posts))}
         for call, per_day in self.reads_per_day.items():
             figures[spend.CALL_LABELS[Call(call)]] = per_day * days
-        figures[CHECKS] = self.fixed_reads_per_day * days
+        figures[CHECKS] = self.check_price * Decimal(str(checks_charged(period)))
         return figures
+
+    def posts_within(self, schedule, period: datetime.timedelta) -> float:
+        """How many posts the bot makes in the coming `period`: its schedule's slots (or
+        the last 30 days' pace), at most what the daily cap lets through: today's room,
+        then a cap a day."""
+        days = period / datetime.timedelta(days=1)
+        if schedule is not None and schedule.enabled:
+            slots = expected_posts_per_month(schedule, days=days, capped=False)
+        else:
+            slots = self.posts_last_30_days * days / ESTIMATE_DAYS
+        room = max(self.daily_cap - self.sent_today, 0) + self.daily_cap * max(days - 1, 0)
+        return min(slots, room)
 
 
 def refusal(
@@ -152,8 +164,9 @@ def bounded_count(tweets: QuerySet, limit: int) -> RawSQL | Value:
 
 def claim_figures(bot: Bot, now: datetime.datetime) -> dict:
     """Annotations for the claim's one query of the head of the bot's queue: `sent_today`
-    (posts of the last 24 hours and tweets being sent, counted up to the daily cap) and,
-    when the bot has a monthly budget, `spent` this month (its MonthlySpend row)."""
+    (posts of the last 24 hours and tweets being sent, counted up to the daily cap), when
+    the bot has a monthly budget `spent` this month (a sum of its DailySpend rows), and
+    what its groups' and the site's budgets have left (bots.spend.room_figures)."""
     tweets = Tweet.objects.filter(bot_id=bot.pk)
     figures = {
         "posted_today": bounded_count(tweets.posted_within_a_day(now), bot.daily_post_cap),
@@ -229,6 +242,13 @@ def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
     found = {row["bot_id"]: row for row in rows}
     spent = spend.spent_by_bot(bots, now)
     reads = read_pace(bots, now)
+    for bot in bots:
+        # The checks' own reads, a day's worth, leave the pace: forecast counts them apart.
+        pace = reads.get(bot.pk, {})
+        kind = Call.OWNED_READ if owns_app(bot) else Call.USER_READ
+        if kind in pace:
+            checks = check_price(bot) * Decimal(str(checks_charged(datetime.timedelta(days=1))))
+            pace[kind] = max(pace[kind] - checks, Decimal("0"))
     counted = {
         row.pop("bot_id"): row
         for row in Tweet.objects.filter(bot__in=bots)
@@ -256,7 +276,7 @@ def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
             link_share=row.get("recent_links", 0) / recent if recent else 0.0,
             prices=prices[bot.platform],
             reads_per_day=reads.get(bot.pk, {}),
-            fixed_reads_per_day=fixed_reads_per_day(bot),
+            check_price=check_price(bot),
         )
     return budgets
 
@@ -280,9 +300,9 @@ def estimated_monthly_cost(bot: Bot, *, posts_per_month: int, now: datetime.date
 
 def read_pace(bots, now: datetime.datetime) -> dict[int, dict[str, Decimal]]:
     """Per bot, what each kind of read cost a day over the last READ_PACE_DAYS days (one
-    grouped query): listening's mentions and their authors, reconciling's timelines. The
-    credential checks' own reads are counted apart (fixed_reads_per_day), so today's share
-    of the bot's own user reads is left out of the pace."""
+    grouped query): listening's mentions and their authors, reconciling's timelines, and
+    the credential checks' reads of the bot's own user, which budgets_by_bot takes out
+    again since the forecast counts those from their interval."""
     since = spend.spend_day(now) - datetime.timedelta(days=READ_PACE_DAYS)
     rows = (
         DailySpend.objects.filter(
@@ -297,12 +317,20 @@ def read_pace(bots, now: datetime.datetime) -> dict[int, dict[str, Decimal]]:
     return pace
 
 
-def fixed_reads_per_day(bot: Bot) -> Decimal:
-    """What the bot's credential checks cost a day: one read of its own user (GET
-    /2/users/me) per check, charged once a UTC day however many checks run."""
-    checks_per_day = 24 / settings.CREDENTIAL_CHECK_HOURS
-    call = Call.OWNED_READ if owns_app(bot) else Call.USER_READ
-    return rules_for(bot).price(call) * Decimal(str(min(checks_per_day, 1.0)))
+def check_price(bot: Bot) -> Decimal:
+    """What one credential check costs the bot: a read of its own user (GET /2/users/me)."""
+    return rules_for(bot).price(Call.OWNED_READ if owns_app(bot) else Call.USER_READ)
+
+
+def checks_charged(period: datetime.timedelta) -> float:
+    """How many credential checks of a bot are charged in `period`, one every
+    CREDENTIAL_CHECK_HOURS: X charges its own user's read once a UTC day, so at most one a
+    day, and over less than a day the chance that a check falls in it."""
+    interval = datetime.timedelta(hours=settings.CREDENTIAL_CHECK_HOURS)
+    day = datetime.timedelta(days=1)
+    if interval >= day:
+        return period / interval
+    return max(period / day, min(1.0, period / interval))
 
 
 def listen_interval(bot: Bot, now: datetime.datetime) -> datetime.timedelta | None:
@@ -376,8 +404,7 @@ def forecast_for(bots, now: datetime.datetime, *, period: datetime.timedelta) ->
     schedules = {bot.pk: getattr(bot, "schedule", None) for bot in bots}
     figures: dict[str, Decimal] = {}
     for bot_id, budget in budgets.items():
-        posts = planned_posts_per_month(budget, schedules.get(bot_id))
-        posts_in_period = posts * (period / datetime.timedelta(days=ESTIMATE_DAYS))
-        for kind, cost in budget.forecast(posts=posts_in_period, period=period).items():
+        posts = budget.posts_within(schedules.get(bot_id), period)
+        for kind, cost in budget.forecast(posts=posts, period=period).items():
             figures[kind] = figures.get(kind, Decimal("0")) + cost
     return figures

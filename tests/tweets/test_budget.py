@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from activity.models import Activity
 from bots import spend
-from bots.models import BotGroup
+from bots.models import Bot, BotGroup
+from bots.schedule import save_schedule
 from platforms.base import Call
 from tests.factories import make_bot, make_tweet
 from tweets import budget, posting
@@ -336,3 +337,25 @@ def test_the_bot_page_shows_spend_by_kind_and_the_site_page_sets_the_budget(
     client.post(reverse("bots:site_budget"), {"monthly_budget_usd": "12.50"})
     assert spend.site_budget() == Decimal("12.50")
     assert "$12.50" in client.get(reverse("bots:site_budget")).content.decode()
+
+
+def test_the_forecast_of_an_hour_counts_the_slots_the_cap_lets_through_and_the_reads(bot, settings):
+    settings.SANDBOX_PRICE_PER_POST_USD = 0.015
+    settings.SANDBOX_PRICE_PER_POST_READ_USD = 0.005
+    settings.SANDBOX_PRICE_PER_OWNED_READ_USD = 0.001
+    settings.CREDENTIAL_CHECK_HOURS = 2
+    bot.daily_post_cap = 3
+    bot.save()
+    save_schedule(bot, kind="interval", every_minutes=10, jitter_minutes=0, enabled=True)
+    # Seven posts read a day over the last week, as listening read them.
+    for day in range(1, 8):
+        resources = tuple(f"post:{day}-{n}" for n in range(7))
+        charge = spend.Charge(call=Call.POST_READ, payer="app", resources=resources)
+        spend.record_charge(bot, charge, at=NOW - timedelta(days=day))
+
+    bots = list(Bot.objects.filter(pk=bot.pk).select_related("schedule"))
+    forecast = budget.forecast_for(bots, NOW, period=timedelta(hours=1))
+    # Six slots, three through the cap; a day's 7 reads over an hour; a check every two hours.
+    assert forecast["Posts"] == Decimal("0.045")
+    assert forecast["Posts read"].quantize(Decimal("0.00001")) == Decimal("0.00146")
+    assert forecast["Credential checks"] == Decimal("0.0005")
