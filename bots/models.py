@@ -20,6 +20,19 @@ handle_validator = RegexValidator(HANDLE_PATTERN, HANDLE_RULE)
 MAX_DRAFT_AGE_HOURS = 24 * 365
 
 
+def budget_field(help_text: str) -> models.DecimalField:
+    """A monthly budget in US dollars, optional (a bot's, a group's, the site's)."""
+    return models.DecimalField(
+        "monthly budget (USD)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=help_text,
+    )
+
+
 class BotQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.is_superuser:
@@ -76,18 +89,11 @@ class Bot(models.Model):
     # Why the claim last held the queue (daily cap or monthly budget), so the hold is
     # recorded in the activity log once, not on every sweep.
     budget_hold = models.TextField(blank=True, editable=False)
-    monthly_budget_usd = models.DecimalField(
-        "monthly budget (USD)",
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text="Most to spend on X in a calendar month (UTC): posts, replies, alt text and "
-        "reads; blank for no budget.",
+    monthly_budget_usd = budget_field(
+        "Most to spend on X in a calendar month (UTC): posts, replies, alt text and reads; "
+        "blank for no budget."
     )
-    # Why reads (listening, reconciling, credential checks) last stopped for a budget
-    # (bots.spend.hold_reads), so the hold is shown and logged once.
+    # Why a budget stopped reads (listening, reconciling, checks): bots.spend.hold_reads.
     read_hold = models.TextField(blank=True, editable=False)
     draft_max_age_hours = models.PositiveIntegerField(
         "draft max age (hours)",
@@ -318,15 +324,8 @@ class BotGroup(models.Model):
 
     name = models.CharField(max_length=80)
     bots = models.ManyToManyField(Bot, related_name="groups", blank=True)
-    monthly_budget_usd = models.DecimalField(
-        "monthly budget (USD)",
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text="Most the group's bots together spend on X in a calendar month (UTC); "
-        "blank for no budget.",
+    monthly_budget_usd = budget_field(
+        "Most the group's bots together spend on X in a calendar month (UTC); blank for none."
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -452,9 +451,7 @@ class DailySpend(models.Model):
     bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="daily_spend")
     day = models.DateField()
     call = models.CharField(max_length=20, choices=[(call.value, call.name) for call in Call])
-    calls = models.PositiveIntegerField(
-        default=0, help_text="Calls made, or resources charged for a read."
-    )
+    calls = models.PositiveIntegerField(default=0, help_text="Calls, or resources read.")
     cost_usd = models.DecimalField("cost (USD)", max_digits=12, decimal_places=4)
 
     class Meta:
@@ -469,9 +466,8 @@ class DailySpend(models.Model):
 
 
 class ReadCharge(models.Model):
-    """A resource (a post, a user) a payer (a developer app) was charged for reading on one
-    UTC day: read again that day, it costs nothing (X's rule). Days before yesterday are
-    forgotten (bots.spend)."""
+    """A resource (post, user) a payer (an app) was charged for reading on a UTC day: read
+    again that day, it costs nothing (X's rule). Older days are forgotten (bots.spend)."""
 
     payer = models.CharField(max_length=32)
     day = models.DateField()
@@ -479,9 +475,7 @@ class ReadCharge(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["payer", "day", "resource"], name="unique_read_charge_per_day"
-            )
+            models.UniqueConstraint(fields=["payer", "day", "resource"], name="one_read")
         ]
 
     def __str__(self):
@@ -492,14 +486,8 @@ class SiteBudget(models.Model):
     """The whole flock's monthly budget on X (one row, set by a superuser): beyond it every
     bot holds its posts and reads."""
 
-    monthly_budget_usd = models.DecimalField(
-        "monthly budget (USD)",
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text="Most the whole site spends on X in a calendar month (UTC); blank for none.",
+    monthly_budget_usd = budget_field(
+        "Most the whole site spends on X in a calendar month (UTC); blank for none."
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -299,21 +299,25 @@ def estimated_monthly_cost(bot: Bot, *, posts_per_month: int, now: datetime.date
 
 
 def read_pace(bots, now: datetime.datetime) -> dict[int, dict[str, Decimal]]:
-    """Per bot, what each kind of read cost a day over the last READ_PACE_DAYS days (one
-    grouped query): listening's mentions and their authors, reconciling's timelines, and
-    the credential checks' reads of the bot's own user, which budgets_by_bot takes out
-    again since the forecast counts those from their interval."""
-    since = spend.spend_day(now) - datetime.timedelta(days=READ_PACE_DAYS)
+    """Per bot, what each kind of read cost a day over the last READ_PACE_DAYS UTC days and
+    today so far (one grouped query): listening's mentions and their authors, reconciling's
+    timelines, and the credential checks' reads of the bot's own user, which budgets_by_bot
+    takes out again since the forecast counts those from their interval."""
+    today = spend.spend_day(now)
+    midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=datetime.UTC)
+    days = Decimal(READ_PACE_DAYS) + Decimal(str((now - midnight) / datetime.timedelta(days=1)))
     rows = (
         DailySpend.objects.filter(
-            bot__in=bots, day__gt=since, call__in=[Call.POST_READ, Call.USER_READ, Call.OWNED_READ]
+            bot__in=bots,
+            day__gte=today - datetime.timedelta(days=READ_PACE_DAYS),
+            call__in=[Call.POST_READ, Call.USER_READ, Call.OWNED_READ],
         )
         .values("bot_id", "call")
         .annotate(cost=Sum("cost_usd"))
     )
     pace: dict[int, dict[str, Decimal]] = {}
     for row in rows:
-        pace.setdefault(row["bot_id"], {})[row["call"]] = row["cost"] / READ_PACE_DAYS
+        pace.setdefault(row["bot_id"], {})[row["call"]] = row["cost"] / days
     return pace
 
 
