@@ -12,10 +12,10 @@ class Mention(models.Model):
         SKIPPED = "skipped", "Skipped"
 
     bot = models.ForeignKey("bots.Bot", on_delete=models.CASCADE, related_name="mentions")
-    post_id = models.CharField(max_length=32)
-    author_id = models.CharField(max_length=32)
-    author_username = models.CharField(max_length=50, blank=True)
-    conversation_id = models.CharField(max_length=32, blank=True)
+    post_id = models.CharField(max_length=200)
+    author_id = models.CharField(max_length=200)
+    author_username = models.CharField(max_length=253, blank=True)
+    conversation_id = models.CharField(max_length=200, blank=True)
     text = models.TextField()
     keyword = models.CharField(max_length=100, blank=True)
     decision = models.CharField(max_length=10, choices=Decision)

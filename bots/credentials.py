@@ -1,5 +1,7 @@
-"""A bot's credentials: the four OAuth 1.0a secrets, kept encrypted at rest by
-platforms.encryption (whose names are re-exported here for the bots app's callers)."""
+"""A bot's credentials: X's four OAuth 1.0a secrets, Mastodon's access token, Bluesky's app
+password; kept encrypted at rest by platforms.encryption (whose names are re-exported here
+for the bots app's callers). Which of them a bot needs is its platform's
+(platforms.credential_names)."""
 
 from dataclasses import dataclass, fields
 
@@ -17,12 +19,13 @@ __all__ = [
 
 @dataclass(frozen=True, repr=False)
 class Credentials:
-    """A bot's four OAuth 1.0a secrets, decrypted; its repr never shows them."""
+    """A bot's secrets, decrypted; its repr never shows them."""
 
-    consumer_key: str
-    consumer_secret: str
-    access_token: str
-    access_token_secret: str
+    consumer_key: str = ""
+    consumer_secret: str = ""
+    access_token: str = ""
+    access_token_secret: str = ""
+    app_password: str = ""
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -32,9 +35,6 @@ class Credentials:
         return f"Credentials({shown})"
 
     __str__ = __repr__
-
-    def is_complete(self) -> bool:
-        return all(getattr(self, field.name) for field in fields(self))
 
 
 CREDENTIAL_NAMES = tuple(field.name for field in fields(Credentials))

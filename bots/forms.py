@@ -8,12 +8,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from bots.credentials import CREDENTIAL_NAMES
 from bots.gallery import read_upload
 from bots.images import ImageRejected
 from bots.listener import parse_keywords
 from bots.models import Bot, BotGroup, BotImage, Listener, Schedule, SiteBudget, XApp
 from bots.schedule import parse_time_of_day
+from platforms import X_CREDENTIALS, platforms_on
 from platforms.x.rules import MAX_ALT_TEXT
 
 CREDENTIAL_LABELS = {
@@ -46,7 +46,7 @@ class CredentialsFormMixin(forms.Form):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         status = instance.credential_status() if instance and instance.pk else {}
-        for name in CREDENTIAL_NAMES:
+        for name in X_CREDENTIALS:
             self.fields[name].help_text = (
                 "Saved. Leave blank to keep it; type to replace it."
                 if status.get(name)
@@ -54,13 +54,13 @@ class CredentialsFormMixin(forms.Form):
             )
 
     def credential_values(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(name, "") for name in CREDENTIAL_NAMES}
+        return {name: self.cleaned_data.get(name, "") for name in X_CREDENTIALS}
 
     def credential_fields(self) -> list:
-        return [self[name] for name in CREDENTIAL_NAMES]
+        return [self[name] for name in X_CREDENTIALS]
 
     def other_fields(self) -> list:
-        return [field for field in self if field.name not in CREDENTIAL_NAMES]
+        return [field for field in self if field.name not in X_CREDENTIALS]
 
 
 class AutoImageShareMixin:
@@ -446,11 +446,13 @@ class PinForm(forms.Form):
 class KeysForm(CredentialsFormMixin, forms.Form):
     """A new bot from four keys typed by hand (the advanced way): the handle comes from X."""
 
-    platform = forms.ChoiceField(choices=Bot.Platform.choices)
+    platform = forms.ChoiceField(
+        choices=[choice for choice in Bot.Platform.choices if choice[0] in platforms_on("x")]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in CREDENTIAL_NAMES:
+        for name in X_CREDENTIALS:
             self.fields[name].required = True
             self.fields[name].help_text = ""
 

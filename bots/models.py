@@ -1,36 +1,24 @@
-"""Bots: an X account Aviary speaks for, its encrypted credentials and its image gallery; the
-site's X developer apps that bots connect through, and the sign-ins that connect them."""
+"""Bots: an account on X, Mastodon or Bluesky that Aviary speaks for, its encrypted
+credentials and its image gallery; the site's developer apps that bots connect through,
+and the sign-ins that connect them."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
-from platforms import platforms_on
-from platforms.base import Call
-from platforms.x.handles import HANDLE_PATTERN, HANDLE_RULE
+
+# The spend's rows are the app's models too (bots.ledger keeps them apart, by size).
+from bots.ledger import DailySpend, ReadCharge, SiteBudget, budget_field  # noqa: F401
+from platforms import PLATFORMS, credential_names, handle_error, platforms_on
 from platforms.x.rules import MAX_ALT_TEXT
 
-handle_validator = RegexValidator(HANDLE_PATTERN, HANDLE_RULE)
 MAX_DRAFT_AGE_HOURS = 24 * 365
-
-
-def budget_field(help_text: str) -> models.DecimalField:
-    """A monthly budget in US dollars, optional (a bot's, a group's, the site's)."""
-    return models.DecimalField(
-        "monthly budget (USD)",
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=help_text,
-    )
 
 
 class BotQuerySet(models.QuerySet):
@@ -44,11 +32,14 @@ class BotQuerySet(models.QuerySet):
         return self.filter(platform__in=platforms_on(network))
 
     def with_credentials(self):
-        """Bots with all four credentials stored (Bot.has_credentials)."""
-        bots = self
-        for name in CREDENTIAL_NAMES:
-            bots = bots.exclude(**{f"encrypted_{name}": ""})
-        return bots
+        """Bots with every credential their platform needs stored (Bot.has_credentials)."""
+        stored = models.Q(pk__in=[])
+        for platform in PLATFORMS:
+            on_platform = models.Q(platform=platform)
+            for name in credential_names(platform):
+                on_platform &= ~models.Q(**{f"encrypted_{name}": ""})
+            stored |= on_platform
+        return self.filter(stored)
 
     def may_post(self):
         """Bots that may post and act on their own (Bot.can_post)."""
@@ -59,22 +50,39 @@ class BotQuerySet(models.QuerySet):
 
 class Bot(models.Model):
     class Platform(models.TextChoices):
+        # Each is an entry of platforms.PLATFORMS.
         X = "x", "X"
-        SANDBOX = "sandbox", "Sandbox"
+        SANDBOX = "sandbox", "X sandbox"
+        MASTODON = "mastodon", "Mastodon"
+        MASTODON_SANDBOX = "mastodon_sandbox", "Mastodon sandbox"
+        BLUESKY = "bluesky", "Bluesky"
+        BLUESKY_SANDBOX = "bluesky_sandbox", "Bluesky sandbox"
 
     class PostingMode(models.TextChoices):
         REVIEW = "review", "Review first"
         AUTOPILOT = "autopilot", "Autopilot"
 
     name = models.CharField(max_length=80, unique=True)
-    handle = models.CharField(max_length=15, validators=[handle_validator])
-    platform = models.CharField(max_length=10, choices=Platform, default=Platform.SANDBOX)
+    # As the network writes it: X's screen name, Mastodon's user@instance, Bluesky's domain
+    # handle; each platform's rule is checked in clean().
+    handle = models.CharField(max_length=253)
+    platform = models.CharField(max_length=20, choices=Platform, default=Platform.SANDBOX)
+    # The Mastodon instance or Bluesky PDS the account lives on; blank where the platform's
+    # settings name the one server (X and the sandboxes).
+    server_url = models.URLField(
+        "server", max_length=200, blank=True, help_text="e.g. https://mastodon.social"
+    )
     # Fernet tokens only: the plaintext never reaches a column (bots.credentials).
     encrypted_consumer_key = models.TextField(blank=True, editable=False)
     encrypted_consumer_secret = models.TextField(blank=True, editable=False)
     encrypted_access_token = models.TextField(blank=True, editable=False)
     encrypted_access_token_secret = models.TextField(blank=True, editable=False)
-    x_user_id = models.CharField("X user id", max_length=32, blank=True)
+    encrypted_app_password = models.TextField(blank=True, editable=False)
+    # A network session kept between posts (Bluesky's JWTs, so posting never signs in
+    # again), encrypted like the credentials; the platform's client reads and renews it.
+    encrypted_session = models.TextField(blank=True, editable=False)
+    # The account's id on its network: X's user id, Mastodon's account id, Bluesky's DID.
+    x_user_id = models.CharField("account id", max_length=200, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField("active", default=True)
     attention_reason = models.TextField(
@@ -144,8 +152,14 @@ class Bot(models.Model):
     def get_absolute_url(self):
         return reverse("bots:detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        known = self.handle and self.platform in PLATFORMS
+        if known and (error := handle_error(self.platform, self.handle)):
+            raise ValidationError({"handle": error})
+
     def credentials(self) -> Credentials:
-        """Decrypt the four credentials; raises CredentialsUnreadable, never returns garbage."""
+        """Decrypt the stored credentials; raises CredentialsUnreadable, never returns garbage."""
         tokens = {name: getattr(self, f"encrypted_{name}") for name in CREDENTIAL_NAMES}
         return Credentials(
             **{name: crypto.decrypt(token) if token else "" for name, token in tokens.items()}
@@ -163,8 +177,9 @@ class Bot(models.Model):
         return {name: bool(getattr(self, f"encrypted_{name}")) for name in CREDENTIAL_NAMES}
 
     def has_credentials(self) -> bool:
-        """All four credentials stored (BotQuerySet.with_credentials)."""
-        return all(self.credential_status().values())
+        """Every credential its platform needs stored (BotQuerySet.with_credentials)."""
+        status = self.credential_status()
+        return all(status[name] for name in credential_names(self.platform))
 
     def can_post(self) -> bool:
         """Active, credentials stored and not refused, credit not exhausted
@@ -180,7 +195,7 @@ class Bot(models.Model):
         return self.posting_mode == self.PostingMode.REVIEW
 
     def is_sandbox(self) -> bool:
-        return self.platform == self.Platform.SANDBOX
+        return PLATFORMS[self.platform].is_sandbox
 
 
 def default_weekdays():
@@ -257,7 +272,7 @@ class Listener(models.Model):
         default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     # The newest mention read, so the next read asks X only for newer ones.
-    since_id = models.CharField(max_length=32, blank=True)
+    since_id = models.CharField(max_length=200, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     # A 429 from X: no reading before this time.
     paused_until = models.DateTimeField(null=True, blank=True)
@@ -358,7 +373,10 @@ class XApp(models.Model):
     it in turn. The consumer key and secret are encrypted like a bot's and never shown."""
 
     name = models.CharField(max_length=80, unique=True)
-    platform = models.CharField(max_length=10, choices=Bot.Platform, default=Bot.Platform.X)
+    platform = models.CharField(max_length=20, choices=Bot.Platform, default=Bot.Platform.X)
+    # The instance a Mastodon app is registered on (Aviary registers itself once per
+    # instance); blank where the platform's settings name the one server.
+    server_url = models.URLField("server", max_length=200, blank=True)
     encrypted_consumer_key = models.TextField(editable=False)
     encrypted_consumer_secret = models.TextField(editable=False)
     is_default = models.BooleanField(
@@ -441,58 +459,3 @@ class SignIn(models.Model):
 
     def request_secret(self) -> str:
         return crypto.decrypt(self.encrypted_request_secret)
-
-
-class DailySpend(models.Model):
-    """What one bot's billable calls of one kind cost on one UTC day (X's billing day), kept
-    as they are made (bots.spend), so a month's spend, by kind or in all, is a sum of at
-    most a month's rows per kind."""
-
-    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="daily_spend")
-    day = models.DateField()
-    call = models.CharField(max_length=20, choices=[(call.value, call.name) for call in Call])
-    calls = models.PositiveIntegerField(default=0, help_text="Calls, or resources read.")
-    cost_usd = models.DecimalField("cost (USD)", max_digits=12, decimal_places=4)
-
-    class Meta:
-        ordering = ["-day", "bot_id", "call"]
-        indexes = [models.Index(fields=["day"], name="daily_spend_day")]
-        constraints = [
-            models.UniqueConstraint(fields=["bot", "day", "call"], name="unique_spend_per_day")
-        ]
-
-    def __str__(self):
-        return f"{self.bot_id} on {self.day}: {self.calls} {self.call}, ${self.cost_usd}"
-
-
-class ReadCharge(models.Model):
-    """A resource (post, user) a payer (an app) was charged for reading on a UTC day: read
-    again that day, it costs nothing (X's rule). Older days are forgotten (bots.spend)."""
-
-    payer = models.CharField(max_length=32)
-    day = models.DateField()
-    resource = models.CharField(max_length=48)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["payer", "day", "resource"], name="one_read")
-        ]
-
-    def __str__(self):
-        return f"{self.resource} read by {self.payer[:8]} on {self.day}"
-
-
-class SiteBudget(models.Model):
-    """The whole flock's monthly budget on X (one row, set by a superuser): beyond it every
-    bot holds its posts and reads."""
-
-    monthly_budget_usd = budget_field(
-        "Most the whole site spends on X in a calendar month (UTC); blank for none."
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"Site budget: {self.monthly_budget_usd}"

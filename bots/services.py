@@ -58,7 +58,7 @@ def rotate_credentials() -> dict[str, int]:
     Each row is rewritten in its own transaction, so an interrupted rotation can simply run
     again: tokens already under the newest key rotate to themselves.
     """
-    bot_fields = [f"encrypted_{name}" for name in CREDENTIAL_NAMES]
+    bot_fields = [f"encrypted_{name}" for name in CREDENTIAL_NAMES] + ["encrypted_session"]
     return {
         "bots": _rotate_rows(Bot.objects.all(), bot_fields),
         "apps": _rotate_rows(

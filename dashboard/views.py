@@ -36,6 +36,7 @@ from dashboard.activity import activity_page
 from dashboard.forms import ActivityFilterForm
 from dashboard.health import read_health
 from platforms import rules_for
+from tweets import notices
 from tweets import services as tweet_services
 from tweets.forms import GenerateForm
 from tweets.images import remove_gallery_image
@@ -75,7 +76,7 @@ def dashboard(request):
 @require_GET
 def bot_detail(request, pk):
     bot = bot_for_user(request.user, pk)
-    return render(request, "bots/bot_detail.html", _detail_context(bot))
+    return render(request, "bots/bot_detail.html", _detail_context(bot, user=request.user))
 
 
 @login_required
@@ -85,7 +86,8 @@ def bot_settings(request, pk):
     form = BotSettingsForm(request.POST, instance=bot)
     if not form.is_valid():
         bot.refresh_from_db()
-        return render(request, "bots/bot_detail.html", _detail_context(bot, form=form), status=400)
+        context = _detail_context(bot, user=request.user, form=form)
+        return render(request, "bots/bot_detail.html", context, status=400)
     replaced = services.save_bot_settings(
         bot, credentials=form.credential_values(), by=request.user
     )
@@ -139,7 +141,7 @@ def generate(request, pk):
     bot = bot_for_user(request.user, pk)
     form = GenerateForm(request.POST)
     if not form.is_valid():
-        context = _detail_context(bot, generate_form=form)
+        context = _detail_context(bot, user=request.user, generate_form=form)
         return render(request, "bots/bot_detail.html", context, status=400)
     job = request_generation(
         bot, count=form.cleaned_data["count"], seed=form.cleaned_data["seed"], by=request.user
@@ -165,7 +167,7 @@ def schedule(request, pk):
     bot = bot_for_user(request.user, pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
-        context = _detail_context(bot, schedule_form=form)
+        context = _detail_context(bot, user=request.user, schedule_form=form)
         return render(request, "bots/bot_detail.html", context, status=400)
     saved = save_schedule(bot, by=request.user, **form.schedule_fields())
     messages.success(request, f"Schedule saved: {describe(saved)}.")
@@ -178,7 +180,7 @@ def listener(request, pk):
     bot = bot_for_user(request.user, pk)
     form = ListenerForm(request.POST, instance=Listener.objects.filter(bot=bot).first())
     if not form.is_valid():
-        context = _detail_context(bot, listener_form=form)
+        context = _detail_context(bot, user=request.user, listener_form=form)
         return render(request, "bots/bot_detail.html", context, status=400)
     save_listener(bot, by=request.user, **form.listener_fields())
     messages.success(request, "Listening settings saved.")
@@ -186,7 +188,7 @@ def listener(request, pk):
 
 
 def _detail_context(
-    bot, *, form=None, generate_form=None, schedule_form=None, listener_form=None
+    bot, *, user, form=None, generate_form=None, schedule_form=None, listener_form=None
 ) -> dict:
     links = BotCorpus.objects.filter(bot=bot).select_related("corpus").order_by("-weight")
     bot_schedule = Schedule.objects.filter(bot=bot).first()
@@ -210,6 +212,7 @@ def _detail_context(
         "recent": bot.tweets.order_by("-pk")[:10],
         "owners": bot.owners.order_by("username"),
         "share_form": CoOwnerForm(bot=bot),
+        "notified": notices.owner_is_notified(bot, user),
     }
 
 
@@ -230,24 +233,40 @@ def gallery_upload(request, pk):
 
 @csrf_protect
 def _gallery_upload(request, pk, limit):
+    """Each file gets its own result line: as messages after a redirect for the plain form,
+    as a list of lines for the page's drag and drop (an htmx request)."""
     bot = bot_for_user(request.user, pk)
     form = GalleryUploadForm(request.POST, request.FILES, over_limit=limit.exceeded)
     if not form.is_valid():
         status = 413 if limit.exceeded else 400
+        if request.htmx:
+            lines = [(messages.ERROR, error) for error in form.errors.get("images", [])]
+            return _upload_results(request, lines, status=status)
         return render(
             request, "bots/botimage_list.html", _gallery_context(bot, form), status=status
         )
+    lines = []
     for upload in form.cleaned_data["images"]:
         try:
             added = add_gallery_image(bot, upload=upload, by=request.user)
         except ImageRejected as error:
-            messages.error(request, str(error))
+            lines.append((messages.ERROR, str(error)))
         else:
             level = messages.SUCCESS if added.created else messages.INFO
-            messages.add_message(request, level, f"{upload.name}: {added.message}")
+            lines.append((level, f"{upload.name}: {added.message}"))
     if form.left_out:
-        messages.warning(request, form.left_out_message())
+        lines.append((messages.WARNING, form.left_out_message()))
+    if request.htmx:
+        return _upload_results(request, lines)
+    for level, text in lines:
+        messages.add_message(request, level, text)
     return redirect("bots:gallery", bot.pk)
+
+
+def _upload_results(request, lines, *, status=200):
+    tags = messages.DEFAULT_TAGS
+    results = [{"tag": tags[level], "text": text} for level, text in lines]
+    return render(request, "bots/includes/upload_results.html", {"results": results}, status=status)
 
 
 @login_required
@@ -264,6 +283,7 @@ def image_alt_text(request, pk, image_pk):
             "bot": image.bot,
             "alt_form": form,
             "rules": rules_for(image.bot),
+            "saved": form.is_valid(),
         }
         return render(request, "bots/includes/gallery_image.html", context)
     if form.is_valid():

@@ -16,9 +16,13 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from platforms.base import Call, Rules
+from platforms.x import handles as x_handles
 from platforms.x import rules as x_rules
 from platforms.x import signin as x_signin
 from platforms.x.client import XClient
+
+# OAuth 1.0a: the app's consumer key and secret, and the account's access token and secret.
+X_CREDENTIALS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,14 @@ class Platform:
     post_path: str
     # How an account is connected to an app: request_token, authorize_url, access_token.
     sign_in: ModuleType
+    # What a person calls the platform ("X", "the X sandbox").
+    label: str = "X"
+    # The credentials a bot on it needs (names of bots.credentials.Credentials' fields).
+    credential_names: tuple[str, ...] = X_CREDENTIALS
+    # Is a handle one this network could give: (handle) -> bool, and the rule in words.
+    is_valid_handle: Callable[[str], bool] = x_handles.is_valid_handle
+    handle_rule: str = x_handles.HANDLE_RULE
+    is_sandbox: bool = False
 
 
 PLATFORMS = {
@@ -67,6 +79,8 @@ PLATFORMS = {
         # xsandbox/urls.py's post page.
         post_path="/status/{post_id}/",
         sign_in=x_signin,
+        label="the X sandbox",
+        is_sandbox=True,
     ),
 }
 
@@ -93,7 +107,8 @@ def platforms_on(network: str) -> list[str]:
 
 
 def client_for(bot, *, on_call: Callable | None = None) -> XClient:
-    """The client that speaks for `bot` on its network, at the base URL of its settings.
+    """The client that speaks for `bot` on its network, at the bot's server (a Mastodon
+    instance, a Bluesky PDS) or else the base URL of its platform's settings.
 
     Every billable call it makes is reported to `on_call` (a callable taking a
     platforms.base.Charge), by default to `recorder(bot)` for the recorder factory the
@@ -104,7 +119,7 @@ def client_for(bot, *, on_call: Callable | None = None) -> XClient:
         on_call = import_string(settings.PLATFORM_CALL_RECORDER)(bot)
     return platform_for(bot).client(
         bot,
-        base_url=base_url_for(bot.platform),
+        base_url=bot.server_url or base_url_for(bot.platform),
         on_call=on_call,
         owns_app=owns_app(bot),
     )
@@ -130,14 +145,36 @@ def rules_of(platform: str) -> Rules:
 def post_url(bot, post_id: str) -> str:
     """Where a person reads the post `post_id` of `bot` on its network."""
     platform = platform_for(bot)
-    root = getattr(settings, platform.web_url_setting) or base_url_for(bot.platform)
+    root = (
+        getattr(settings, platform.web_url_setting) or bot.server_url or base_url_for(bot.platform)
+    )
     path = platform.post_path.format(handle=bot.handle, post_id=post_id)
     return root.rstrip("/") + path
 
 
 def base_url_for(platform: str) -> str:
-    """The API base URL of the network named `platform` ("x", "sandbox"), from its setting."""
-    return getattr(settings, _platform(platform).base_url_setting)
+    """The API base URL of the network named `platform` ("x", "sandbox"), from its setting.
+    LookupError for a network where each account names its own server (Mastodon)."""
+    setting = _platform(platform).base_url_setting
+    if not setting:
+        raise LookupError(f"Each account on {platform!r} names its own server.")
+    return getattr(settings, setting)
+
+
+def label_of(platform: str) -> str:
+    """What a person calls the platform named `platform`: "X", "the X sandbox"."""
+    return _platform(platform).label
+
+
+def credential_names(platform: str) -> tuple[str, ...]:
+    """The credentials a bot on `platform` needs before it can post."""
+    return _platform(platform).credential_names
+
+
+def handle_error(platform: str, handle: str) -> str:
+    """Why `handle` cannot be an account's handle on `platform`, or '' when it can."""
+    entry = _platform(platform)
+    return "" if entry.is_valid_handle(handle) else entry.handle_rule
 
 
 def sign_in_for(platform: str) -> ModuleType:

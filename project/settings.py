@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "project.context_processors.live",
             ],
         },
     },
@@ -157,6 +158,21 @@ STORAGES = {
 
 # Where bots on the sandbox platform send their API calls, and where real bots go; and
 # where a person reads their posts (the sandbox's pages: its base URL unless set).
+# Where people reach this site, for links in emails.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('AVIARY_PORT', default=8000)}/")
+# Email: printed to the console in development; an SMTP server from these settings otherwise.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Aviary <aviary@localhost>")
 SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default="http://127.0.0.1:8000/xsandbox")
 X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com")
 SANDBOX_WEB_URL = env.str("SANDBOX_WEB_URL", default="")
@@ -329,6 +345,10 @@ EXPIRY_INTERVAL_SECONDS = env.float("EXPIRY_INTERVAL_SECONDS", default=300.0)
 # over the period by a beat task that runs every CREDENTIAL_CHECK_TICK_SECONDS.
 CREDENTIAL_CHECK_HOURS = env.float("CREDENTIAL_CHECK_HOURS", default=6.0)
 CREDENTIAL_CHECK_TICK_SECONDS = env.float("CREDENTIAL_CHECK_TICK_SECONDS", default=600.0)
+# The live parts of the dashboard, bot page and review queue refresh this often while seen.
+LIVE_REFRESH_SECONDS = env.float("LIVE_REFRESH_SECONDS", default=10.0)
+# Problem emails (tweets.notices): the sweep that sends them runs this often.
+NOTICE_INTERVAL_SECONDS = env.float("NOTICE_INTERVAL_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-tweets": {"task": "tweets.tasks.sweep_tweets", "schedule": SWEEP_INTERVAL_SECONDS},
     "run-due-slots": {"task": "autonomy.tasks.run_due_slots", "schedule": SWEEP_INTERVAL_SECONDS},
@@ -341,4 +361,5 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bots.tasks.check_due_credentials",
         "schedule": CREDENTIAL_CHECK_TICK_SECONDS,
     },
+    "send-notices": {"task": "tweets.tasks.send_notices", "schedule": NOTICE_INTERVAL_SECONDS},
 }

@@ -93,7 +93,7 @@ class Tweet(models.Model):
     state = models.CharField(max_length=10, choices=State, default=State.DRAFT, db_index=True)
     corpus = models.ForeignKey(Corpus, null=True, blank=True, on_delete=models.SET_NULL)
     seed_word = models.CharField(max_length=100, blank=True)
-    in_reply_to_post_id = models.CharField(max_length=32, blank=True)
+    in_reply_to_post_id = models.CharField(max_length=200, blank=True)
     generation_job = models.ForeignKey(
         "GenerationJob",
         null=True,
@@ -122,7 +122,8 @@ class Tweet(models.Model):
     message_sent_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0)
-    x_post_id = models.CharField("X post id", max_length=32, blank=True)
+    # The post's id on its network: X's number, Mastodon's status id, Bluesky's AT URI.
+    x_post_id = models.CharField("post id", max_length=200, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     # When reading the bot's timeline to settle this unknown tweet was refused (401/403):
@@ -195,6 +196,13 @@ class Tweet(models.Model):
     def x_post_url(self) -> str:
         return post_url(self.bot, self.x_post_id) if self.x_post_id else ""
 
+    def post_key(self) -> str:
+        """The same string for every attempt to post this tweet: the network's client makes
+        its idempotency key (Mastodon) or record key (Bluesky) from it, so a retry of a post
+        that may have gone out cannot post twice. Its id and creation instant in
+        microseconds, for a record key ordered in time."""
+        return f"aviary-{self.pk}-{int(self.created_at.timestamp() * 1_000_000)}"
+
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.FAILED, self.State.EXPIRED}
 
@@ -264,7 +272,8 @@ class TweetImage(models.Model):
     image = models.ForeignKey(BotImage, on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField(default=0)
     # The media id X gave the uploaded image, reused by a retry until X lets it expire.
-    media_id = models.CharField(max_length=32, blank=True)
+    # What the network answered to the upload (Bluesky's is a blob reference).
+    media_id = models.TextField(blank=True)
     media_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -345,3 +354,58 @@ class GenerationJob(models.Model):
 
     def has_failed(self) -> bool:
         return self.state == self.State.FAILED
+
+
+class NoticeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at=None)
+
+
+class Notice(models.Model):
+    """A problem with a bot that its owners were told about by email, once: open while the
+    problem lasts, closed when it is gone, so the next time it happens is a new notice."""
+
+    class Kind(models.TextChoices):
+        RECONNECT = "reconnect", "Needs reconnecting"
+        OUT_OF_CREDIT = "out_of_credit", "Out of credit"
+        FAILING = "failing", "Keeps failing"
+
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind)
+    detail = models.TextField(blank=True)
+    opened_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0, help_text="Owners emailed.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bot", "kind"],
+                condition=models.Q(closed_at=None),
+                name="one_open_notice_per_problem",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.bot}: {self.get_kind_display()}"
+
+
+class NoticeMute(models.Model):
+    """An owner who asked not to be emailed about a bot's problems."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_notices"
+    )
+    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="notice_mutes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "bot"], name="one_mute_per_owner_and_bot")
+        ]
+
+    def __str__(self):
+        return f"{self.user} mutes {self.bot}"

@@ -164,7 +164,10 @@ def post_claimed(tweet: Tweet, *, then=None) -> Tweet:
         # The claim's annotation spares a query for the common tweet without images.
         media_ids = upload_media(client, tweet) if getattr(tweet, "has_images", True) else []
         post_id = client.post(
-            tweet.text, media_ids=media_ids, reply_to=tweet.in_reply_to_post_id or None
+            tweet.text,
+            media_ids=media_ids,
+            reply_to=tweet.in_reply_to_post_id or None,
+            key=tweet.post_key(),
         )
     except CredentialsUnreadable as error:
         _finish(tweet, began, Outcome.ERROR, None, str(error))

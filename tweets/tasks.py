@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from tweets import drafting, expiry, posting, reconciling
+from tweets import drafting, expiry, notices, posting, reconciling
 from tweets.models import GenerationJob, Tweet
 
 
@@ -67,6 +67,13 @@ def expire_tweets() -> dict:
     """Every EXPIRY_INTERVAL_SECONDS (beat): expire tweets that missed their slot and drafts
     past their bot's max age (tweets.expiry)."""
     return expiry.expire_tweets(now=timezone.now())
+
+
+@shared_task
+def send_notices() -> dict:
+    """Every NOTICE_INTERVAL_SECONDS (beat): email owners once per new problem of a bot,
+    close the notices of problems gone (tweets.notices)."""
+    return notices.send_notices(timezone.now())
 
 
 def queue_post(tweet_id: int, *, resend_after: timedelta | None = None) -> bool:

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/images/", views.images, name="images"),
     path("bots/<int:bot_pk>/history/", views.bot_history, name="history"),
     path("bots/<int:bot_pk>/history.csv", views.bot_history_csv, name="history_csv"),
+    path("bots/<int:bot_pk>/notices/", views.notices_toggle, name="notices"),
 ]

@@ -13,7 +13,7 @@ from bots.groups import filter_by_group
 from bots.models import Bot, BotGroup
 from platforms import rules_for
 from platforms.x import rules as x_rules
-from tweets import history, services
+from tweets import history, notices, services
 from tweets.access import tweet_for_user
 from tweets.forms import (
     MAX_TEXT_LENGTH,
@@ -288,3 +288,16 @@ def _back_to_review(request):
         response["HX-Redirect"] = target
         return response
     return redirect(target)
+
+
+@login_required
+@require_POST
+def notices_toggle(request, bot_pk):
+    bot = bot_for_user(request.user, bot_pk)
+    on = bool(request.POST.get("on"))
+    notices.set_notices(bot, user=request.user, on=on)
+    if on:
+        messages.success(request, f"You will get an email when {bot.name} has a problem.")
+    else:
+        messages.success(request, f"No more problem emails about {bot.name}.")
+    return redirect(reverse("bots:detail", args=[bot.pk]) + "#notices")

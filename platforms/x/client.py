@@ -147,8 +147,9 @@ class XClient:
         self._read(users=[account.id], own_id=account.id)
         return account
 
-    def post(self, text: str, media_ids=(), reply_to: str | None = None) -> str:
-        """Create a post (POST /2/tweets); returns its id."""
+    def post(self, text: str, media_ids=(), reply_to: str | None = None, key: str = "") -> str:
+        """Create a post (POST /2/tweets); returns its id. X takes no idempotency key, so
+        `key` goes unused: an ambiguous post is reconciled from the timeline instead."""
         post_id = self._call(
             "POST",
             lambda: self._tweepy.create_tweet(

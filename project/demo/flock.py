@@ -1,14 +1,13 @@
 """Demo data for `make run`: a small flock that works with no X account and no network."""
 
 import io
-from dataclasses import asdict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from PIL import Image, ImageDraw
 
 from bots.connecting import save_app
-from bots.credentials import CredentialsUnreadable
+from bots.credentials import Credentials, CredentialsUnreadable
 from bots.gallery import set_alt_text, store_processed
 from bots.images import ingest_image
 from bots.models import Bot, XApp
@@ -49,7 +48,7 @@ def load_demo_data(*, owner) -> list[Bot]:
             },
         )
         account, _ = ensure_account(spec["handle"], name=spec["name"])
-        if _stored_credentials(bot) != credentials_of(account):
+        if _stored_credentials(bot) != Credentials(**credentials_of(account)):
             bot.set_credentials(**credentials_of(account))
             bot.x_user_id = account.user_id
             bot.save()
@@ -93,9 +92,9 @@ def _add_pictures(bot: Bot) -> None:
         set_alt_text(added.image, text=alt_text)
 
 
-def _stored_credentials(bot: Bot) -> dict[str, str] | None:
+def _stored_credentials(bot: Bot) -> Credentials | None:
     try:
-        return asdict(bot.credentials()) if bot.has_credentials() else None
+        return bot.credentials() if bot.has_credentials() else None
     except CredentialsUnreadable:
         return None
 

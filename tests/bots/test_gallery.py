@@ -170,6 +170,34 @@ def test_uploading_several_files_stores_the_good_and_explains_each_bad(client, o
     assert BotImage.objects.filter(bot=bot).count() == 1
 
 
+def test_a_dropped_upload_answers_one_result_line_per_file(client, owner, bot):
+    client.force_login(owner)
+    files = [upload(image_bytes(format="PNG"), name="good.png"), upload(b"junk", name="fake.jpg")]
+
+    response = client.post(
+        reverse("bots:gallery_upload", args=[bot.pk]), {"images": files}, HTTP_HX_REQUEST="true"
+    )
+
+    lines = response.content.decode().replace("</li>", "</li>\n").strip().splitlines()
+    assert response.status_code == 200
+    assert len(lines) == 2
+    assert lines[0].startswith('<li class="success">good.png:')
+    assert lines[1].startswith('<li class="error">') and "fake.jpg" in lines[1]
+    # Nothing is left behind for the next page to show again.
+    assert list(client.get(reverse("bots:gallery", args=[bot.pk])).context["messages"]) == []
+
+
+def test_a_dropped_upload_without_files_says_so_in_its_line(client, owner, bot):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("bots:gallery_upload", args=[bot.pk]), {}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 400
+    assert '<li class="error">Choose at least one image' in response.content.decode()
+
+
 def test_an_upload_without_files_says_so(client, owner, bot):
     client.force_login(owner)
 

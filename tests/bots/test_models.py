@@ -2,8 +2,10 @@
 rule (active, all credentials, not refused, credit left) for a bot and for a query of bots."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from bots.models import Bot
+from platforms.x.handles import HANDLE_RULE
 from tests.conftest import SECRETS
 from tests.factories import make_bot
 
@@ -58,3 +60,20 @@ def test_bots_on_x_include_the_x_sandbox(db):
 
     assert set(Bot.objects.on_network("x")) == {on_x, in_sandbox}
     assert not Bot.objects.on_network("mastodon").exists()
+
+
+def test_a_bots_handle_follows_its_networks_rule(db):
+    bot = make_bot(platform=Bot.Platform.X)
+    bot.handle = "a_handle_too_long_for_x"
+
+    with pytest.raises(ValidationError) as refused:
+        bot.full_clean()
+
+    assert refused.value.message_dict["handle"] == [HANDLE_RULE]
+
+
+def test_a_bot_needs_only_the_credentials_its_platform_uses(db, credential_keys):
+    bot = make_bot(platform=Bot.Platform.X, credentials={"access_token": "token"})
+
+    assert not bot.has_credentials()
+    assert not Bot.objects.with_credentials().filter(pk=bot.pk).exists()

@@ -1,5 +1,6 @@
-"""The gallery in the browser: a picture dropped onto the page is added, its alt text is
-edited in place, and a file that is not a picture is refused with a message."""
+"""The gallery in the browser: pictures dropped onto the page are added, each file with its
+own result line, a file that is not a picture is refused with a message, and alt text is
+edited in place with visible feedback."""
 
 import base64
 import io
@@ -12,10 +13,12 @@ from tests.factories import make_bot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DROP = """([name, b64]) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+DROP = """(files) => {
   const transfer = new DataTransfer();
-  transfer.items.add(new File([bytes], name, { type: "image/png" }));
+  for (const [name, b64, type] of files) {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    transfer.items.add(new File([bytes], name, { type }));
+  }
   const form = document.getElementById("gallery-upload");
   const drop = { dataTransfer: transfer, bubbles: true, cancelable: true };
   form.dispatchEvent(new DragEvent("drop", drop));
@@ -39,13 +42,21 @@ def test_it_takes_a_dropped_picture_its_alt_text_and_refuses_a_fake(
     page.goto(f"{live_server.url}/bots/{bot.pk}/gallery/")
     page.wait_for_load_state()
 
-    page.evaluate(DROP, ["sea.png", png_base64()])
+    fake = base64.b64encode(b"not a picture at all").decode()
+    page.evaluate(DROP, [["sea.png", png_base64(), "image/png"], ["fake.jpg", fake, "image/jpeg"]])
+    results = page.locator("#upload-results li")
+    expect(results).to_have_count(2, timeout=15_000)
+    expect(results.nth(0)).to_have_class("success")
+    expect(results.nth(0)).to_contain_text("sea.png")
+    expect(results.nth(1)).to_have_class("error")
+    expect(results.nth(1)).to_contain_text("fake.jpg")
     tile = page.locator(".gallery-image")
-    expect(tile).to_have_count(1, timeout=15_000)
+    expect(tile).to_have_count(1)
     expect(tile.locator(".badge")).to_have_text("No alt text")
 
     tile.locator("textarea[name=alt_text]").fill("A deep blue rectangle, like the sea.")
     tile.locator("button:has-text('Save alt text')").click()
+    expect(page.locator(".gallery-image .saved")).to_have_text("Alt text saved.")
     expect(page.locator(".gallery-image .badge")).to_have_count(0)
     assert bot.images.get().alt_text == "A deep blue rectangle, like the sea."
 

@@ -84,7 +84,7 @@ def test_the_new_bot_page_offers_the_one_app_without_a_choice(client, operator):
     app.save()
     client.force_login(operator)
     html = client.get(reverse("bots:new")).content.decode()
-    assert "Connect with X" in html and "Through the app “Only app” (Sandbox)" in html
+    assert "Connect with X" in html and "Through the app “Only app” (X sandbox)" in html
     assert APP_KEY not in html and APP_SECRET not in html
 
 

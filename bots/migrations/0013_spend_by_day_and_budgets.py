@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bots', '0011_bot_operators_group'),
+        ('bots', '0012_accounts_on_any_network'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,8 +17,8 @@ def to_daily_spend(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tweets", "0013_merge_0011_page_indexes_0012_tweet_shingles"),
-        ("bots", "0012_spend_by_day_and_budgets"),
+        ("tweets", "0015_notices"),
+        ("bots", "0013_spend_by_day_and_budgets"),
     ]
 
     operations = [
