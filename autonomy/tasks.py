@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from autonomy import listening, slots
 from bots.models import Bot
+from tweets import budget
 
 
 @shared_task
@@ -17,8 +18,10 @@ def run_bot_slot(bot_id: int) -> str:
 
 @shared_task
 def listen_for_mentions() -> int:
-    """Every LISTEN_INTERVAL_SECONDS (beat): queue a read of each listening bot's mentions."""
-    bot_ids = listening.listening_bots(timezone.now())
+    """Every LISTEN_INTERVAL_SECONDS (beat): queue a read of the mentions of each listening
+    bot its budget lets read now (tweets.budget.listening_due)."""
+    now = timezone.now()
+    bot_ids = budget.listening_due(listening.listening_bots(now), now)
     for bot_id in bot_ids:
         check_mentions.delay(bot_id)
     return len(bot_ids)

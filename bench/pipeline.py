@@ -24,7 +24,7 @@ import secrets
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 from cryptography.fernet import Fernet
@@ -289,13 +289,14 @@ def one_post_measured() -> tuple[int, int]:
 
 def seed_history(bot, *, posts: int, drafts: int, days: int) -> None:
     """`posts` posts spread evenly over the last `days` days and `drafts` drafts, in bulk,
-    with the month's spend counted as the outcome would have."""
+    with each day's spend counted as the outcome would have."""
     from django.db import connection
     from django.db.models import Count, Sum
-    from django.db.models.functions import TruncDate, TruncMonth
+    from django.db.models.functions import TruncDate
     from django.utils import timezone
 
-    from tweets.models import MonthlySpend, Tweet
+    from bots.models import DailySpend
+    from tweets.models import Tweet
     from tweets.novelty import index_missing
 
     now = timezone.now()
@@ -315,13 +316,13 @@ def seed_history(bot, *, posts: int, drafts: int, days: int) -> None:
     Tweet.objects.bulk_create(rows, batch_size=5000)
     spend = (
         Tweet.objects.filter(bot=bot, state="posted")
-        .annotate(month=TruncDate(TruncMonth("posted_at")))
-        .values("month")
+        .annotate(day=TruncDate("posted_at", tzinfo=UTC))
+        .values("day")
         .annotate(spent=Sum("cost_usd"), posts=Count("pk"))
         .order_by()
     )
-    MonthlySpend.objects.bulk_create(
-        MonthlySpend(bot=bot, month=row["month"], spent_usd=row["spent"], posts=row["posts"])
+    DailySpend.objects.bulk_create(
+        DailySpend(bot=bot, day=row["day"], call="post", calls=row["posts"], cost_usd=row["spent"])
         for row in spend
     )
     # Rows written in bulk have their word pairs indexed as the next novelty check would.

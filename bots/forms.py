@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from bots.gallery import read_upload
 from bots.images import ImageRejected
-from bots.models import Bot, BotGroup, BotImage, Schedule, XApp
+from bots.models import Bot, BotGroup, BotImage, Schedule, SiteBudget, XApp
 from bots.schedule import parse_time_of_day
 from bots.words import parse_blocked_words
 from platforms import X_CREDENTIALS, platforms_on
@@ -354,6 +354,7 @@ class BotGroupForm(forms.Form):
     bots = forms.ModelMultipleChoiceField(
         queryset=Bot.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    monthly_budget_usd = BotGroup._meta.get_field("monthly_budget_usd").formfield()
 
     def __init__(self, *args, user, group=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -463,3 +464,9 @@ class CoOwnerForm(forms.Form):
         if self.bot.owners.filter(pk=user.pk).exists():
             raise forms.ValidationError(f"{username} already runs {self.bot.name}.")
         return user
+
+
+class SiteBudgetForm(forms.ModelForm):
+    class Meta:
+        model = SiteBudget
+        fields = ["monthly_budget_usd"]

@@ -15,11 +15,20 @@ class GroupOutcome:
     message: str
 
 
-def save_group(group: BotGroup, *, name: str, bots, by, created_by=None) -> BotGroup:
+# save_group leaves the group's budget as it is unless told.
+KEEP = object()
+
+
+def save_group(
+    group: BotGroup, *, name: str, bots, by, created_by=None, monthly_budget_usd=KEEP
+) -> BotGroup:
     """Create or change a group (rows written: BotGroup and its members). A new group is
-    kept by `by` unless `created_by` (a superuser's choice in the admin) names its keeper."""
+    kept by `by` unless `created_by` (a superuser's choice in the admin) names its keeper;
+    its monthly budget changes when `monthly_budget_usd` is given (None: no budget)."""
     with transaction.atomic():
         group.name = name
+        if monthly_budget_usd is not KEEP:
+            group.monthly_budget_usd = monthly_budget_usd
         if created_by is not None:
             group.created_by = created_by
         elif group.pk is None:

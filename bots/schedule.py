@@ -57,9 +57,9 @@ def next_slot(schedule: Schedule, now: datetime) -> datetime | None:
     return None
 
 
-def expected_posts_per_month(schedule: Schedule, *, days: int = 30) -> float:
-    """Slots in `days` days outside quiet hours, at most the bot's daily cap a day: what the
-    schedule posts in a month if every slot's post goes out."""
+def expected_posts_per_month(schedule: Schedule, *, days: float = 30, capped: bool = True) -> float:
+    """Slots in `days` days outside quiet hours, at most the bot's daily cap a day (unless
+    not `capped`): what the schedule posts in a month if every slot's post goes out."""
     if not schedule.enabled:
         return 0.0
     tz = ZoneInfo(schedule.time_zone)
@@ -82,7 +82,7 @@ def expected_posts_per_month(schedule: Schedule, *, days: int = 30) -> float:
                 datetime.combine(start.date() + timedelta(days=day), parse_time_of_day(value), tz),
             )
         )
-    per_day = min(per_week / 7, schedule.bot.daily_post_cap)
+    per_day = min(per_week / 7, schedule.bot.daily_post_cap) if capped else per_week / 7
     return round(per_day * days, 1)
 
 

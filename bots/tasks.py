@@ -3,15 +3,16 @@
 from celery import shared_task
 from django.utils import timezone
 
-from bots import health, services
+from bots import health, services, spend
 from bots.models import Bot
 
 
 @shared_task
 def check_credentials(bot_id: int) -> None:
-    """Check bot N's credentials with X (bots.services.verify_bot, as an automatic check)."""
+    """Check bot N's credentials with X (bots.services.verify_bot, as an automatic check),
+    unless a budget holds the bot's reads (bots.spend.hold_reads)."""
     bot = Bot.objects.filter(pk=bot_id).first()
-    if bot is not None:
+    if bot is not None and not spend.hold_reads(bot):
         services.verify_bot(bot, actor="worker", clears_flag=False)
 
 

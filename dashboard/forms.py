@@ -57,7 +57,7 @@ class BotGroupAdminForm(forms.ModelForm):
 
     class Meta:
         model = BotGroup
-        fields = ["name", "bots", "created_by"]
+        fields = ["name", "bots", "monthly_budget_usd", "created_by"]
 
     def keeper(self):
         if "created_by" in self.fields:

@@ -3,7 +3,7 @@ tests have always known them."""
 
 from django.urls import path
 
-from dashboard import connect, views, x_rules_views
+from dashboard import budgets, connect, views, x_rules_views
 
 app_name = "bots"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/owners/", connect.share, name="share"),
     path("<int:pk>/owners/<int:user_pk>/remove/", connect.unshare, name="unshare"),
     path("activity/", views.activity, name="activity"),
+    path("budget/", budgets.site_budget, name="site_budget"),
     path("suggestions/", views.bot_suggestions, name="suggestions"),
     path("groups/", views.group_list, name="groups"),
     path("groups/<int:pk>/", views.group_detail, name="group"),

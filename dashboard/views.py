@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bots import groups, services
+from bots import groups, services, spend
 from bots.access import bot_for_user, gallery_image_for_user, group_for_user
 from bots.forms import (
     AltTextForm,
@@ -226,6 +226,7 @@ def _detail_context(request, bot) -> dict:
     return {
         "bot": bot,
         "figures": stats.budget_figures([bot], timezone.now())[bot.pk],
+        "spend_by_kind": spend.spend_by_kind(bot, timezone.now()),
         "form": restored["form"] or BotSettingsForm(instance=bot),
         "schedule": bot_schedule,
         "schedule_summary": describe(bot_schedule) if bot_schedule else "",
@@ -403,7 +404,11 @@ def group_detail(request, pk):
     form = restore_failed_form(
         request, BotGroupForm, key="group", user=request.user, group=group
     ) or BotGroupForm(
-        initial={"name": group.name, "bots": list(group.bots.all())},
+        initial={
+            "name": group.name,
+            "bots": list(group.bots.all()),
+            "monthly_budget_usd": group.monthly_budget_usd,
+        },
         user=request.user,
         group=group,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from types import ModuleType
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from platforms.base import Call, Rules
 from platforms.x import handles as x_handles
@@ -105,15 +106,40 @@ def platforms_on(network: str) -> list[str]:
     return [name for name, platform in PLATFORMS.items() if platform.network == network]
 
 
-def client_for(bot) -> XClient:
+def client_for(bot, *, on_call: Callable | None = None) -> XClient:
     """The client that speaks for `bot` on its network, at the bot's server (a Mastodon
-    instance, a Bluesky PDS) or else the base URL of its platform's settings."""
-    return platform_for(bot).client(bot, base_url=bot.server_url or base_url_for(bot.platform))
+    instance, a Bluesky PDS) or else the base URL of its platform's settings.
+
+    Every billable call it makes is reported to `on_call` (a callable taking a
+    platforms.base.Charge), by default to `recorder(bot)` for the recorder factory the
+    setting PLATFORM_CALL_RECORDER names: the composition root chooses who keeps the spend,
+    since platforms keeps no rows (and may not import the apps above it).
+    """
+    if on_call is None and settings.PLATFORM_CALL_RECORDER:
+        on_call = import_string(settings.PLATFORM_CALL_RECORDER)(bot)
+    return platform_for(bot).client(
+        bot,
+        base_url=bot.server_url or base_url_for(bot.platform),
+        on_call=on_call,
+        owns_app=owns_app(bot),
+    )
+
+
+def owns_app(bot) -> bool:
+    """Whether the bot's account owns the developer app it speaks through (its own reads
+    are then X's cheaper owned reads): a bot connected through one of the site's X apps
+    does not; a bot with keys of its own is its app's owner."""
+    return getattr(bot, "app_id", None) is None
 
 
 def rules_for(bot) -> Rules:
     """What `bot`'s network allows and charges."""
     return platform_for(bot).rules
+
+
+def rules_of(platform: str) -> Rules:
+    """What the platform named `platform` ("x", "sandbox") allows and charges."""
+    return _platform(platform).rules
 
 
 def post_url(bot, post_id: str) -> str:

@@ -112,6 +112,22 @@ class Call(StrEnum):
     OWNED_READ = "owned_read"
 
 
+# The reads: each resource (a post, a user) a read returns is charged once per UTC day to
+# the app that reads it, however often it is read again that day (X's pricing page).
+READS = frozenset({Call.POST_READ, Call.USER_READ, Call.OWNED_READ})
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One billable call as a network charges it: what kind, who pays (`payer`, a stand-in
+    for the developer app, never a secret), and the resources it returned or made
+    ("post:ID", "user:ID"); a read is charged per resource, a write once."""
+
+    call: Call
+    payer: str
+    resources: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Rules:
     """What a network allows and what it charges. Limits are values; prices are the names of
@@ -137,9 +153,16 @@ class Rules:
         """What one `call` costs, in US dollars."""
         return Decimal(str(getattr(settings, self.price_settings[call])))
 
-    def post_price(self, text: str) -> Decimal:
-        """What posting `text` costs: the price of a post with a URL when it holds one."""
-        return self.price(Call.POST_WITH_URL if self.has_url(text) else Call.POST)
+    def post_call(self, text: str, *, reply: bool = False) -> Call:
+        """How posting `text` is charged: as a post with a URL when it holds one (the
+        dearest), else as a (summoned) reply when it answers a post, else as a post."""
+        if self.has_url(text):
+            return Call.POST_WITH_URL
+        return Call.SUMMONED_REPLY if reply else Call.POST
+
+    def post_price(self, text: str, *, reply: bool = False) -> Decimal:
+        """What posting `text` costs (post_call's price)."""
+        return self.price(self.post_call(text, reply=reply))
 
     def link_price_ratio(self) -> int:
         """How many times a post without a link a post with one costs, rounded (X: 13)."""

@@ -337,6 +337,9 @@ SANDBOX_PRICE_PER_USER_READ_USD = env.float(
 SANDBOX_PRICE_PER_OWNED_READ_USD = env.float(
     "SANDBOX_PRICE_PER_OWNED_READ_USD", default=X_PRICE_PER_OWNED_READ_USD
 )
+# Who keeps what each billable call to a network cost (platforms.client_for): a factory
+# taking a bot and returning the callback the client reports each Charge to.
+PLATFORM_CALL_RECORDER = "bots.spend.recorder"
 # Expiry (tweets.expiry): a tweet approved for a slot expires when it has not gone out this
 # long after the slot; the sweep for expired tweets and drafts runs this often.
 TWEET_SLOT_GRACE_MINUTES = env.int("TWEET_SLOT_GRACE_MINUTES", default=15)

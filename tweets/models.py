@@ -275,25 +275,6 @@ class TweetShingle(models.Model):
         return f"{self.shingle_hash} of tweet {self.tweet_id}"
 
 
-class MonthlySpend(models.Model):
-    """What one bot's posts cost in one month (site time zone), kept as they are posted, so
-    the claim reads one row to check the monthly budget however long the bot's history."""
-
-    bot = models.ForeignKey(Bot, on_delete=models.CASCADE, related_name="monthly_spend")
-    month = models.DateField(help_text="The first day of the month.")
-    spent_usd = models.DecimalField("spent (USD)", max_digits=12, decimal_places=4)
-    posts = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-month", "bot_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["bot", "month"], name="unique_spend_per_bot_month")
-        ]
-
-    def __str__(self):
-        return f"{self.bot_id} in {self.month:%B %Y}: ${self.spent_usd}"
-
-
 class TweetImage(models.Model):
     tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE)
     # PROTECT: a posted tweet's image stays for its history even if removed from the gallery.

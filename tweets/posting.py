@@ -17,6 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from activity.services import record_activity
+from bots import spend
 from bots.connecting import network_name
 from bots.credentials import CredentialsUnreadable
 from bots.models import Bot
@@ -96,7 +97,7 @@ def _claimable(bot: Bot, now) -> Tweet | None:
         head = _head_of_queue(bot, now)
     if head is None or head.queue_held:
         return None
-    refusal = budget.claim_refusal(bot, head)
+    refusal = budget.claim_refusal(bot, head, now)
     _set_budget_hold(bot, refusal)
     return None if refusal else head
 
@@ -161,7 +162,8 @@ def post_claimed(tweet: Tweet, *, then=None) -> Tweet:
     try:
         if refusal := flock.sending_refusal(tweet):
             raise base.BadRequest(refusal)
-        client = client_for(tweet.bot)
+        # The post itself is counted with the tweet's move to posted (budget.count_spend).
+        client = client_for(tweet.bot, on_call=spend.recorder(tweet.bot, posts=False))
         # The claim's annotation spares a query for the common tweet without images.
         media_ids = upload_media(client, tweet) if getattr(tweet, "has_images", True) else []
         post_id = client.post(
@@ -324,7 +326,7 @@ def posted_fields(tweet: Tweet, post_id: str) -> dict:
         "posted_at": timezone.now(),
         "last_error": "",
         "timeline_refused_at": None,
-        "cost_usd": budget.post_cost(tweet.bot, tweet.text),
+        "cost_usd": budget.post_cost(tweet.bot, tweet.text, reply=bool(tweet.in_reply_to_post_id)),
     }
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bots.credentials import CredentialsUnreadable
+from bots.spend import hold_reads
 from platforms import base
 from tweets.models import PostAttempt, Tweet
 from tweets.posting import posted_fields, reconcile_delay
@@ -21,9 +22,18 @@ Outcome = PostAttempt.Outcome
 
 def reconcile(tweet: Tweet) -> Tweet:
     """Settle an `unknown` tweet: posted if the timeline has its post, else queued again once
-    the grace period has passed. A refused timeline read waits for the bot's credentials to
+    the grace period has passed; while a budget holds the bot's reads, it waits unread
+    (bots.spend.hold_reads). A refused timeline read waits for the bot's credentials to
     be verified (the sweep checks again then) or for a person to settle it from its card."""
     attempt_started = timezone.now()
+    if held := hold_reads(tweet.bot):
+        # Reading the timeline costs; it waits for the budget, as the tweet's retry does.
+        _still_unknown(
+            tweet,
+            next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()),
+            last_error=f"Not checked on the timeline yet. {held}",
+        )
+        return tweet
     if tweet.bot.tweets.filter(state=State.POSTING).exclude(pk=tweet.pk).exists():
         # Another tweet's post may be on X without its id in our rows yet: check after it.
         _still_unknown(tweet, next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()))

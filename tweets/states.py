@@ -82,7 +82,7 @@ def move_tweet(
     else `actor`, with `details`) commit together, inside the caller's transaction if any
     (`savepoint=False` inside one: a failure then undoes the caller's whole transaction,
     and the two statements of a savepoint are saved). A move to posted adds the post's
-    cost to the bot's spend for the month in the same transaction (budget.count_spend):
+    cost to the bot's spend of the day in the same transaction (budget.count_spend):
     posted is final, so each post counts once. The instance takes the written values when
     the row moved.
     """
@@ -94,7 +94,7 @@ def move_tweet(
         moved = bool(_write(row, to, expect=expect, fields=fields))
         if moved and to == State.POSTED:
             posted_at = fields.get("posted_at") or timezone.now()
-            count_spend(tweet.bot_id, at=posted_at, cost=fields.get("cost_usd"))
+            count_spend(tweet, at=posted_at, cost=fields.get("cost_usd"))
         if moved and action:
             record_activity(
                 f"tweet.{action}", message=message, by=by, actor=actor, tweet=tweet, **details

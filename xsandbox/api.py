@@ -14,9 +14,11 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from platforms.base import Call
+from platforms.x.client import payer_of
 from platforms.x.rules import RULES as X
 from platforms.x.text import MAX_VALID_UNITS
-from xsandbox import faults, limits, problems
+from xsandbox import billing, faults, limits, problems
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.models import (
     MAX_PK,
@@ -64,6 +66,7 @@ def endpoint(name: str, *, methods: tuple[str, ...], write: bool = False):
 
 @endpoint("me", methods=("GET",))
 def me(request, account):
+    billing.read_resources(request, account, users=[account])
     user = _user(account)
     if "description" in request.GET.get("user.fields", "").split(","):
         user["description"] = account.description
@@ -95,6 +98,9 @@ def tweets(request, account):
         response = problems.too_many_requests(int(daily["x-user-limit-24hour-reset"]))
     else:
         post = _store(account, text, media_ids, reply_to)
+        billing.bill(
+            request, account, X.post_call(text, reply=bool(reply_to)), [f"post:{post.post_id}"]
+        )
         faults.stall_if_asked(account)
         data = {"id": post.post_id, "text": post.text, "edit_history_tweet_ids": [post.post_id]}
         response = JsonResponse({"data": data}, status=201)
@@ -119,7 +125,7 @@ def user_posts(request, account, user_id):
     owner = _account_by_user_id(user_id)
     if owner is None:
         return problems.not_found("user", user_id)
-    return _timeline(request, Post.objects.filter(account=owner))
+    return _timeline(request, account, Post.objects.filter(account=owner))
 
 
 @endpoint("mentions", methods=("GET",))
@@ -127,7 +133,7 @@ def mentions(request, account, user_id):
     owner = _account_by_user_id(user_id)
     if owner is None:
         return problems.not_found("user", user_id)
-    return _timeline(request, Post.objects.filter(mentioned=owner))
+    return _timeline(request, account, Post.objects.filter(mentioned=owner))
 
 
 @endpoint("media_upload", methods=("POST",), write=True)
@@ -187,6 +193,7 @@ def media_metadata(request, account):
     if not media:
         return problems.invalid(f"Unknown media id: {media_id}.", "id", media_id)
     Media.objects.filter(pk=media[0].pk).update(alt_text=alt_text)
+    billing.bill(request, account, Call.MEDIA_METADATA, [f"media:{media_id}"])
     return JsonResponse({"data": {"id": media_id, "associated_metadata": True}})
 
 
@@ -285,9 +292,22 @@ def _account_by_user_id(user_id: str) -> Account | None:
     return Account.objects.filter(pk=pk_from(user_id, USER_ID_OFFSET)).first()
 
 
-def _timeline(request, posts):
-    """A page of posts, newest first, with X's query parameters and meta fields; a value X
-    would refuse is a 400 naming it."""
+@endpoint("usage", methods=("GET",))
+def usage_tweets(request, account):
+    """X's GET /2/usage/tweets: the posts the signing app read each day (`days`, 1 to 90,
+    default 7), as billed."""
+    days = request.GET.get("days", "7")
+    if not (days.isascii() and days.isdigit() and 1 <= int(days) <= 90):
+        return problems.invalid(
+            f"The `days` query parameter value [{days[:40]}] is not between 1 and 90", "days"
+        )
+    payer = payer_of(request.sandbox_consumer_key)
+    return JsonResponse(billing.usage(payer, days=int(days), today=timezone.now().date()))
+
+
+def _timeline(request, account, posts):
+    """A page of posts, newest first, with X's query parameters and meta fields, billed to
+    the reader; a value X would refuse is a 400 naming it."""
     size = request.GET.get("max_results", "10")
     if not (size.isascii() and size.isdigit() and 5 <= int(size) <= 100):
         return problems.invalid(
@@ -326,12 +346,14 @@ def _timeline(request, posts):
     more, page = len(page) > size, page[:size]
     fields = set(request.GET.get("tweet.fields", "").split(",")) & POST_FIELDS
     body = {"meta": {"result_count": len(page)}}
+    authors = {}
     if page:
         body["data"] = [_post(post, fields) for post in page]
         body["meta"].update(newest_id=page[0].post_id, oldest_id=page[-1].post_id)
         if "author_id" in request.GET.get("expansions", "").split(","):
             authors = {post.account.pk: post.account for post in page}
             body["includes"] = {"users": [_user(author) for author in authors.values()]}
+    billing.read_resources(request, account, posts=page, users=list(authors.values()))
     if more:
         body["meta"]["next_token"] = page[-1].post_id
     return JsonResponse(body)

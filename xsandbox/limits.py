@@ -21,6 +21,7 @@ LIMITS = {
     "mentions": 300,
     "media_upload": 500,
     "media_metadata": 500,
+    "usage": 50,
 }
 APP_DAILY_POSTS = 10_000
 

@@ -306,3 +306,34 @@ class Grant(models.Model):
     @property
     def access_token_secret(self) -> str:
         return encryption.decrypt(self.encrypted_access_token_secret)
+
+
+READ_CALLS = ["post_read", "user_read", "owned_read"]
+
+
+class BillItem(models.Model):
+    """One charge on the sandbox's own bill, as X bills: a post, a reply, alt text, or one
+    resource a read returned. A payer (the app whose key signed the request) is charged for
+    a resource once per UTC day, however often it reads it (the unique read constraint)."""
+
+    payer = models.CharField(max_length=32)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="bill_items")
+    day = models.DateField()
+    call = models.CharField(max_length=20)
+    resource = models.CharField(max_length=48)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=4)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["day", "call"], name="bill_item_day_call")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payer", "day", "resource"],
+                condition=models.Q(call__in=READ_CALLS),
+                name="one_read_charge_per_day",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call} {self.resource} for @{self.account.handle}: ${self.cost_usd}"

@@ -120,7 +120,10 @@ class SignInValidator(SandboxValidator):
 
 
 def authenticate(request) -> Account | None:
-    """The account a signed request speaks for, or None when the signature does not hold."""
+    """The account a signed request speaks for, or None when the signature does not hold.
+    A good request is marked with who signed it, for the bill (xsandbox.billing):
+    `request.sandbox_consumer_key`, and `request.sandbox_owner` when the account signed with
+    its own app's key (it owns the app) rather than through an App's Grant."""
     endpoint = SignatureOnlyEndpoint(SandboxValidator())
     try:
         valid, oauth_request = endpoint.validate_request(*_oauth_arguments(request))
@@ -131,6 +134,8 @@ def authenticate(request) -> Account | None:
         return None
     purge_stale_rows()
     holder = _token_holder(oauth_request.client_key, oauth_request.resource_owner_key)
+    request.sandbox_consumer_key = oauth_request.client_key
+    request.sandbox_owner = not isinstance(holder, Grant)
     return holder.account if isinstance(holder, Grant) else holder
 
 

@@ -19,6 +19,7 @@ api_patterns = [
     path("2/users/<str:user_id>/mentions", api.mentions, name="mentions"),
     path("2/media/upload", api.media_upload, name="media_upload"),
     path("2/media/metadata", api.media_metadata, name="media_metadata"),
+    path("2/usage/tweets", api.usage_tweets, name="usage_tweets"),
     path("oauth/request_token", signin_api.request_token, name="request_token"),
     path("oauth/access_token", signin_api.access_token, name="access_token"),
 ]

@@ -6,6 +6,7 @@ each imported here so `bots.models` names them all."""
 from bots.models.bot import MAX_DRAFT_AGE_HOURS, Bot, BotQuerySet, x_handle_validator
 from bots.models.gallery import BotImage, BotImageQuerySet, gallery_path, thumbnail_path
 from bots.models.groups import BotGroup, BotGroupQuerySet
+from bots.models.ledger import DailySpend, ReadCharge, SiteBudget, budget_field
 from bots.models.listening import DoNotReply, Listener
 from bots.models.schedule import Schedule, default_weekdays
 from bots.models.signins import SignIn, SignInQuerySet, XApp, XAppQuerySet
@@ -18,13 +19,17 @@ __all__ = [
     "BotImage",
     "BotImageQuerySet",
     "BotQuerySet",
+    "DailySpend",
     "DoNotReply",
     "Listener",
+    "ReadCharge",
     "Schedule",
     "SignIn",
     "SignInQuerySet",
+    "SiteBudget",
     "XApp",
     "XAppQuerySet",
+    "budget_field",
     "default_weekdays",
     "gallery_path",
     "thumbnail_path",

@@ -1,8 +1,6 @@
 """The Bot: an account on X, Mastodon or Bluesky that Aviary speaks for, with its
 encrypted credentials and its settings."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -11,6 +9,7 @@ from django.urls import reverse
 
 from bots import credentials as crypto
 from bots.credentials import CREDENTIAL_NAMES, Credentials
+from bots.models.ledger import budget_field
 from platforms import (
     PLATFORMS,
     credential_names,
@@ -107,15 +106,12 @@ class Bot(models.Model):
     # Why the claim last held the queue (daily cap or monthly budget), so the hold is
     # recorded in the activity log once, not on every sweep.
     budget_hold = models.TextField(blank=True, editable=False)
-    monthly_budget_usd = models.DecimalField(
-        "monthly budget (USD)",
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text="Most to spend on posts in a calendar month; blank for no budget.",
+    monthly_budget_usd = budget_field(
+        "Most to spend on X in a calendar month (UTC): posts, replies, alt text and reads; "
+        "blank for no budget."
     )
+    # Why a budget stopped reads (listening, reconciling, checks): bots.spend.hold_reads.
+    read_hold = models.TextField(blank=True, editable=False)
     draft_max_age_hours = models.PositiveIntegerField(
         "draft max age (hours)",
         null=True,

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from bots.models.bot import Bot
+from bots.models.ledger import budget_field
 
 
 class BotGroupQuerySet(models.QuerySet):
@@ -21,6 +22,9 @@ class BotGroup(models.Model):
 
     name = models.CharField(max_length=80)
     bots = models.ManyToManyField(Bot, related_name="groups", blank=True)
+    monthly_budget_usd = budget_field(
+        "Most the group's bots together spend on X in a calendar month (UTC); blank for none."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -1,9 +1,10 @@
-"""Display filters for bots: the badge that says whether a bot is posting, the network's name."""
+"""Display filters for bots: the badge that says whether a bot is posting, the network's name,
+amounts in dollars."""
 
 from django import template
 from django.utils.html import format_html
 
-from bots import connecting
+from bots import connecting, spend
 from bots.models import Bot
 
 register = template.Library()
@@ -27,3 +28,9 @@ def bot_badge(bot: Bot) -> str:
 def network_name(bot: Bot) -> str:
     """ "X", or "the sandbox" for a sandbox bot: a page never calls the sandbox X."""
     return connecting.network_name(bot.platform)
+
+
+@register.filter
+def dollars(amount) -> str:
+    """$1.50, or $0.015 for parts of a cent (bots.spend.dollars)."""
+    return spend.dollars(amount)

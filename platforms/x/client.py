@@ -6,10 +6,11 @@ signs the URL actually called, so the same code talks to https://api.x.com and t
 site's /xsandbox.
 """
 
+import hashlib
 import logging
 import mimetypes
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -24,6 +25,8 @@ from urllib3.exceptions import NewConnectionError
 from platforms.base import (
     Account,
     BadRequest,
+    Call,
+    Charge,
     DuplicateContent,
     Forbidden,
     Limits,
@@ -35,7 +38,7 @@ from platforms.base import (
     Transient,
     Unauthorized,
 )
-from platforms.x.rules import MAX_ALT_TEXT
+from platforms.x.rules import MAX_ALT_TEXT, RULES
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ class Page:
 
     posts: list[Post]
     next_token: str
+    # The users the page included (the authors of its posts, when expanded).
+    user_ids: tuple[str, ...] = ()
 
     @property
     def more(self) -> bool:
@@ -101,13 +106,27 @@ class _TweepyClient(tweepy.Client):
 
 class XClient:
     """Speaks for one bot, to the X API at `base_url` (X's or the sandbox's; platforms.client_for
-    picks it). Every method raises a platforms.base error on failure."""
+    picks it). Every method raises a platforms.base error on failure.
 
-    def __init__(self, bot, *, base_url: str):
+    Each billable call X answered is reported to `on_call` as a Charge, as X bills it: a post
+    by its kind, alt text, and every post and user a read returned; the bot's own user and
+    posts are owned reads when `owns_app` (the bot's account owns the developer app)."""
+
+    def __init__(
+        self,
+        bot,
+        *,
+        base_url: str,
+        on_call: Callable[[Charge], None] | None = None,
+        owns_app: bool = False,
+    ):
         credentials = bot.credentials()
         self.bot = bot
         self.base_url = base_url.rstrip("/")
         self.last_limits = Limits(None, None, None)
+        self.on_call = on_call
+        self.owns_app = owns_app
+        self.payer = payer_of(credentials.consumer_key)
         self._tweepy = _TweepyClient(
             base_url=self.base_url,
             on_response=self._check,
@@ -122,7 +141,7 @@ class XClient:
 
     def me(self) -> Account:
         """Who the credentials speak for (one call to GET /2/users/me)."""
-        return self._call(
+        account = self._call(
             "GET",
             lambda: self._tweepy.get_me(user_fields=["description"], user_auth=True),
             lambda answer: Account(
@@ -132,11 +151,13 @@ class XClient:
                 description=str(answer["data"].get("description") or ""),
             ),
         )
+        self._read(users=[account.id], own_id=account.id)
+        return account
 
     def post(self, text: str, media_ids=(), reply_to: str | None = None, key: str = "") -> str:
         """Create a post (POST /2/tweets); returns its id. X takes no idempotency key, so
         `key` goes unused: an ambiguous post is reconciled from the timeline instead."""
-        return self._call(
+        post_id = self._call(
             "POST",
             lambda: self._tweepy.create_tweet(
                 text=text,
@@ -146,6 +167,8 @@ class XClient:
             ),
             lambda answer: str(answer["data"]["id"]),
         )
+        self._charge(RULES.post_call(text, reply=bool(reply_to)), [f"post:{post_id}"])
+        return post_id
 
     def delete(self, post_id: str) -> None:
         self._call(
@@ -171,6 +194,7 @@ class XClient:
                 lambda answer: answer,
                 json={"id": media_id, "metadata": {"alt_text": {"text": alt_text[:MAX_ALT_TEXT]}}},
             )
+            self._charge(Call.MEDIA_METADATA, [f"media:{media_id}"])
         return media_id
 
     def mention_pages(
@@ -181,6 +205,7 @@ class XClient:
         left: one call per page, made as the next page is asked for."""
         user_id = self._user_id()
         return self._pages(
+            user_id,
             lambda token: self._tweepy.get_users_mentions(
                 user_id,
                 since_id=since_id or None,
@@ -191,7 +216,7 @@ class XClient:
                 expansions=["author_id"],
                 user_fields=["username"],
                 user_auth=True,
-            )
+            ),
         )
 
     def mentions(
@@ -213,6 +238,7 @@ class XClient:
         post from that time on (at most `max_pages` pages)."""
         user_id = self._user_id()
         pages = self._pages(
+            user_id,
             lambda token: self._tweepy.get_users_tweets(
                 user_id,
                 start_time=since,
@@ -220,15 +246,21 @@ class XClient:
                 max_results=PAGE_SIZE,
                 tweet_fields=POST_FIELDS,
                 user_auth=True,
-            )
+            ),
         )
         return [post for page in islice(pages, max_pages if since else 1) for post in page.posts]
 
-    def _pages(self, read_page) -> Iterator[Page]:
-        """Each page `read_page(pagination_token)` answers, until X gives no next_token."""
+    def _pages(self, user_id: str, read_page) -> Iterator[Page]:
+        """Each page `read_page(pagination_token)` answers, until X gives no next_token;
+        `user_id` is the bot's own, whose posts and user are owned reads."""
         token = None
         while True:
             page = self._call("GET", partial(read_page, token), _page)
+            self._read(
+                posts=[(post.id, post.author_id) for post in page.posts],
+                users=page.user_ids,
+                own_id=user_id,
+            )
             yield page
             if not page.more:
                 return
@@ -236,6 +268,24 @@ class XClient:
 
     def _user_id(self) -> str:
         return self.bot.x_user_id or self.me().id
+
+    def _read(self, *, posts=(), users=(), own_id: str = "") -> None:
+        """Report the posts (id, author id) and users a read returned: the bot's own are
+        owned reads when its account owns the app, the others post and user reads."""
+        owned = own_id if self.owns_app and own_id else None
+        charges = {Call.POST_READ: [], Call.USER_READ: [], Call.OWNED_READ: []}
+        for post_id, author_id in posts:
+            call = Call.OWNED_READ if owned and author_id == owned else Call.POST_READ
+            charges[call].append(f"post:{post_id}")
+        for user_id in users:
+            call = Call.OWNED_READ if owned and user_id == owned else Call.USER_READ
+            charges[call].append(f"user:{user_id}")
+        for call, resources in charges.items():
+            self._charge(call, resources)
+
+    def _charge(self, call: Call, resources: list[str]) -> None:
+        if self.on_call is not None and resources:
+            self.on_call(Charge(call=call, payer=self.payer, resources=tuple(resources)))
 
     def _call(self, method: str, call, read):
         """Make the call, then read what is needed from its answer; an answer that cannot be
@@ -286,13 +336,24 @@ class XClient:
             raise _http_error(method, response)
 
 
+def payer_of(consumer_key: str) -> str:
+    """Who X bills for a call: the developer app whose consumer key signed it, named by a
+    digest of the key (the sandbox names it the same way), so no key is ever stored."""
+    return hashlib.sha256(consumer_key.encode()).hexdigest()[:32]
+
+
 def timeouts() -> tuple[float, float]:
     """(connect, read) seconds after which every request to X gives up."""
     return (settings.X_API_CONNECT_TIMEOUT, settings.X_API_READ_TIMEOUT)
 
 
 def _page(answer: dict) -> Page:
-    return Page(posts=_posts(answer), next_token=answer.get("meta", {}).get("next_token") or "")
+    users = answer.get("includes", {}).get("users", [])
+    return Page(
+        posts=_posts(answer),
+        next_token=answer.get("meta", {}).get("next_token") or "",
+        user_ids=tuple(str(user["id"]) for user in users),
+    )
 
 
 def _posts(answer: dict) -> list[Post]:

@@ -23,7 +23,7 @@ SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_ROUTES = ("xsandbox/2/", "xsandbox/oauth/")
 PUBLIC = {"login", "logout"}
 # Pages about the site itself, not anyone's bots: a superuser's alone.
-SUPERUSER_ONLY = {"bots:apps", "bots:app"}
+SUPERUSER_ONLY = {"bots:apps", "bots:app", "bots:site_budget"}
 OPERATOR_ONLY = {"bots:new", "bots:new_keys"}
 # A sign-in is its starter's alone: not even a superuser finishes another person's.
 PERSONAL = {"bots:connect_pin"}

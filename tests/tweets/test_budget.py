@@ -10,7 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activity.models import Activity
-from tests.factories import make_tweet
+from bots import spend
+from bots.models import Bot, BotGroup
+from bots.schedule import save_schedule
+from platforms.base import Call
+from tests.factories import make_bot, make_tweet
 from tweets import budget, posting
 from tweets.models import Tweet
 
@@ -18,11 +22,12 @@ NOW = timezone.make_aware(datetime(2026, 11, 20, 12, 0))
 
 
 def posted(bot, *, at, cost="0.015", text="Posted before"):
-    """A posted row as the outcome leaves it: the tweet, and its cost in the month's spend."""
-    budget.count_spend(bot.pk, at=at, cost=Decimal(cost))
-    return make_tweet(
+    """A posted row as the outcome leaves it: the tweet, and its cost in the day's spend."""
+    tweet = make_tweet(
         bot=bot, text=text, state=Tweet.State.POSTED, posted_at=at, cost_usd=Decimal(cost)
     )
+    budget.count_spend(tweet, at=at, cost=Decimal(cost))
+    return tweet
 
 
 def queued(bot, text="Waiting in the queue"):
@@ -60,9 +65,11 @@ def test_the_estimate_uses_the_bots_recent_share_of_links(bot, settings):
     posted(bot, at=NOW - timedelta(days=3), cost="0.2")
     for n in range(3):
         posted(bot, at=NOW - timedelta(days=4 + n), cost="0.015")
-    # A quarter of posts carry a link: 0.015 + 0.25 * 0.185 = 0.06125 a post.
-    assert budget.estimated_monthly_cost(bot, posts_per_month=100, now=NOW) == Decimal("6.13")
-    assert budget.estimated_monthly_cost(bot, posts_per_month=0, now=NOW) == Decimal("0.00")
+    settings.SANDBOX_PRICE_PER_OWNED_READ_USD = 0.001
+    # A quarter of posts carry a link: 0.015 + 0.25 * 0.185 = 0.06125 a post; and the
+    # credential checks read the bot's own user once a day: 30 owned reads at 0.001.
+    assert budget.estimated_monthly_cost(bot, posts_per_month=100, now=NOW) == Decimal("6.16")
+    assert budget.estimated_monthly_cost(bot, posts_per_month=0, now=NOW) == Decimal("0.03")
 
 
 def test_amounts_show_in_dollars_with_sub_cent_prices_kept():
@@ -249,3 +256,108 @@ def test_an_unknown_tweet_counts_against_the_cap_since_x_may_have_it(bot):
     assert bot.budget_hold.startswith("Daily cap reached: 2 of 2 posts")
     tweet.refresh_from_db()
     assert tweet.state == Tweet.State.APPROVED
+
+
+def test_a_group_budget_holds_the_queue_of_every_bot_in_the_group(bot, owner, settings):
+    settings.SANDBOX_PRICE_PER_POST_USD = 0.015
+    other = make_bot(owners=[owner])
+    group = BotGroup.objects.create(name="Night shift", monthly_budget_usd=Decimal("0.02"))
+    group.bots.add(bot, other)
+    posted(other, at=NOW - timedelta(hours=3), cost="0.015")
+    tweet = queued(bot)
+
+    assert posting.claim_next(bot.pk, now=NOW) is None
+    bot.refresh_from_db()
+    assert bot.budget_hold == (
+        "Group budget reached (Night shift): $0.015 of $0.02 this month. Queued tweets wait "
+        "for next month, or raise the budget."
+    )
+    group.monthly_budget_usd = Decimal("0.03")
+    group.save()
+    assert posting.claim_next(bot.pk, now=NOW) == tweet
+
+
+def test_a_site_budget_holds_every_bots_queue(bot, owner, superuser, settings):
+    settings.SANDBOX_PRICE_PER_POST_USD = 0.015
+    spend.set_site_budget(amount=Decimal("0.02"), by=superuser)
+    posted(make_bot(owners=[owner]), at=NOW - timedelta(hours=3), cost="0.015")
+    tweet = queued(bot)
+
+    assert posting.claim_next(bot.pk, now=NOW) is None
+    bot.refresh_from_db()
+    assert bot.budget_hold.startswith("Site budget reached: $0.015 of $0.02 this month.")
+    spend.set_site_budget(amount=None, by=superuser)
+    assert posting.claim_next(bot.pk, now=NOW) == tweet
+
+
+def test_listening_reads_at_the_base_interval_while_the_budget_has_room(bot, settings):
+    settings.LISTEN_INTERVAL_SECONDS = 60
+    assert budget.listen_interval(bot, NOW) == timedelta(seconds=60)
+    bot.monthly_budget_usd = Decimal("100")
+    bot.save()
+    read = spend.Charge(call=Call.POST_READ, payer="app", resources=("post:1",))
+    spend.record_charge(bot, read, at=NOW - timedelta(days=1))
+    assert budget.listen_interval(bot, NOW) == timedelta(seconds=60)
+
+
+def test_listening_slows_down_when_its_pace_would_spend_more_than_the_budget_left(bot, settings):
+    settings.LISTEN_INTERVAL_SECONDS = 60
+    settings.SANDBOX_PRICE_PER_POST_READ_USD = 0.005
+    settings.SANDBOX_PRICE_PER_OWNED_READ_USD = 0
+    bot.monthly_budget_usd = Decimal("3.38")
+    bot.save()
+    # 70 posts read a day over the last week: $0.35 a day ($2.45), while the $0.93 left for
+    # the ten and a half days left of November is $0.089 a day: listening reads about four
+    # times as seldom.
+    for day in range(1, 8):
+        resources = tuple(f"post:{day}-{n}" for n in range(70))
+        charge = spend.Charge(call=Call.POST_READ, payer="app", resources=resources)
+        spend.record_charge(bot, charge, at=NOW - timedelta(days=day) + timedelta(hours=1))
+    interval = budget.listen_interval(bot, NOW)
+    assert timedelta(minutes=3) < interval < timedelta(minutes=5)
+
+    bot.monthly_budget_usd = Decimal("2.45")  # spent: the reads stop
+    bot.save()
+    assert budget.listen_interval(bot, NOW) is None
+    bot.refresh_from_db()
+    assert bot.read_hold.startswith("Budget reached: $2.45 of $2.45 this month.")
+
+
+def test_the_bot_page_shows_spend_by_kind_and_the_site_page_sets_the_budget(
+    logged_in, bot, client, superuser
+):
+    spend.record_charge(bot, spend.Charge(call=Call.POST_READ, payer="a", resources=("post:1",)))
+    spend.record_charge(bot, spend.Charge(call=Call.POST, payer="a", resources=("post:2",)))
+    page = logged_in.get(reverse("bots:detail", args=[bot.pk])).content.decode()
+    assert "Posts read" in page and "Posts</td><td>1</td><td>$0.015" in page
+
+    assert logged_in.get(reverse("bots:site_budget")).status_code == 403
+    client.force_login(superuser)
+    refused = client.post(reverse("bots:site_budget"), {"monthly_budget_usd": "-1"})
+    assert refused.status_code == 400 and "greater than or equal to 0" in refused.content.decode()
+    client.post(reverse("bots:site_budget"), {"monthly_budget_usd": "12.50"})
+    assert spend.site_budget() == Decimal("12.50")
+    assert "$12.50" in client.get(reverse("bots:site_budget")).content.decode()
+
+
+def test_the_forecast_of_an_hour_counts_the_slots_the_cap_lets_through_and_the_reads(bot, settings):
+    settings.SANDBOX_PRICE_PER_POST_USD = 0.015
+    settings.SANDBOX_PRICE_PER_POST_READ_USD = 0.005
+    settings.SANDBOX_PRICE_PER_OWNED_READ_USD = 0.001
+    settings.CREDENTIAL_CHECK_HOURS = 2
+    bot.daily_post_cap = 3
+    bot.save()
+    save_schedule(bot, kind="interval", every_minutes=10, jitter_minutes=0, enabled=True)
+    # Seven posts read a day over the last week, as listening read them.
+    for day in range(1, 8):
+        resources = tuple(f"post:{day}-{n}" for n in range(7))
+        charge = spend.Charge(call=Call.POST_READ, payer="app", resources=resources)
+        spend.record_charge(bot, charge, at=NOW - timedelta(days=day))
+
+    bots = list(Bot.objects.filter(pk=bot.pk).select_related("schedule"))
+    forecast = budget.forecast_for(bots, NOW, period=timedelta(hours=1))
+    # Six slots, three through the cap; 49 reads in the seven and a half days since the
+    # week's first midnight, $0.245, for an hour; a check every two hours.
+    assert forecast["Posts"] == Decimal("0.045")
+    assert forecast["Posts read"].quantize(Decimal("0.00001")) == Decimal("0.00136")
+    assert forecast["Credential checks"] == Decimal("0.0005")

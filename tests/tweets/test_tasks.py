@@ -2,7 +2,7 @@
 post costs two transactions and a bounded number of SQL statements, however long the bot's
 history, and a backlog sends one post_tweet message per tweet."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,9 +11,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bots.models import DailySpend
 from tests.factories import make_tweet
 from tweets import posting, services, tasks
-from tweets.models import MonthlySpend, PostAttempt, Tweet
+from tweets.models import PostAttempt, Tweet
 
 State = Tweet.State
 # The common path: the claim's lock, head-of-queue query and two writes, then the outcome's
@@ -103,9 +104,9 @@ def test_a_post_adds_its_cost_to_the_bots_spend_for_the_month(sandbox_bot, broke
     first, second = approved(sandbox_bot, ["Paid for once.", "And paid for twice."])
     tasks.post_tweet(first.pk)
     tasks.post_tweet(second.pk)
-    spend = MonthlySpend.objects.get(bot=sandbox_bot)
-    assert (spend.spent_usd, spend.posts) == (Decimal("0.03"), 2)
-    assert spend.month == timezone.localdate().replace(day=1)
+    spend = DailySpend.objects.get(bot=sandbox_bot, call="post")
+    assert (spend.cost_usd, spend.calls) == (Decimal("0.03"), 2)
+    assert spend.day == datetime.now(UTC).date()
 
 
 def test_a_message_taken_while_the_bot_is_busy_is_sent_again_when_its_post_is_done(
