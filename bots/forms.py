@@ -471,3 +471,14 @@ class CoOwnerForm(forms.Form):
         if self.bot.owners.filter(pk=user.pk).exists():
             raise forms.ValidationError(f"{username} already runs {self.bot.name}.")
         return user
+
+
+class MastodonConnectForm(forms.Form):
+    """The Mastodon server a person's account is on (bots.mastodon_accounts reads it)."""
+
+    server = forms.CharField(
+        label="Mastodon server",
+        max_length=200,
+        help_text="Its address, such as mastodon.social.",
+        widget=forms.TextInput(attrs={"placeholder": "mastodon.social", "autocomplete": "url"}),
+    )

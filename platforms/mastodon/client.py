@@ -84,10 +84,19 @@ def timeouts() -> tuple[float, float]:
     return (settings.MASTODON_API_CONNECT_TIMEOUT, settings.MASTODON_API_READ_TIMEOUT)
 
 
-def api(base_url: str, *, access_token: str | None = None, session=None) -> Mastodon:
+def api(
+    base_url: str,
+    *,
+    access_token: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    session=None,
+) -> Mastodon:
     """Mastodon.py for the instance at `base_url`: no version probing, timed out, throwing
     on a 429."""
     client = Mastodon(
+        client_id=client_id,
+        client_secret=client_secret,
         access_token=access_token,
         api_base_url=base_url,
         version_check_mode="none",
@@ -244,6 +253,7 @@ class MastodonClient:
         that got no answer (or one that cannot be read) is ambiguous unless `ambiguous` is
         False (an upload, harmless to repeat)."""
         write = method != "GET" if ambiguous is None else ambiguous
+        self._api.request_timeout = timeouts()
         try:
             answer = call()
         except MastodonRatelimitError:

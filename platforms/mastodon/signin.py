@@ -51,14 +51,7 @@ def access_token(
     base_url: str, *, client_id: str, client_secret: str, code: str, redirect_uri: str
 ) -> str:
     """Exchange the authorization code for the account's access token."""
-    client = Mastodon(
-        client_id=client_id,
-        client_secret=client_secret,
-        api_base_url=base_url,
-        version_check_mode="none",
-        ratelimit_method="throw",
-        request_timeout=timeouts(),
-    )
+    client = api(base_url, client_id=client_id, client_secret=client_secret)
     try:
         return client.log_in(code=code, redirect_uri=redirect_uri, scopes=SCOPES, allow_http=True)
     except MastodonIllegalArgumentError:
