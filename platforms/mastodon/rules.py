@@ -10,6 +10,7 @@ read gets the defaults for a few minutes, so no page waits on it twice.
 import logging
 import re
 from dataclasses import replace
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import regex
@@ -29,6 +30,8 @@ MAX_IMAGE_BYTES = 16 * 1024 * 1024
 URL_LENGTH = 23
 INSTANCE_PATH = "/api/v2/instance"
 CACHE_SECONDS = 24 * 60 * 60
+# Mastodon keeps an Idempotency-Key's status for an hour; a margin for clocks and queues.
+IDEMPOTENCY_WINDOW = timedelta(minutes=50)
 CACHE_SECONDS_AFTER_FAILURE = 5 * 60
 
 # Mastodon's extractor counts only URLs with a scheme (extract_url_without_protocol: false).
@@ -71,6 +74,7 @@ RULES = Rules(
     max_alt_text=MAX_ALT_TEXT,
     max_image_bytes=MAX_IMAGE_BYTES,
     price_settings=PRICE_SETTINGS,
+    idempotency_window=IDEMPOTENCY_WINDOW,
 )
 
 
