@@ -187,9 +187,13 @@ MAX_COUNT_BODY = MAX_TEXT_LENGTH * 12 + 1024
 @login_required
 @require_POST
 def count(request):
-    # The live count is asked with the text alone, so X's rules count it. A text longer
-    # than any form takes is not read, let alone counted.
-    rules = x_rules.RULES
+    # The live count is asked with the text, and the bot whose network's rules count it
+    # (X's when none is named). A text longer than any form takes is not read, let alone
+    # counted.
+    bot_pk = request.POST.get("bot", "") if _content_length(request) <= MAX_COUNT_BODY else ""
+    rules = (
+        rules_for(bot_for_user(request.user, int(bot_pk))) if bot_pk.isdigit() else x_rules.RULES
+    )
     context = {"rules": rules, "too_long": MAX_TEXT_LENGTH}
     if _content_length(request) <= MAX_COUNT_BODY:
         text = request.POST.get("text", "").strip()

@@ -15,9 +15,12 @@ from bots.listener import save_listener
 from bots.models import Bot, Listener
 from platforms import client_for
 from platforms.base import Post
+from tests.conftest import make_mastodon_bot
 from tests.factories import make_sandbox_mentions
 from tests.integration.world import ready_corpus_for, sandbox_bot
+from tweets import posting
 from tweets.models import Tweet
+from xsandbox.mastodon.accounts import ensure_account
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 QUIET = History(replies_in_conversation=0, last_reply_to_author=None, replies_in_last_hour=0)
@@ -270,3 +273,43 @@ def test_a_flood_is_read_a_few_pages_a_run_and_the_rest_on_the_next(speakers, ow
     ]
     assert Listener.objects.get(bot=first).since_id == newer.post_id
     assert Mention.objects.filter(bot=first).count() == 251
+
+
+@pytest.fixture
+def mastodon_speakers(mastodon_sandbox, transactional_db, credential_keys, owner):
+    """Two bots on the Mastodon sandbox, with corpora."""
+    first = make_mastodon_bot(ensure_account("first")[0], owners=[owner])
+    second = make_mastodon_bot(ensure_account("second")[0], owners=[owner])
+    ready_corpus_for(first)
+    ready_corpus_for(second)
+    return first, second
+
+
+def _post_queued(bot) -> list[Tweet]:
+    sent = []
+    while (claimed := posting.claim_next(bot.pk)) is not None:
+        sent.append(posting.post_claimed(claimed))
+    return sent
+
+
+def test_two_mastodon_bots_answer_each_other_until_the_loop_guards_stop_them(
+    mastodon_speakers, owner
+):
+    first, second = mastodon_speakers
+    for bot in mastodon_speakers:
+        save_listener(bot, by=owner, keywords=["the"], reply_mode=Bot.PostingMode.AUTOPILOT)
+    opener = client_for(second).post("@first what of the night?")
+    rng = random.Random(3)
+    for _ in range(4):
+        for bot in (first, second):
+            check_mentions(bot, rng=rng)
+            assert all(tweet.state == Tweet.State.POSTED for tweet in _post_queued(bot))
+    replied = Mention.objects.filter(decision=Mention.Decision.REPLIED)
+    skipped = Mention.objects.filter(decision=Mention.Decision.SKIPPED)
+    # First answers the opener, Second answers that reply (a reply notifies the author it
+    # answers), and the next answer to the same account waits out the cooldown: it stops.
+    assert replied.count() == 2
+    assert "cooldown" in skipped.get().reason
+    assert set(Mention.objects.values_list("conversation_id", flat=True)) == {opener}
+    reply = replied.get(bot=first).reply
+    assert reply.in_reply_to_post_id == opener and reply.x_post_id

@@ -6,7 +6,6 @@ Mastodon sandbox over HTTP, the token never shown."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from bots.connecting import ConnectError
@@ -18,10 +17,8 @@ from xsandbox.models import MastodonAccount, MastodonApp, MastodonToken
 
 
 @pytest.fixture
-def mastodon_sandbox(sandbox, settings, transactional_db, credential_keys):
-    settings.MASTODON_SANDBOX_BASE_URL = f"{sandbox.url}/xsandbox/mastodon"
-    cache.clear()
-    return sandbox
+def mastodon_sandbox(mastodon_sandbox, transactional_db, credential_keys):
+    return mastodon_sandbox
 
 
 def _local(url: str) -> str:

@@ -6,31 +6,20 @@ import socket
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
 from bots.services import verify_bot
 from platforms import base, client_for, rules_for
 from platforms.mastodon.client import idempotency_key
+from tests.conftest import make_mastodon_bot
 from tests.factories import make_bot
 from xsandbox.mastodon.accounts import ensure_account, issue_token, set_faults
 from xsandbox.models import MastodonAccount, MastodonStatus, MastodonToken
 
 
 @pytest.fixture
-def mastodon_sandbox(sandbox, settings):
-    """The live test server as the bots' Mastodon instance."""
-    settings.MASTODON_SANDBOX_BASE_URL = f"{sandbox.url}/xsandbox/mastodon"
-    settings.MASTODON_API_READ_TIMEOUT = 3
-    settings.XSANDBOX_MASTODON_PROCESSING_SECONDS = 0.2
-    cache.clear()
-    yield sandbox
-    cache.clear()
-
-
-@pytest.fixture
-def account(mastodon_sandbox, transactional_db, credential_keys):
-    return ensure_account("aurora", display_name="Aurora")[0]
+def account(mastodon_account):
+    return mastodon_account
 
 
 @pytest.fixture
@@ -39,18 +28,12 @@ def other_account(mastodon_sandbox, transactional_db, credential_keys):
 
 
 def bot_for(account, **fields):
-    return make_bot(
-        name=fields.pop("name", account.username.title()),
-        handle=f"{account.username}@localhost",
-        platform="mastodon_sandbox",
-        credentials={"access_token": issue_token(account)},
-        **fields,
-    )
+    return make_mastodon_bot(account, **fields)
 
 
 @pytest.fixture
-def bot(account):
-    return bot_for(account)
+def bot(mastodon_bot):
+    return mastodon_bot
 
 
 @pytest.fixture

@@ -248,3 +248,14 @@ def test_an_unknown_tweet_counts_against_the_cap_since_x_may_have_it(bot):
     assert bot.budget_hold.startswith("Daily cap reached: 2 of 2 posts")
     tweet.refresh_from_db()
     assert tweet.state == Tweet.State.APPROVED
+
+
+def test_a_mastodon_post_costs_nothing_and_the_daily_cap_still_holds(mastodon_bot):
+    assert budget.post_cost(mastodon_bot, "A toot, with https://example.com") == Decimal("0")
+    mastodon_bot.daily_post_cap = 1
+    mastodon_bot.save()
+    posted(mastodon_bot, at=NOW - timedelta(hours=1), cost="0")
+    queued(mastodon_bot)
+    assert posting.claim_next(mastodon_bot.pk, now=NOW) is None
+    mastodon_bot.refresh_from_db()
+    assert mastodon_bot.budget_hold.startswith("Daily cap reached: 1 of 1 posts")

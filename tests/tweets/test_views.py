@@ -7,6 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from tests.conftest import make_mastodon_bot
 from tests.factories import make_bot, make_tweet, make_user
 from tweets.models import Tweet
 
@@ -287,3 +288,19 @@ def test_the_review_queue_filters_by_a_bots_name_and_says_when_there_is_none(
     assert "From the second bot" in by_name and draft.text not in by_name
     assert "None of your bots is called “Moriarty”." in unknown
     assert draft.text not in unknown and "From the second bot" not in unknown
+
+
+def test_the_live_count_counts_as_the_bots_network_does(logged_in, owner, mastodon_account):
+    toots = make_mastodon_bot(mastodon_account, owners=[owner])
+    text = "a" * 400
+    as_x = logged_in.post(reverse("tweets:count"), {"text": text})
+    as_mastodon = logged_in.post(reverse("tweets:count"), {"text": text, "bot": toots.pk})
+    assert "400 / 280" in as_x.content.decode() and "over" in as_x.content.decode()
+    assert "400 / 500" in as_mastodon.content.decode()
+    assert "over" not in as_mastodon.content.decode()
+
+
+def test_the_live_count_of_someone_elses_bot_is_not_found(logged_in, mastodon_account):
+    theirs = make_mastodon_bot(mastodon_account)
+    answer = logged_in.post(reverse("tweets:count"), {"text": "Hi", "bot": theirs.pk})
+    assert answer.status_code == 404
