@@ -12,8 +12,8 @@ from django.utils import timezone
 from bots.models import Listener, Schedule
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model
-from tests.conftest import SECRETS
-from tests.factories import make_corpus, make_tweet
+from tests.conftest import SECRETS, make_mastodon_bot
+from tests.factories import make_corpus, make_tweet, make_user
 from tweets.drafting import run_generation_job
 from tweets.models import GenerationJob
 
@@ -219,3 +219,28 @@ def test_the_admin_shows_the_schedule_and_sends_changes_to_the_bot_page(client, 
 
     assert "Posts every 3 h (Europe/Paris)" in html
     assert f"{reverse('bots:detail', args=[bot.pk])}#schedule" in html
+
+
+def test_every_page_of_a_mastodon_bot_works_and_counts_its_posts(client, mastodon_account):
+    owner = make_user()
+    toots = make_mastodon_bot(mastodon_account, owners=[owner])
+    make_tweet(bot=toots, text="Posted toot", state="posted", x_post_id="113000000000000001")
+    client.force_login(owner)
+    pages = [
+        reverse("dashboard"),
+        reverse("bots:detail", args=[toots.pk]),
+        reverse("bots:gallery", args=[toots.pk]),
+        reverse("tweets:history", args=[toots.pk]),
+        reverse("tweets:review"),
+        reverse("bots:groups"),
+        reverse("bots:new"),
+    ]
+    for url in pages:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+    detail = client.get(reverse("bots:detail", args=[toots.pk])).content.decode()
+    assert "aurora@localhost" in detail
+    assert (
+        "/xsandbox/mastodon/@aurora/113000000000000001"
+        in client.get(reverse("tweets:history", args=[toots.pk])).content.decode()
+    )
