@@ -262,7 +262,6 @@ def connect_mastodon(request):
 
 
 @login_required
-@may_add_bots
 @require_GET
 def mastodon_callback(request):
     """Where the instance sends the person back: `code` and `state`, or `error`."""
