@@ -13,7 +13,7 @@ from bots.models import Listener, Schedule
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model
 from tests.conftest import SECRETS, make_mastodon_bot
-from tests.factories import make_corpus, make_tweet, make_user
+from tests.factories import make_corpus, make_operator, make_tweet
 from tweets.drafting import run_generation_job
 from tweets.models import GenerationJob
 
@@ -222,9 +222,15 @@ def test_the_admin_shows_the_schedule_and_sends_changes_to_the_bot_page(client, 
 
 
 def test_every_page_of_a_mastodon_bot_works_and_counts_its_posts(client, mastodon_account):
-    owner = make_user()
+    owner = make_operator()
     toots = make_mastodon_bot(mastodon_account, owners=[owner])
-    make_tweet(bot=toots, text="Posted toot", state="posted", x_post_id="113000000000000001")
+    make_tweet(
+        bot=toots,
+        text="Posted toot",
+        state="posted",
+        x_post_id="113000000000000001",
+        posted_at=timezone.now(),
+    )
     client.force_login(owner)
     pages = [
         reverse("dashboard"),
