@@ -25,9 +25,11 @@ def sign_in_for_user(user, pk) -> SignIn:
 
 
 def sandbox_user_ids_for(user) -> set[str] | None:
-    """The X user ids of the sandbox accounts `user`'s bots speak as: what the sandbox's pages
-    may show them (project/urls.py hands this to xsandbox). None, for a superuser, means all."""
+    """The account ids (X's, and the Mastodon sandbox's) of the sandbox accounts `user`'s bots
+    speak as: what the sandbox's pages may show them (project/urls.py hands this to
+    xsandbox). None, for a superuser, means all."""
     if user.is_superuser:
         return None
-    bots = Bot.objects.visible_to(user).filter(platform=Bot.Platform.SANDBOX).exclude(x_user_id="")
+    sandboxes = [Bot.Platform.SANDBOX, Bot.Platform.MASTODON_SANDBOX]
+    bots = Bot.objects.visible_to(user).filter(platform__in=sandboxes).exclude(x_user_id="")
     return set(bots.values_list("x_user_id", flat=True))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from activity.services import record_activity
 from bots.credentials import CredentialsUnreadable, encrypt
 from bots.models import Bot, SignIn, XApp
-from platforms import base, base_url_for, client_for, sign_in_for
+from platforms import base, base_url_for, client_for, label_of, network_of, sign_in_for
 from platforms.x import signin
 
 
@@ -140,13 +140,19 @@ def finish_sign_in(sign_in: SignIn, *, verifier: str = "", denied: bool = False)
 
 
 def connect_account(
-    *, user, platform: str, credentials: dict[str, str], bot: Bot | None = None, app=None
+    *,
+    user,
+    platform: str,
+    credentials: dict[str, str],
+    bot: Bot | None = None,
+    app=None,
+    server_url: str = "",
 ) -> Connected:
     """Ask the network whose the credentials are, then make that account a bot owned by
     `user`, or give `bot` the new credentials (calls: GET /2/users/me; rows written: Bot,
     Activity). Keys typed by hand come here too. Raises ConnectError."""
     # An unsaved row, so nothing is stored before the network has answered.
-    probe = Bot(name=bot.name if bot else "(connecting)", platform=platform)
+    probe = Bot(name=bot.name if bot else "(connecting)", platform=platform, server_url=server_url)
     probe.set_credentials(**credentials)
     try:
         account = client_for(probe).me()
@@ -156,7 +162,7 @@ def connect_account(
             f"{error.reason} Nothing was changed."
         ) from None
     taken = (
-        Bot.objects.filter(platform=platform, x_user_id=account.id)
+        Bot.objects.filter(platform=platform, server_url=server_url, x_user_id=account.id)
         .exclude(pk=bot.pk if bot else None)
         .first()
     )
@@ -173,18 +179,25 @@ def connect_account(
             "nothing was changed."
         )
     return _save_connection(
-        user=user, bot=bot, platform=platform, account=account, credentials=credentials, app=app
+        user=user,
+        bot=bot,
+        platform=platform,
+        account=account,
+        credentials=credentials,
+        app=app,
+        server_url=server_url,
     )
 
 
-def _save_connection(*, user, bot, platform, account, credentials, app) -> Connected:
+def _save_connection(*, user, bot, platform, account, credentials, app, server_url="") -> Connected:
     now = timezone.now()
     created = bot is None
     with transaction.atomic():
         if created:
             bot = Bot(name=_free_name(account.username), platform=platform)
         bot.set_credentials(**credentials)
-        bot.handle = account.username[:15]
+        bot.handle = account.username[: Bot._meta.get_field("handle").max_length]
+        bot.server_url = server_url or bot.server_url
         bot.x_user_id = account.id
         bot.bio = account.description
         bot.app = app or bot.app
@@ -226,7 +239,9 @@ def _app_keys(app: XApp) -> tuple[str, str]:
 
 def network_name(platform: str) -> str:
     """How a page names the network: the sandbox is never called X."""
-    return "the sandbox" if platform == Bot.Platform.SANDBOX else "X"
+    if platform == Bot.Platform.SANDBOX:
+        return "the sandbox"
+    return "X" if network_of(platform) == "x" else label_of(platform)
 
 
 def _explain(error: base.PlatformError | str, app: XApp) -> str:

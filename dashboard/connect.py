@@ -1,6 +1,7 @@
 """The pages that add and connect bots: Add bot (/bots/new/), the sign-in at X and its way
 back (callback or PIN), Reconnect, sharing a bot with co-owners, and the site's X apps."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
@@ -11,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bots import connecting, services
+from bots import connecting, mastodon_accounts, services
 from bots.access import bot_for_user, sign_in_for_user
 from bots.connecting import ConnectError
-from bots.forms import ConnectForm, CoOwnerForm, KeysForm, PinForm, XAppForm
+from bots.forms import ConnectForm, CoOwnerForm, KeysForm, MastodonConnectForm, PinForm, XAppForm
 from bots.models import XApp
 from pages.failed_forms import failed_form_redirect, restore_failed_form
+from platforms import platforms_on
 
 may_add_bots = permission_required("bots.add_bot", raise_exception=True)
 
@@ -34,7 +36,7 @@ def superuser_required(view):
 @may_add_bots
 @require_http_methods(["GET", "POST"])
 def new_bot(request):
-    apps = XApp.objects.order_by("-is_default", "platform", "name")
+    apps = _x_apps()
     form = ConnectForm(request.POST or None, apps=apps)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,6 +59,8 @@ def new_bot(request):
         "form": restore_failed_form(request, ConnectForm, key="connect", apps=apps) or form,
         "apps": apps,
         "keys_form": restore_failed_form(request, KeysForm, key="keys") or KeysForm(),
+        "mastodon_form": MastodonConnectForm(),
+        "sandbox_enabled": settings.XSANDBOX_ENABLED,
     }
     return render(request, "bots/bot_new.html", context)
 
@@ -224,3 +228,70 @@ def _app_page(request, form, app):
         "callback_url": _callback_url(request),
     }
     return render(request, "bots/xapp_list.html", context)
+
+
+def _x_apps():
+    """The apps the X sign-in goes through (Mastodon's are registered per instance)."""
+    return XApp.objects.filter(platform__in=platforms_on("x")).order_by(
+        "-is_default", "platform", "name"
+    )
+
+
+# Mastodon ----------------------------------------------------------------------------------
+
+MASTODON_SIGN_IN = "mastodon_sign_in"
+
+
+@login_required
+@may_add_bots
+@require_POST
+def connect_mastodon(request):
+    """Register Aviary on the named instance (once), then send the person to sign in there:
+    a page with the link, since a form may only post to this site and its sign-in hosts."""
+    form = MastodonConnectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the Mastodon server's address, such as mastodon.social.")
+        return redirect("bots:new")
+    try:
+        instance = mastodon_accounts.instance_from(form.cleaned_data["server"])
+        started = mastodon_accounts.start_sign_in(
+            instance=instance, callback_url=_mastodon_callback_url(request)
+        )
+    except ConnectError as error:
+        messages.error(request, error.message)
+        return redirect("bots:new")
+    request.session[MASTODON_SIGN_IN] = {"state": started.state, "app": started.app.pk}
+    return render(request, "bots/connect_mastodon_go.html", {"started": started})
+
+
+@login_required
+@require_GET
+def mastodon_callback(request):
+    """Where the instance sends the person back: `code` and `state`, or `error`."""
+    pending = request.session.pop(MASTODON_SIGN_IN, None) or {}
+    state = request.GET.get("state", "")
+    if not state or state != pending.get("state"):
+        messages.error(request, connecting.STALE)
+        return redirect("bots:new")
+    if request.GET.get("error") or not request.GET.get("code"):
+        messages.error(request, "You cancelled at Mastodon, so nothing was connected.")
+        return redirect("bots:new")
+    app = get_object_or_404(XApp, pk=pending.get("app"))
+    try:
+        connected = mastodon_accounts.finish_sign_in(
+            user=request.user,
+            app=app,
+            code=request.GET["code"],
+            callback_url=_mastodon_callback_url(request),
+        )
+    except ConnectError as error:
+        messages.error(request, error.message)
+        return redirect("bots:new")
+    bot = connected.bot
+    done = "Connected" if connected.created else "Reconnected"
+    messages.success(request, f"{done} @{bot.handle}: verified, {bot.name} can post.")
+    return redirect(bot)
+
+
+def _mastodon_callback_url(request) -> str:
+    return request.build_absolute_uri(reverse("bots:mastodon_callback"))

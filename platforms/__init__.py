@@ -16,6 +16,10 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from platforms.base import Call, Rules
+from platforms.mastodon import handles as mastodon_handles
+from platforms.mastodon import rules as mastodon_rules
+from platforms.mastodon import signin as mastodon_signin
+from platforms.mastodon.client import MastodonClient
 from platforms.x import handles as x_handles
 from platforms.x import rules as x_rules
 from platforms.x import signin as x_signin
@@ -47,6 +51,9 @@ class Platform:
     is_valid_handle: Callable[[str], bool] = x_handles.is_valid_handle
     handle_rule: str = x_handles.HANDLE_RULE
     is_sandbox: bool = False
+    # Where each server has rules of its own (a Mastodon instance's limit): (base URL) ->
+    # its Rules, used instead of `rules`.
+    rules_at: Callable[[str], Rules] | None = None
 
 
 PLATFORMS = {
@@ -82,6 +89,37 @@ PLATFORMS = {
         label="the X sandbox",
         is_sandbox=True,
     ),
+    # Each account names its instance (Bot.server_url), so there is no base URL setting.
+    "mastodon": Platform(
+        network="mastodon",
+        client=MastodonClient,
+        rules=mastodon_rules.RULES,
+        rules_at=mastodon_rules.rules_at,
+        base_url_setting="",
+        web_url_setting="MASTODON_WEB_URL",
+        post_path="/@{user}/{post_id}",
+        sign_in=mastodon_signin,
+        label="Mastodon",
+        credential_names=("access_token",),
+        is_valid_handle=mastodon_handles.is_valid_handle,
+        handle_rule=mastodon_handles.HANDLE_RULE,
+    ),
+    "mastodon_sandbox": Platform(
+        network="mastodon",
+        client=MastodonClient,
+        rules=mastodon_rules.RULES,
+        rules_at=mastodon_rules.rules_at,
+        base_url_setting="MASTODON_SANDBOX_BASE_URL",
+        web_url_setting="MASTODON_SANDBOX_WEB_URL",
+        # xsandbox/mastodon's status page.
+        post_path="/@{user}/{post_id}",
+        sign_in=mastodon_signin,
+        label="the Mastodon sandbox",
+        credential_names=("access_token",),
+        is_valid_handle=mastodon_handles.is_valid_handle,
+        handle_rule=mastodon_handles.HANDLE_RULE,
+        is_sandbox=True,
+    ),
 }
 
 
@@ -106,7 +144,7 @@ def platforms_on(network: str) -> list[str]:
     return [name for name, platform in PLATFORMS.items() if platform.network == network]
 
 
-def client_for(bot, *, on_call: Callable | None = None) -> XClient:
+def client_for(bot, *, on_call: Callable | None = None) -> XClient | MastodonClient:
     """The client that speaks for `bot` on its network, at the bot's server (a Mastodon
     instance, a Bluesky PDS) or else the base URL of its platform's settings.
 
@@ -133,8 +171,11 @@ def owns_app(bot) -> bool:
 
 
 def rules_for(bot) -> Rules:
-    """What `bot`'s network allows and charges."""
-    return platform_for(bot).rules
+    """What `bot`'s network allows and charges (on Mastodon, its instance's limits)."""
+    platform = platform_for(bot)
+    if platform.rules_at is None:
+        return platform.rules
+    return platform.rules_at(bot.server_url or base_url_for(bot.platform))
 
 
 def rules_of(platform: str) -> Rules:
@@ -148,7 +189,8 @@ def post_url(bot, post_id: str) -> str:
     root = (
         getattr(settings, platform.web_url_setting) or bot.server_url or base_url_for(bot.platform)
     )
-    path = platform.post_path.format(handle=bot.handle, post_id=post_id)
+    user = bot.handle.split("@")[0]
+    path = platform.post_path.format(handle=bot.handle, user=user, post_id=post_id)
     return root.rstrip("/") + path
 
 

@@ -3,7 +3,7 @@ limits it reports, the errors that say what to do next, and the Rules of a netwo
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -148,6 +148,10 @@ class Rules:
     replies_only_when_summoned: bool = False
     no_identical_text_across_accounts: bool = False
     automated_account_checklist: bool = False
+    # How long after a post's first attempt the network still answers a repeat of it (same
+    # key) with the first post: within it, an ambiguous post is sent again rather than
+    # looked for on the timeline. Zero where a repeat could post twice (X).
+    idempotency_window: timedelta = timedelta(0)
 
     def price(self, call: Call) -> Decimal:
         """What one `call` costs, in US dollars."""

@@ -210,6 +210,27 @@ XSANDBOX_DAILY_POST_LIMIT = env.int("XSANDBOX_DAILY_POST_LIMIT", default=2400)
 X_API_CONNECT_TIMEOUT = env.float("X_API_CONNECT_TIMEOUT", default=5.0)
 X_API_READ_TIMEOUT = env.float("X_API_READ_TIMEOUT", default=20.0)
 
+# Mastodon: every request to an instance gives up after these many seconds (connect, read),
+# an uploaded image may process for this long, and every call costs this much (nothing).
+# The Mastodon sandbox stands in for an instance under the X sandbox's base URL; a person
+# reads its posts there unless MASTODON_SANDBOX_WEB_URL says otherwise (MASTODON_WEB_URL
+# likewise for real instances: blank means the bot's own server).
+MASTODON_API_CONNECT_TIMEOUT = env.float("MASTODON_API_CONNECT_TIMEOUT", default=5.0)
+MASTODON_API_READ_TIMEOUT = env.float("MASTODON_API_READ_TIMEOUT", default=20.0)
+MASTODON_MEDIA_DEADLINE_SECONDS = env.float("MASTODON_MEDIA_DEADLINE_SECONDS", default=30.0)
+MASTODON_PRICE_PER_CALL_USD = env.float("MASTODON_PRICE_PER_CALL_USD", default=0.0)
+MASTODON_SANDBOX_BASE_URL = env.str(
+    "MASTODON_SANDBOX_BASE_URL", default=SANDBOX_BASE_URL.rstrip("/") + "/mastodon"
+)
+MASTODON_SANDBOX_WEB_URL = env.str("MASTODON_SANDBOX_WEB_URL", default="")
+MASTODON_WEB_URL = env.str("MASTODON_WEB_URL", default="")
+# How long the Mastodon sandbox processes an uploaded image (answering 202 until then), and
+# the status length its /api/v2/instance announces and enforces.
+XSANDBOX_MASTODON_PROCESSING_SECONDS = env.float(
+    "XSANDBOX_MASTODON_PROCESSING_SECONDS", default=0.3
+)
+XSANDBOX_MASTODON_MAX_CHARACTERS = env.int("XSANDBOX_MASTODON_MAX_CHARACTERS", default=500)
+
 # Celery: JSON messages that only carry row ids; at-least-once delivery with the row as the
 # truth (DESIGN.md). The visibility timeout outlives every task's hard time limit.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")

@@ -99,3 +99,43 @@ def logged_in(client, owner):
     """A client signed in as the owner of `bot`."""
     client.force_login(owner)
     return client
+
+
+@pytest.fixture
+def mastodon_sandbox(sandbox, settings):
+    """The live test server as the bots' Mastodon instance, its limits read afresh."""
+    from django.core.cache import cache
+
+    settings.MASTODON_SANDBOX_BASE_URL = f"{sandbox.url}/xsandbox/mastodon"
+    settings.MASTODON_API_READ_TIMEOUT = 3
+    settings.XSANDBOX_MASTODON_PROCESSING_SECONDS = 0.2
+    cache.clear()
+    yield sandbox
+    cache.clear()
+
+
+@pytest.fixture
+def mastodon_account(mastodon_sandbox, transactional_db, credential_keys):
+    from xsandbox.mastodon.accounts import ensure_account
+
+    return ensure_account("aurora", display_name="Aurora")[0]
+
+
+def make_mastodon_bot(account, **fields):
+    """A bot on the Mastodon sandbox speaking as `account`, as connecting leaves it."""
+    from tests.factories import make_bot
+    from xsandbox.mastodon.accounts import issue_token
+
+    fields.setdefault("name", account.username.title())
+    return make_bot(
+        handle=f"{account.username}@localhost",
+        platform="mastodon_sandbox",
+        x_user_id=account.account_id,
+        credentials={"access_token": issue_token(account)},
+        **fields,
+    )
+
+
+@pytest.fixture
+def mastodon_bot(mastodon_account):
+    return make_mastodon_bot(mastodon_account)

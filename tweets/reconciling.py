@@ -1,6 +1,8 @@
 """Settling an `unknown` tweet: X may have it, so its bot's timeline is read (by identity,
 tweets.timeline) before the text is ever sent again; found means posted, not found after
-the grace period means queued again."""
+the grace period means queued again. Where the network answers a repeat of the post's key
+with the first post (Mastodon's Idempotency-Key, within its window), it is simply sent
+again."""
 
 from datetime import timedelta
 
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from bots.credentials import CredentialsUnreadable
 from bots.spend import hold_reads
-from platforms import base
+from platforms import base, rules_for
 from tweets.models import PostAttempt, Tweet
 from tweets.posting import posted_fields, reconcile_delay
 from tweets.states import move_tweet
@@ -37,6 +39,20 @@ def reconcile(tweet: Tweet) -> Tweet:
     if tweet.bot.tweets.filter(state=State.POSTING).exclude(pk=tweet.pk).exists():
         # Another tweet's post may be on X without its id in our rows yet: check after it.
         _still_unknown(tweet, next_attempt_at=timezone.now() + timedelta(seconds=reconcile_delay()))
+        return tweet
+    if _key_still_held(tweet):
+        move_tweet(
+            tweet,
+            State.APPROVED,
+            expect={State.UNKNOWN},
+            fields={
+                "next_attempt_at": timezone.now(),
+                "timeline_refused_at": None,
+                "last_error": "The network answers this post's key with the first post, if "
+                "there was one: sending it again.",
+            },
+        )
+        tweet.refresh_from_db()
         return tweet
     try:
         found = find_on_timeline(tweet)
@@ -119,3 +135,13 @@ def _grace_passed(tweet: Tweet) -> bool:
     last = tweet.attempts.order_by("-number", "-started_at").first()
     started = last.started_at if last else tweet.updated_at
     return timezone.now() - started >= timedelta(seconds=settings.TWEET_RECONCILE_GRACE_SECONDS)
+
+
+def _key_still_held(tweet: Tweet) -> bool:
+    """True while the network would answer the tweet's post key with the post it may have
+    made: the first attempt is within the network's idempotency window."""
+    window = rules_for(tweet.bot).idempotency_window
+    if not window:
+        return False
+    first = tweet.attempts.order_by("number", "started_at").first()
+    return first is not None and timezone.now() - first.started_at < window

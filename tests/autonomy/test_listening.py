@@ -27,11 +27,13 @@ from bots.listener import save_listener
 from bots.models import Bot, DoNotReply, Listener
 from platforms import client_for
 from platforms.base import Post
+from tests.conftest import make_mastodon_bot
 from tests.factories import make_sandbox_mentions
 from tests.integration.world import ready_corpus_for, sandbox_bot, sandbox_timeline
 from tweets import posting, services
 from tweets.models import Tweet
 from xsandbox.accounts import credentials_of, ensure_account
+from xsandbox.mastodon import accounts as mastodon_accounts
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 QUIET = History(replies_in_conversation=0, last_reply_to_author=None, replies_in_last_hour=0)
@@ -440,3 +442,43 @@ def test_autopilot_replies_on_x_wait_for_review_until_the_owner_confirms_the_rul
     listener = Listener.objects.get(bot=first)
     assert listener.autopilot_confirmed_by == owner
     assert listener.autopilot_confirmed_at is not None
+
+
+@pytest.fixture
+def mastodon_speakers(mastodon_sandbox, transactional_db, credential_keys, owner):
+    """Two bots on the Mastodon sandbox, with corpora."""
+    first = make_mastodon_bot(mastodon_accounts.ensure_account("first")[0], owners=[owner])
+    second = make_mastodon_bot(mastodon_accounts.ensure_account("second")[0], owners=[owner])
+    ready_corpus_for(first)
+    ready_corpus_for(second)
+    return first, second
+
+
+def _post_queued(bot) -> list[Tweet]:
+    sent = []
+    while (claimed := posting.claim_next(bot.pk)) is not None:
+        sent.append(posting.post_claimed(claimed))
+    return sent
+
+
+def test_two_mastodon_bots_answer_each_other_until_the_loop_guards_stop_them(
+    mastodon_speakers, owner
+):
+    first, second = mastodon_speakers
+    for bot in mastodon_speakers:
+        save_listener(bot, by=owner, keywords=["the"], reply_mode=Bot.PostingMode.AUTOPILOT)
+    opener = client_for(second).post("@first what of the night?")
+    rng = random.Random(3)
+    for _ in range(4):
+        for bot in (first, second):
+            check_mentions(bot, rng=rng)
+            assert all(tweet.state == Tweet.State.POSTED for tweet in _post_queued(bot))
+    replied = Mention.objects.filter(decision=Mention.Decision.REPLIED)
+    skipped = Mention.objects.filter(decision=Mention.Decision.SKIPPED)
+    # First answers the opener, Second answers that reply (a reply notifies the author it
+    # answers), and the next answer to the same account waits out the cooldown: it stops.
+    assert replied.count() == 2
+    assert "cooldown" in skipped.get().reason
+    assert set(Mention.objects.values_list("conversation_id", flat=True)) == {opener}
+    reply = replied.get(bot=first).reply
+    assert reply.in_reply_to_post_id == opener and reply.x_post_id

@@ -13,8 +13,8 @@ from django.utils.html import escape
 from bots.models import Listener, Schedule
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model, link_corpus
-from tests.conftest import SECRETS
-from tests.factories import make_corpus, make_tweet
+from tests.conftest import SECRETS, make_mastodon_bot
+from tests.factories import make_corpus, make_operator, make_tweet
 from tweets.drafting import run_generation_job
 from tweets.models import GenerationJob
 
@@ -283,3 +283,34 @@ def test_a_refused_generate_from_the_page_shows_its_error_where_the_jobs_appear(
     assert response.status_code == 200
     assert "Seed word: A seed is one word." in response.content.decode()
     assert not GenerationJob.objects.exists()
+
+
+def test_every_page_of_a_mastodon_bot_works_and_counts_its_posts(client, mastodon_account):
+    owner = make_operator()
+    toots = make_mastodon_bot(mastodon_account, owners=[owner])
+    make_tweet(
+        bot=toots,
+        text="Posted toot",
+        state="posted",
+        x_post_id="113000000000000001",
+        posted_at=timezone.now(),
+    )
+    client.force_login(owner)
+    pages = [
+        reverse("dashboard"),
+        reverse("bots:detail", args=[toots.pk]),
+        reverse("bots:gallery", args=[toots.pk]),
+        reverse("tweets:history", args=[toots.pk]),
+        reverse("tweets:review"),
+        reverse("bots:groups"),
+        reverse("bots:new"),
+    ]
+    for url in pages:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+    detail = client.get(reverse("bots:detail", args=[toots.pk])).content.decode()
+    assert "aurora@localhost" in detail
+    assert (
+        "/xsandbox/mastodon/@aurora/113000000000000001"
+        in client.get(reverse("tweets:history", args=[toots.pk])).content.decode()
+    )

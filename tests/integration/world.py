@@ -15,6 +15,7 @@ from platforms import client_for
 from tests.factories import make_corpus
 from tweets import services
 from tweets.models import Tweet
+from xsandbox.mastodon import accounts as mastodon_accounts
 from xsandbox.models import Account
 
 DEMO_TEXT = Path(__file__).resolve().parents[2] / "project/demo/texts/adventures-1-6.txt"
@@ -34,6 +35,24 @@ def sandbox_bot(*, name: str, handle: str, owners=(), **fields) -> Bot:
     bot.set_credentials(**sandbox_credentials(handle))
     # As connecting (or verifying) the bot leaves it: the sandbox shows its owners its pages.
     bot.x_user_id = Account.objects.get(handle=handle).user_id
+    bot.save()
+    bot.owners.add(*owners)
+    return bot
+
+
+def mastodon_sandbox_bot(*, name: str, username: str, owners=(), **fields) -> Bot:
+    """A bot on the Mastodon sandbox, as connecting it leaves it: its token, account id and
+    handle user@instance."""
+    fields.setdefault("daily_post_cap", 1000)
+    account, _ = mastodon_accounts.ensure_account(username)
+    bot = Bot(
+        name=name,
+        handle=f"{username}@localhost",
+        platform=Bot.Platform.MASTODON_SANDBOX,
+        x_user_id=account.account_id,
+        **fields,
+    )
+    bot.set_credentials(access_token=mastodon_accounts.issue_token(account))
     bot.save()
     bot.owners.add(*owners)
     return bot

@@ -9,6 +9,7 @@ from django_celery_beat.models import PeriodicTask
 from bots.models import Bot
 from project.demo.autonomy import OPENER
 from tweets.models import Tweet
+from xsandbox.models import MastodonToken
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +28,15 @@ def test_the_demo_bots_get_schedules_listeners_and_one_opening_mention(superuser
     assert not PeriodicTask.objects.filter(name__startswith="aviary: bot ").exists()
     opener = Tweet.objects.get(text=OPENER)
     assert (opener.bot, opener.state, opener.awaits_slot) == (lighthouse, "approved", False)
+
+
+def test_the_demo_has_a_mastodon_sandbox_bot_posting_on_its_own(superuser, credential_keys):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    tidewatch = Bot.objects.get(name="Tidewatch")
+    assert tidewatch.platform == Bot.Platform.MASTODON_SANDBOX
+    assert tidewatch.handle.startswith("tidewatch@") and tidewatch.x_user_id
+    assert tidewatch.posting_mode == Bot.PostingMode.AUTOPILOT
+    assert tidewatch.schedule.every_minutes == 90 and tidewatch.schedule.next_run_at
+    assert tidewatch.corpora.exists()
+    assert MastodonToken.find(tidewatch.credentials().access_token).account.bot

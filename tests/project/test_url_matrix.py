@@ -4,10 +4,13 @@ URL with an argument this test cannot fill fails it, so no page slips in uncheck
 bots is for operators only and the X apps for superusers only, checked against a plain user."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests.factories import (
+    image_bytes,
     make_bot,
     make_corpus,
     make_image,
@@ -20,11 +23,16 @@ from tests.factories import (
 # The admin guards itself (staff only, tested in test_admin); the sandbox's API is checked by
 # OAuth as X's is (tests/xsandbox/test_api.py), while its pages are for owners like any other.
 SKIPPED_NAMESPACES = {"admin"}
-SKIPPED_ROUTES = ("xsandbox/2/", "xsandbox/oauth/")
+SKIPPED_ROUTES = (
+    "xsandbox/2/",
+    "xsandbox/oauth/",
+    "xsandbox/mastodon/api/",
+    "xsandbox/mastodon/oauth/token",
+)
 PUBLIC = {"login", "logout"}
 # Pages about the site itself, not anyone's bots: a superuser's alone.
 SUPERUSER_ONLY = {"bots:apps", "bots:app", "bots:site_budget"}
-OPERATOR_ONLY = {"bots:new", "bots:new_keys"}
+OPERATOR_ONLY = {"bots:new", "bots:new_keys", "bots:connect_mastodon"}
 # A sign-in is its starter's alone: not even a superuser finishes another person's.
 PERSONAL = {"bots:connect_pin"}
 
@@ -42,7 +50,8 @@ def site_urls(patterns=None, prefix="", namespace=""):
 def fill(route: str, name: str, params: list[str], world: dict) -> str:
     namespace = name.split(":")[0]
     kind = next(
-        (kind for kind in ("groups", "apps", "connect") if f"/{kind}/" in f"/{route}"), namespace
+        (kind for kind in ("groups", "apps", "connect", "mastodon") if f"/{kind}/" in f"/{route}"),
+        namespace,
     )
     values = {
         "pk": lambda: world["objects"][kind],
@@ -55,6 +64,8 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
         "handle": lambda: world["sandbox_post"].account.handle,
         "post_id": lambda: world["sandbox_post"].post_id,
         "entry_pk": lambda: world["do_not_reply"].pk,
+        "username": lambda: world["toot"].account.username,
+        "status_id": lambda: world["toot"].status_id,
     }
     url = "/" + route
     for param in params:
@@ -70,6 +81,8 @@ def world(db, credential_keys, settings):
     from bots.models import BotGroup, SignIn, XApp
     from tweets.models import GenerationJob
     from xsandbox.accounts import ensure_account
+    from xsandbox.mastodon.accounts import ensure_account as ensure_mastodon_account
+    from xsandbox.models import MastodonMedia, MastodonStatus
 
     settings.SANDBOX_BASE_URL = "http://127.0.0.1:9/xsandbox"  # refused at once, never hangs
     owner_a, owner_b = make_operator(), make_operator()
@@ -86,6 +99,23 @@ def world(db, credential_keys, settings):
     group.bots.add(bot)
     sandbox_post = make_sandbox_post(
         account=account, text="Post only A may see", image_alt_text="An image only A may see"
+    )
+    toots = ensure_mastodon_account("toots_of_a")[0]
+    make_bot(
+        name="Toots-of-A",
+        handle="toots_of_a@localhost",
+        platform="mastodon_sandbox",
+        owners=[owner_a],
+        x_user_id=toots.account_id,
+    )
+    toot = MastodonStatus.objects.create(account=toots, text="A toot only A may see")
+    toot_media = MastodonMedia.objects.create(
+        account=toots,
+        file=ContentFile(image_bytes(), name="toot.png"),
+        content_type="image/png",
+        width=64,
+        height=48,
+        ready_at=timezone.now(),
     )
     sign_in = SignIn.objects.create(
         user=owner_a,
@@ -109,7 +139,9 @@ def world(db, credential_keys, settings):
         "image": make_image(bot=bot, alt_text="A picture only A may see"),
         "sandbox_post": sandbox_post,
         "do_not_reply": add_to_do_not_reply("x", handle="asked_to_stop", reason="stop")[0],
+        "toot": toot,
         "objects": {
+            "mastodon": toot_media.pk,
             "bots": bot.pk,
             "tweets": tweet.pk,
             "corpora": corpus.pk,

@@ -361,3 +361,14 @@ def test_the_forecast_of_an_hour_counts_the_slots_the_cap_lets_through_and_the_r
     assert forecast["Posts"] == Decimal("0.045")
     assert forecast["Posts read"].quantize(Decimal("0.00001")) == Decimal("0.00136")
     assert forecast["Credential checks"] == Decimal("0.0005")
+
+
+def test_a_mastodon_post_costs_nothing_and_the_daily_cap_still_holds(mastodon_bot):
+    assert budget.post_cost(mastodon_bot, "A toot, with https://example.com") == Decimal("0")
+    mastodon_bot.daily_post_cap = 1
+    mastodon_bot.save()
+    posted(mastodon_bot, at=NOW - timedelta(hours=1), cost="0")
+    queued(mastodon_bot)
+    assert posting.claim_next(mastodon_bot.pk, now=NOW) is None
+    mastodon_bot.refresh_from_db()
+    assert mastodon_bot.budget_hold.startswith("Daily cap reached: 1 of 1 posts")

@@ -10,14 +10,18 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from bots.gallery import set_alt_text, store_processed
+from bots.images import ingest_image
 from bots.models import BotImage
 from platforms import client_for
-from tests.factories import make_bot, make_tweet
+from tests.factories import image_bytes, make_bot, make_tweet
 from tweets import posting, reconciling, timeline
+from tweets.images import attach_images
 from tweets.models import Tweet, TweetImage
 from tweets.posting import upload_media
+from tweets.services import approve_tweet
 from xsandbox.accounts import credentials_of, set_faults
-from xsandbox.models import Media
+from xsandbox.models import MastodonStatus, Media
 
 State = Tweet.State
 
@@ -227,3 +231,17 @@ def test_a_reply_the_sandbox_refuses_as_unsummoned_fails_without_flagging_the_bo
     assert sandbox_bot.attention_reason == "" and sandbox_bot.can_post()
     assert queued == [], "no credential check: the account is fine"
     assert client_for(sandbox_bot).recent_posts() == []
+
+
+def test_a_mastodon_tweet_posts_with_its_images_and_costs_nothing(mastodon_bot, tmp_path):
+    added = store_processed(mastodon_bot, ingest_image(image_bytes(), name="sea.png"))
+    set_alt_text(added.image, text="A grey sea")
+    tweet = make_tweet(bot=mastodon_bot, text="The tide is in.")
+    attach_images(tweet, images=[added.image])
+    approve_tweet(tweet, by=None)
+    posted = posting.post_claimed(posting.claim_next(mastodon_bot.pk))
+    assert posted.state == Tweet.State.POSTED and posted.cost_usd == 0
+    status = MastodonStatus.objects.get(text="The tide is in.")
+    assert posted.x_post_id == status.status_id
+    assert [m.description for m in status.media.all()] == ["A grey sea"]
+    assert posted.x_post_url.endswith(f"/xsandbox/mastodon/@aurora/{status.status_id}")

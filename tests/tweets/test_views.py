@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from activity.models import Activity
 from bots.models import Schedule
+from tests.conftest import make_mastodon_bot
 from tests.factories import make_bot, make_image, make_tweet, make_user
 from tweets.models import Tweet
 
@@ -558,3 +559,19 @@ def test_the_review_queue_reads_each_bots_zone_with_its_drafts(logged_in, owner)
     few = queries()
     add_bots(5)
     assert queries() == few
+
+
+def test_the_live_count_counts_as_the_bots_network_does(logged_in, owner, mastodon_account):
+    toots = make_mastodon_bot(mastodon_account, owners=[owner])
+    text = "a" * 400
+    as_x = logged_in.post(reverse("tweets:count"), {"text": text})
+    as_mastodon = logged_in.post(reverse("tweets:count"), {"text": text, "bot": toots.pk})
+    assert "400 / 280" in as_x.content.decode() and "over" in as_x.content.decode()
+    assert "400 / 500" in as_mastodon.content.decode()
+    assert "over" not in as_mastodon.content.decode()
+
+
+def test_the_live_count_of_someone_elses_bot_is_not_found(logged_in, mastodon_account):
+    theirs = make_mastodon_bot(mastodon_account)
+    answer = logged_in.post(reverse("tweets:count"), {"text": "Hi", "bot": theirs.pk})
+    assert answer.status_code == 404
