@@ -13,7 +13,8 @@ from bots.images import ImageRejected
 from bots.listener import parse_keywords
 from bots.models import Bot, BotGroup, BotImage, Listener, Schedule, XApp
 from bots.schedule import parse_time_of_day
-from platforms import X_CREDENTIALS, platforms_on
+from platforms import X_CREDENTIALS, handle_error, platforms_on
+from platforms.bluesky import signin as bluesky_signin
 from platforms.x.rules import MAX_ALT_TEXT
 
 CREDENTIAL_LABELS = {
@@ -471,3 +472,37 @@ class CoOwnerForm(forms.Form):
         if self.bot.owners.filter(pk=user.pk).exists():
             raise forms.ValidationError(f"{username} already runs {self.bot.name}.")
         return user
+
+
+class BlueskyConnectForm(forms.Form):
+    """A Bluesky account to connect: its handle, an app password (never the main one), and
+    its PDS when it is not Bluesky's own."""
+
+    platform = forms.ChoiceField(
+        choices=[choice for choice in Bot.Platform.choices if choice[0] in platforms_on("bluesky")]
+    )
+    handle = forms.CharField(max_length=253, help_text="e.g. alice.bsky.social")
+    app_password = forms.CharField(
+        label="App password",
+        max_length=64,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=f"Made in Bluesky under {bluesky_signin.WHERE}. Never the main password.",
+    )
+    server_url = forms.URLField(
+        label="PDS",
+        required=False,
+        assume_scheme="https",
+        help_text="Only if the account lives on its own server; blank for bsky.social.",
+    )
+
+    def clean_handle(self):
+        handle = self.cleaned_data["handle"].strip().removeprefix("@").lower()
+        if error := handle_error(self.cleaned_data.get("platform") or "bluesky", handle):
+            raise forms.ValidationError(error)
+        return handle
+
+    def clean_app_password(self):
+        password = self.cleaned_data["app_password"].strip().lower()
+        if not bluesky_signin.is_app_password(password):
+            raise forms.ValidationError(bluesky_signin.SHAPE_RULE)
+        return password

@@ -179,7 +179,7 @@ def verify_bot(
     news = bot.verified_at is None or bool(bot.credentials_error)
     fields = {
         "x_user_id": account.id,
-        "handle": account.username[:15],
+        "handle": account.username[: Bot._meta.get_field("handle").max_length],
         "verified_at": now,
         "credentials_checked_at": now,
         "credentials_error": "",

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bots import connecting, services
+from bots import bluesky_accounts, connecting, services
 from bots.access import bot_for_user, sign_in_for_user
 from bots.connecting import ConnectError
-from bots.forms import ConnectForm, CoOwnerForm, KeysForm, PinForm, XAppForm
+from bots.forms import BlueskyConnectForm, ConnectForm, CoOwnerForm, KeysForm, PinForm, XAppForm
 from bots.models import XApp
 
 may_add_bots = permission_required("bots.add_bot", raise_exception=True)
@@ -47,7 +47,12 @@ def new_bot(request):
             messages.error(request, error.message)
             return redirect("bots:new")
         return _to_sign_in(sign_in)
-    context = {"form": form, "apps": apps, "keys_form": KeysForm()}
+    context = {
+        "form": form,
+        "apps": apps,
+        "keys_form": KeysForm(),
+        "bluesky_form": BlueskyConnectForm(),
+    }
     return render(request, "bots/bot_new.html", context, status=400 if form.errors else 200)
 
 
@@ -69,7 +74,12 @@ def new_bot_from_keys(request):
             messages.success(request, f"Connected @{connected.bot.handle}: verified.")
             return redirect(connected.bot)
     apps = XApp.objects.order_by("-is_default", "platform", "name")
-    context = {"form": ConnectForm(apps=apps), "apps": apps, "keys_form": form}
+    context = {
+        "form": ConnectForm(apps=apps),
+        "apps": apps,
+        "keys_form": form,
+        "bluesky_form": BlueskyConnectForm(),
+    }
     return render(request, "bots/bot_new.html", context, status=400)
 
 
@@ -211,3 +221,32 @@ def _app_page(request, form, app):
         "callback_url": _callback_url(request),
     }
     return render(request, "bots/xapp_list.html", context, status=400 if form.errors else 200)
+
+
+# Bluesky ------------------------------------------------------------------------------------
+
+
+@login_required
+@may_add_bots
+@require_POST
+def connect_bluesky(request):
+    """A Bluesky account from its handle and an app password (bots.bluesky_accounts)."""
+    form = BlueskyConnectForm(request.POST)
+    if form.is_valid():
+        try:
+            connected = bluesky_accounts.connect_bluesky_account(
+                user=request.user, **form.cleaned_data
+            )
+        except ConnectError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Connected @{connected.bot.handle} on Bluesky: verified.")
+            return redirect(connected.bot)
+    apps = XApp.objects.order_by("-is_default", "platform", "name")
+    context = {
+        "form": ConnectForm(apps=apps),
+        "apps": apps,
+        "keys_form": KeysForm(),
+        "bluesky_form": form,
+    }
+    return render(request, "bots/bot_new.html", context, status=400)

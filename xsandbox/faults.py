@@ -16,34 +16,33 @@ from xsandbox.models import Account
 WHOLE = 1 - 1e-9
 
 
-def injected_fault(account: Account, *, write: bool):
-    """The answer a fault dictates for this request, or None to answer normally."""
+def injected_fault(account: Account, *, write: bool, answers=problems):
+    """The answer a fault dictates for this request, or None to answer normally. `account`
+    is any network's sandbox account with the fault fields (an X Account, a BlueskyAccount),
+    and `answers` the module that words its network's errors (xsandbox.problems for X)."""
     if account.latency_ms:
         time.sleep(account.latency_ms / 1000)
-    if account.usage_capped:
-        return problems.usage_capped()
-    if account.credits_exhausted:
-        return problems.credits_depleted()
+    if getattr(account, "usage_capped", False):
+        return answers.usage_capped()
+    if getattr(account, "credits_exhausted", False):
+        return answers.credits_depleted()
     if not write:
         return None
-    mine = Account.objects.filter(pk=account.pk)
+    mine = type(account).objects.filter(pk=account.pk)
     if mine.filter(rate_limit_burst__gt=0).update(rate_limit_burst=F("rate_limit_burst") - 1):
-        response = problems.too_many_requests(
-            int(time.time()) + settings.XSANDBOX_BURST_RESET_SECONDS
-        )
-        response["x-rate-limit-limit"] = "100"
-        response["x-rate-limit-remaining"] = "0"
-        return response
+        return answers.rate_limit_burst(int(time.time()) + settings.XSANDBOX_BURST_RESET_SECONDS)
     if account.error_rate:
         mine.update(error_debt=F("error_debt") + account.error_rate)
         if mine.filter(error_debt__gte=WHOLE).update(error_debt=F("error_debt") - 1):
-            return problems.service_unavailable()
+            return answers.service_unavailable()
     return None
 
 
 def stall_if_asked(account: Account) -> None:
     """Accept then stall: the post is stored, and the answer comes too late for any client."""
-    if Account.objects.filter(pk=account.pk, stall_next__gt=0).update(
-        stall_next=F("stall_next") - 1
+    if (
+        type(account)
+        .objects.filter(pk=account.pk, stall_next__gt=0)
+        .update(stall_next=F("stall_next") - 1)
     ):
         time.sleep(settings.XSANDBOX_STALL_SECONDS)

@@ -5,9 +5,10 @@ project/urls.py mounts both: `api_patterns` as they are (OAuth-checked, like X),
 see", since the sandbox knows nothing of bots or their owners.
 """
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, include, path
 
 from xsandbox import api, authorize, pages, signin_api
+from xsandbox.bluesky import urls as bluesky_urls
 
 app_name = "xsandbox"
 
@@ -21,6 +22,7 @@ api_patterns = [
     path("2/media/metadata", api.media_metadata, name="media_metadata"),
     path("oauth/request_token", signin_api.request_token, name="request_token"),
     path("oauth/access_token", signin_api.access_token, name="access_token"),
+    path("bluesky/", include(bluesky_urls.api_patterns)),
 ]
 
 
@@ -33,6 +35,7 @@ def page_patterns(visible_user_ids: pages.VisibleUserIds) -> list[URLPattern]:
         path("media/<int:pk>/", pages.media_file, given, name="media"),
         path("status/<str:post_id>/", pages.post, given, name="post"),
         path("oauth/authorize", authorize.authorize, given, name="authorize"),
+        path("bluesky/", include(bluesky_urls.page_patterns(visible_user_ids))),
         path("<str:handle>/", pages.account, given, name="account"),
     ]
 
