@@ -27,3 +27,14 @@ def test_the_demo_bots_get_schedules_listeners_and_one_opening_mention(superuser
     assert not PeriodicTask.objects.filter(name__startswith="aviary: bot ").exists()
     opener = Tweet.objects.get(text=OPENER)
     assert (opener.bot, opener.state, opener.awaits_slot) == (lighthouse, "approved", False)
+
+
+def test_the_demo_has_a_bluesky_bot_posting_on_its_schedule(superuser, credential_keys):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    skylark = Bot.objects.get(name="Skylark")
+    assert (skylark.platform, skylark.posting_mode) == ("bluesky_sandbox", "autopilot")
+    assert skylark.can_post() and skylark.x_user_id.startswith("did:plc:")
+    assert skylark.schedule.every_minutes == 90 and skylark.schedule.next_run_at is not None
+    assert skylark.corpora.exists()

@@ -18,13 +18,19 @@ class Command(BaseCommand):
             )
         # Imported here, after the check, as django.contrib.sites.shortcuts does: the demo
         # flock is made of sandbox accounts, whose models cannot load without the app.
-        from project.demo.flock import demo_owner, load_demo_app, load_demo_data
+        from project.demo.flock import (
+            demo_owner,
+            load_demo_app,
+            load_demo_bluesky_bot,
+            load_demo_data,
+        )
 
         owner = demo_owner()
         if owner is None:
             raise CommandError("Create an admin first: python manage.py ensure_admin")
         bots = load_demo_data(owner=owner)
         load_demo_app(owner=owner)
-        load_demo_corpora(bots, owner=owner)
+        corpora = load_demo_corpora(bots, owner=owner)
         load_demo_autonomy(bots, owner=owner)
+        bots.append(load_demo_bluesky_bot(owner=owner, corpus=corpora[0]))
         self.stdout.write(f"Demo data ready: {', '.join(bot.name for bot in bots)}.")
