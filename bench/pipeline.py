@@ -1,4 +1,5 @@
-"""Posting throughput and cost: `python -m bench.pipeline [--tweets 400] [--bots 10]`.
+"""Posting throughput and cost: `python -m bench.pipeline [--tweets 400] [--bots 10]
+[--platform sandbox|bluesky_sandbox]`.
 
 Starts the site (gunicorn, DEBUG off, serving the sandbox) and Celery workers, 2 then 4,
 against a PostgreSQL database of its own and Redis database 14. For each worker count,
@@ -182,15 +183,22 @@ def bench_noop(count: int, meter: CpuMeter) -> dict:
     }
 
 
-def sandbox_flock(bots: int, prefix: str) -> list:
+def sandbox_flock(bots: int, prefix: str, platform: str = "sandbox") -> list:
+    """`bots` bots on the sandbox `platform` (X's, or Bluesky's PDS), each with its account."""
     from bots.models import Bot
     from xsandbox.accounts import credentials_of, ensure_account
+    from xsandbox.bluesky.accounts import ensure_account as ensure_bluesky_account
 
     flock = []
     for n in range(bots):
         handle = f"{prefix}_{n}"
-        bot = Bot(name=f"Bench {handle}", handle=handle, platform="sandbox", daily_post_cap=10_000)
-        bot.set_credentials(**credentials_of(ensure_account(handle)[0]))
+        bot = Bot(name=f"Bench {handle}", handle=handle, platform=platform, daily_post_cap=10_000)
+        if platform == "bluesky_sandbox":
+            account, app_password = ensure_bluesky_account(f"{prefix}-{n}.bsky.sandbox.test")
+            bot.handle, bot.x_user_id = account.handle, account.did
+            bot.set_credentials(app_password=app_password)
+        else:
+            bot.set_credentials(**credentials_of(ensure_account(handle)[0]))
         bot.save()
         flock.append(bot)
     return flock
@@ -247,7 +255,7 @@ def run_phase(workers: int, args, env, site) -> dict:
         wait_for_workers(workers)
         meter = CpuMeter(processes, site)
         baseline = bench_noop(args.noops, meter)
-        flock = sandbox_flock(args.bots, prefix=f"w{workers}")
+        flock = sandbox_flock(args.bots, prefix=f"w{workers}", platform=args.platform)
         posting = bench_posting(args.tweets, flock, meter)
     finally:
         stop(processes)
@@ -389,7 +397,7 @@ def held(ok: bool) -> str:
 
 def report(phases: dict, statements: int, transactions: int, flat: dict, args) -> bool:
     results = []
-    print(f"{args.tweets} tweets over {args.bots} sandbox bots per run; DEBUG off")
+    print(f"{args.tweets} tweets over {args.bots} {args.platform} bots per run; DEBUG off")
     for workers, phase in phases.items():
         noop, posting = phase["noop"], phase["posting"]
         print(f"\n{workers} workers{'':19} {'per second':>11} {'p50 ms':>9} {'p99 ms':>9}")
@@ -449,6 +457,12 @@ def main(argv=None) -> int:
     parser.add_argument("--bots", type=int, default=10)
     parser.add_argument("--noops", type=int, default=1000)
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
+    parser.add_argument(
+        "--platform",
+        choices=["sandbox", "bluesky_sandbox"],
+        default="sandbox",
+        help="the sandbox the posting phases post to (the measured post stays on X's)",
+    )
     args = parser.parse_args(argv)
 
     reset_database(DATABASE_URL)
