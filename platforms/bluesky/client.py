@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -53,6 +54,7 @@ TAKEN = ("RecordAlreadyExists", "already exists")
 # Re-encoding an image under the blob limit: JPEG qualities, then smaller sizes.
 QUALITIES = (90, 80, 70, 60)
 MAX_SIDE = 2000
+IMAGE_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]
 
 
 class SessionRefused(Unauthorized):
@@ -125,7 +127,11 @@ class BlueskyClient:
             if found:
                 log.info("Post %s of %s was already there: %s", rkey, self.bot.name, found)
                 return found
-            raise
+            if found is None or error.status is None:
+                raise
+            # The PDS answered, so it has finished with the write, and the record is not
+            # there: it was not posted, and posting again is safe.
+            raise Transient(error.reason, status=error.status, ambiguous=False) from None
 
     def upload_image(self, path, alt_text: str = "") -> str:
         """Re-encode the image under the blob limit, upload it (uploadBlob) and return the
@@ -274,7 +280,8 @@ class BlueskyClient:
         return {"root": {"uri": root["uri"], "cid": root["cid"]}, "parent": parent_ref}
 
     def _existing(self, did: str, rkey: str) -> str | None:
-        """The URI of the bot's post under `rkey`, or None when there is none (or no answer)."""
+        """The URI of the bot's post under `rkey`; '' when the PDS says there is none, None
+        when it could not tell."""
         try:
             return self._call(
                 False,
@@ -282,6 +289,8 @@ class BlueskyClient:
                     {"repo": did, "collection": POST, "rkey": rkey}
                 ),
             ).uri
+        except BadRequest as error:
+            return "" if "RecordNotFound" in error.reason else None
         except PlatformError:
             return None
 
@@ -479,8 +488,10 @@ def _parts(uri: str) -> tuple[str, str, str]:
 def _encoded(path) -> tuple[bytes, str, tuple[int, int]]:
     """The image at `path` as JPEG (PNG where it has transparency) under the blob limit,
     stepping down quality, then size; with its width and height."""
-    with Image.open(path) as source:
-        image = source.convert("RGBA" if "A" in source.getbands() else "RGB")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(path, formats=IMAGE_FORMATS) as source:
+            image = source.convert("RGBA" if "A" in source.getbands() else "RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     while True:
         if image.mode == "RGBA":

@@ -218,14 +218,24 @@ def test_a_burst_of_429s_waits_for_its_reset(alice_bot, alice):
     assert client.post("Now then")
 
 
-def test_server_errors_are_transient_and_ambiguous_for_writes(alice_bot, alice):
+def test_a_server_error_whose_record_is_not_there_is_safe_to_retry(alice_bot, alice):
     client = client_for(alice_bot)
     client.me()
     BlueskyAccount.objects.filter(pk=alice[0].pk).update(error_rate=1.0)
     with pytest.raises(base.Transient) as failed:
         client.post("Into the void", key="aviary-1-1764626400000001")
-    assert failed.value.ambiguous and failed.value.status == 503
+    # The PDS answered 503 and getRecord finds no record at the rkey: not posted.
+    assert not failed.value.ambiguous and failed.value.status == 503
     assert not BlueskyRecord.objects.exists()
+
+
+def test_a_write_without_an_answer_is_ambiguous(alice_bot, alice, settings):
+    client = client_for(alice_bot)
+    client.me()
+    BlueskyAccount.objects.filter(pk=alice[0].pk).update(latency_ms=4000)
+    with pytest.raises(base.Transient, match="did not answer in time") as failed:
+        client.post("Slow", key="aviary-2-1764626400000002")
+    assert failed.value.ambiguous
 
 
 def test_a_post_whose_answer_is_lost_is_read_back_at_its_rkey(alice_bot, alice):
