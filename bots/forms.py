@@ -475,24 +475,16 @@ class CoOwnerForm(forms.Form):
 
 
 class BlueskyConnectForm(forms.Form):
-    """A Bluesky account to connect: its handle, an app password (never the main one), and
-    its PDS when it is not Bluesky's own."""
-
     platform = forms.ChoiceField(
         choices=[choice for choice in Bot.Platform.choices if choice[0] in platforms_on("bluesky")]
     )
     handle = forms.CharField(max_length=253, help_text="e.g. alice.bsky.social")
     app_password = forms.CharField(
-        label="App password",
-        max_length=64,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
         help_text=f"Made in Bluesky under {bluesky_signin.WHERE}. Never the main password.",
     )
     server_url = forms.URLField(
-        label="PDS",
-        required=False,
-        assume_scheme="https",
-        help_text="Only if the account lives on its own server; blank for bsky.social.",
+        label="PDS", required=False, assume_scheme="https", help_text="Blank for bsky.social."
     )
 
     def clean_handle(self):
@@ -502,7 +494,6 @@ class BlueskyConnectForm(forms.Form):
         return handle
 
     def clean_app_password(self):
-        password = self.cleaned_data["app_password"].strip().lower()
-        if not bluesky_signin.is_app_password(password):
+        if not bluesky_signin.is_app_password(password := self.cleaned_data["app_password"]):
             raise forms.ValidationError(bluesky_signin.SHAPE_RULE)
-        return password
+        return password.strip().lower()

@@ -8,24 +8,19 @@ and each new one kept by `bot.keep_network_session(session)`. createSession, lim
 After sign-in the client follows the PDS endpoint of the session's DID document.
 """
 
-import io
 import json
 import logging
-import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from itertools import islice
 
 import httpx
 from atproto_client import Client, Session, SessionEvent
 from atproto_client import exceptions as atproto_errors
-from atproto_client.models.common import XrpcError
 from atproto_client.models.utils import get_model_as_dict
 from atproto_client.request import Request
 from django.conf import settings
-from PIL import Image
 
 from platforms.base import (
     Account,
@@ -34,12 +29,12 @@ from platforms.base import (
     Limits,
     PlatformError,
     Post,
-    RateLimited,
     Transient,
     Unauthorized,
 )
-from platforms.bluesky import keys, text
-from platforms.bluesky.rules import MAX_ALT_TEXT, MAX_IMAGE_BYTES
+from platforms.bluesky import images, keys, text
+from platforms.bluesky.errors import TAKEN, SessionRefused, epoch, error_for
+from platforms.bluesky.rules import MAX_ALT_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +42,6 @@ POST = "app.bsky.feed.post"
 PROFILE = "app.bsky.actor.profile"
 PAGE_SIZE = 100
 RECENT_MAX_PAGES = 10
-# The answers that say the session's tokens, not the account, are the trouble.
-TOKEN_ERRORS = {"ExpiredToken", "InvalidToken"}
-# A taken rkey: the PDS answers 500 today; a later lexicon names the error.
-TAKEN = ("RecordAlreadyExists", "already exists")
-# Re-encoding an image under the blob limit: JPEG qualities, then smaller sizes.
-QUALITIES = (90, 80, 70, 60)
-MAX_SIDE = 2000
-IMAGE_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]
-
-
-class SessionRefused(Unauthorized):
-    """The session's tokens were refused (expired, revoked), not the account: renew it."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +119,7 @@ class BlueskyClient:
     def upload_image(self, path, alt_text: str = "") -> str:
         """Re-encode the image under the blob limit, upload it (uploadBlob) and return the
         app.bsky.embed.images#image it becomes, as JSON: the blob, alt text and aspectRatio."""
-        data, mime, (width, height) = _encoded(path)
+        data, mime, (width, height) = images.encoded(path)
         blob = self._call(
             True,
             lambda c: c.com.atproto.repo.upload_blob(data, headers={"Content-Type": mime}),
@@ -365,7 +348,7 @@ class BlueskyClient:
         try:
             return call()
         except atproto_errors.RequestErrorBase as error:
-            raise _error(write, error, signing_in=signing_in) from None
+            raise error_for(write, error, signing_in=signing_in) from None
         except (atproto_errors.ModelError, ValueError, KeyError, TypeError, AttributeError):
             raise Transient("Bluesky's answer could not be read.", ambiguous=write) from None
 
@@ -381,56 +364,6 @@ class BlueskyClient:
         )
 
 
-def _error(write: bool, error, *, signing_in: bool) -> PlatformError:
-    """The platforms.base error for what atproto raised."""
-    response = error.response
-    if response is None:
-        cause = error.__cause__
-        never_sent = isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)
-        if isinstance(cause, httpx.TimeoutException) and not never_sent:
-            reason = "Bluesky did not answer in time."
-        elif never_sent:
-            reason = f"Could not connect to Bluesky ({type(cause).__name__})."
-        else:
-            reason = f"The connection to Bluesky failed ({type(cause).__name__})."
-        return Transient(reason, ambiguous=write and not never_sent)
-    status = response.status_code
-    name, message = _xrpc_error(response.content)
-    said = f": {name} {message}".rstrip() if name or message else "."
-    if name in TOKEN_ERRORS and status in (400, 401, 403) and not signing_in:
-        return SessionRefused(f"Bluesky refused the session ({status}){said}", status=status)
-    if status in (401, 403):
-        if signing_in or status == 401:
-            return Unauthorized(
-                f"Bluesky refused the bot's sign-in ({status}){said} Check the handle and "
-                "app password on the bot's page.",
-                status=status,
-            )
-        return Forbidden(f"Bluesky forbids this for the account (403){said}", status=status)
-    if status == 429:
-        reset_at = _epoch(response.headers.get("ratelimit-reset")) or _from_now(minutes=5)
-        wait = max(0, int(reset_at.timestamp() - time.time()))
-        reason = "Bluesky's rate limit was reached (429)"
-        if signing_in:
-            reason = (
-                "Bluesky's sign-in limit (createSession: 30 per 5 minutes, 300 a day) was reached"
-            )
-        return RateLimited(f"{reason}. Waiting {wait} s until it resets.", reset_at=reset_at)
-    if status >= 500:
-        if any(word in message for word in TAKEN):
-            return BadRequest(f"Bluesky refused the record ({status}){said}", status=status)
-        return Transient(
-            f"Bluesky had a server error ({status}){said}", status=status, ambiguous=write
-        )
-    return BadRequest(f"Bluesky refused the request ({status}){said}", status=status)
-
-
-def _xrpc_error(content) -> tuple[str, str]:
-    if isinstance(content, XrpcError):
-        return str(content.error or ""), str(content.message or "")[:500]
-    return "", ""
-
-
 def _limits(headers) -> Limits:
     def number(name):
         value = headers.get(name)
@@ -439,7 +372,7 @@ def _limits(headers) -> Limits:
     return Limits(
         limit=number("ratelimit-limit"),
         remaining=number("ratelimit-remaining"),
-        reset_at=_epoch(headers.get("ratelimit-reset")),
+        reset_at=epoch(headers.get("ratelimit-reset")),
     )
 
 
@@ -485,29 +418,6 @@ def _parts(uri: str) -> tuple[str, str, str]:
     return repo, collection, rkey
 
 
-def _encoded(path) -> tuple[bytes, str, tuple[int, int]]:
-    """The image at `path` as JPEG (PNG where it has transparency) under the blob limit,
-    stepping down quality, then size; with its width and height."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(path, formats=IMAGE_FORMATS) as source:
-            image = source.convert("RGBA" if "A" in source.getbands() else "RGB")
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
-    while True:
-        if image.mode == "RGBA":
-            buffer = io.BytesIO()
-            image.save(buffer, "PNG", optimize=True)
-            if buffer.tell() <= MAX_IMAGE_BYTES:
-                return buffer.getvalue(), "image/png", image.size
-        else:
-            for quality in QUALITIES:
-                buffer = io.BytesIO()
-                image.save(buffer, "JPEG", quality=quality, optimize=True)
-                if buffer.tell() <= MAX_IMAGE_BYTES:
-                    return buffer.getvalue(), "image/jpeg", image.size
-        image = image.resize((max(1, image.width * 3 // 4), max(1, image.height * 3 // 4)))
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -519,11 +429,3 @@ def _time(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-def _epoch(value: str | None) -> datetime | None:
-    return datetime.fromtimestamp(int(value), UTC) if value and value.isdigit() else None
-
-
-def _from_now(**delta) -> datetime:
-    return datetime.now(UTC) + timedelta(**delta)

@@ -6,25 +6,19 @@ import base64
 import hashlib
 import json
 import re
-import secrets
 import time
-from datetime import timedelta
 from functools import wraps
 
-from django.conf import settings
-from django.contrib.auth.hashers import check_password
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import JsonResponse
-from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from platforms.bluesky import keys
 from platforms.bluesky import text as bluesky_text
 from platforms.bluesky.rules import MAX_ALT_TEXT, MAX_IMAGE_BYTES, MAX_IMAGES
 from xsandbox import faults
-from xsandbox.bluesky import errors, tokens
+from xsandbox.bluesky import errors, sessions, tokens
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.models import (
     BlueskyAccount,
@@ -32,7 +26,6 @@ from xsandbox.models import (
     BlueskyNotification,
     BlueskyRateWindow,
     BlueskyRecord,
-    BlueskySession,
 )
 
 POST = "app.bsky.feed.post"
@@ -40,8 +33,6 @@ PROFILE = "app.bsky.actor.profile"
 WINDOW_SECONDS = 5 * 60
 # The PDS's limits: requests per account in 5 minutes, and createSession's two windows.
 REQUEST_LIMIT = 3000
-SIGN_IN_LIMITS = ((30, timedelta(minutes=5)), (300, timedelta(days=1)))
-REFRESH_LIFETIME = timedelta(days=60)
 RECORD_KEY = re.compile(r"^[A-Za-z0-9.\-_:~]{1,512}$")
 PAGE_MAX = 100
 
@@ -58,7 +49,7 @@ def xrpc(name: str, *, method: str, write: bool = False, auth: bool = True):
                 return errors.invalid(f"Use {method} for {name}.")
             account = None
             if auth or request.headers.get("Authorization"):
-                account = _bearer(request, tokens.ACCESS)
+                account = sessions.bearer(request, tokens.ACCESS)
                 if not isinstance(account, BlueskyAccount):
                     return account
                 if fault := faults.injected_fault(account, write=write, answers=errors):
@@ -79,57 +70,13 @@ def xrpc(name: str, *, method: str, write: bool = False, auth: bool = True):
 # Sessions ----------------------------------------------------------------------------------
 
 
-@csrf_exempt
-def create_session(request):
-    """com.atproto.server.createSession: an app password signs in, at most 30 times in 5
-    minutes and 300 a day per account, as Bluesky limits it."""
-    if request.method != "POST":
-        return errors.invalid("Use POST for com.atproto.server.createSession.")
-    body = _json(request)
-    identifier = str(body.get("identifier") or "").lower().removeprefix("@")
-    password = str(body.get("password") or "")
-    if not identifier or not password:
-        return errors.invalid("identifier and password are required")
-    account = BlueskyAccount.objects.filter(Q(handle=identifier) | Q(did=identifier)).first()
-    if account is not None:
-        for limit, window in SIGN_IN_LIMITS:
-            since = timezone.now() - window
-            made = account.sessions.filter(signed_in=True, created_at__gte=since)
-            if made.count() >= limit:
-                oldest = made.order_by("created_at").values_list("created_at", flat=True)[0]
-                reset = int((oldest + window).timestamp()) + 1
-                return errors.rate_limited(limit, reset, int(window.total_seconds()))
-    if account is None or not check_password(password, account.app_password_hash):
-        return errors.authentication_required("Invalid identifier or password")
-    return JsonResponse(_new_session(request, account, signed_in=True))
-
-
-@csrf_exempt
-def refresh_session(request):
-    """com.atproto.server.refreshSession: the refresh token (once) for a new session."""
-    if request.method != "POST":
-        return errors.invalid("Use POST for com.atproto.server.refreshSession.")
-    try:
-        claims = tokens.verify(_token(request), scope=tokens.REFRESH)
-    except tokens.BadToken as error:
-        return errors.xrpc_error(400, error.name, error.message)
-    with transaction.atomic():
-        spent = BlueskySession.objects.filter(jti=claims["jti"], spent_at__isnull=True).update(
-            spent_at=timezone.now()
-        )
-        session = BlueskySession.objects.select_related("account").filter(jti=claims["jti"]).first()
-        if not spent or session is None:
-            return errors.xrpc_error(400, "ExpiredToken", "Token has been revoked")
-        return JsonResponse(_new_session(request, session.account, signed_in=False))
-
-
 @xrpc("com.atproto.server.getSession", method="GET")
 def get_session(request, account):
     return JsonResponse(
         {
             "handle": account.handle,
             "did": account.did,
-            "didDoc": _did_doc(request, account),
+            "didDoc": sessions.did_doc(request, account),
             "active": True,
         }
     )
@@ -140,7 +87,7 @@ def get_session(request, account):
 
 @xrpc("com.atproto.repo.createRecord", method="POST", write=True)
 def create_record(request, account):
-    body = _json(request)
+    body = sessions.json_body(request)
     collection = str(body.get("collection") or "")
     record = body.get("record")
     if body.get("repo") not in (account.did, account.handle):
@@ -176,7 +123,7 @@ def create_record(request, account):
 @xrpc("com.atproto.repo.putRecord", method="POST", write=True)
 def put_record(request, account):
     """Only the profile record ("self"), which connecting labels `bot`."""
-    body = _json(request)
+    body = sessions.json_body(request)
     record = body.get("record")
     if body.get("repo") not in (account.did, account.handle):
         return errors.invalid("Invalid repo: the session may only write its own")
@@ -426,59 +373,6 @@ def _notify(post: BlueskyRecord) -> None:
         BlueskyNotification.objects.create(recipient=account, record=post, reason=reason)
 
 
-def _new_session(request, account: BlueskyAccount, *, signed_in: bool) -> dict:
-    jti = secrets.token_urlsafe(24)
-    BlueskySession.objects.create(account=account, jti=jti, signed_in=signed_in)
-    access = tokens.issue(
-        did=account.did, scope=tokens.ACCESS, lifetime=settings.XSANDBOX_BLUESKY_ACCESS_SECONDS
-    )
-    refresh = tokens.issue(
-        did=account.did, scope=tokens.REFRESH, lifetime=REFRESH_LIFETIME.total_seconds(), jti=jti
-    )
-    return {
-        "accessJwt": access,
-        "refreshJwt": refresh,
-        "handle": account.handle,
-        "did": account.did,
-        "didDoc": _did_doc(request, account),
-        "active": True,
-    }
-
-
-def _did_doc(request, account: BlueskyAccount) -> dict:
-    """The account's DID document, naming this sandbox as its PDS (the client follows it)."""
-    endpoint = request.build_absolute_uri(reverse("xsandbox:bluesky_timeline")).rstrip("/")
-    return {
-        "@context": ["https://www.w3.org/ns/did/v1"],
-        "id": account.did,
-        "alsoKnownAs": [f"at://{account.handle}"],
-        "verificationMethod": [],
-        "service": [
-            {"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": endpoint}
-        ],
-    }
-
-
-def _bearer(request, scope: str):
-    """The account an access token speaks for, or the XRPC error to answer."""
-    token = _token(request)
-    if not token:
-        return errors.authentication_required()
-    try:
-        claims = tokens.verify(token, scope=scope)
-    except tokens.BadToken as error:
-        return errors.xrpc_error(400, error.name, error.message)
-    account = BlueskyAccount.objects.filter(did=claims.get("sub")).first()
-    if account is None:
-        return errors.authentication_required("Account not found")
-    return account
-
-
-def _token(request) -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
 def _count(account: BlueskyAccount, endpoint: str, limit: int) -> tuple[int, int, int, bool]:
     now = int(time.time())
     start = now - now % WINDOW_SECONDS
@@ -520,14 +414,6 @@ def _author(account: BlueskyAccount) -> dict:
             for value in account.labels
         ],
     }
-
-
-def _json(request) -> dict:
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _json_value(value):

@@ -3,15 +3,17 @@ NSIDs under xrpc/, and the pages (mounted by xsandbox.urls)."""
 
 from django.urls import URLPattern, path
 
-from xsandbox.bluesky import api, pages
+from xsandbox.bluesky import api, pages, sessions
 
 api_patterns = [
     path(
-        "xrpc/com.atproto.server.createSession", api.create_session, name="bluesky_create_session"
+        "xrpc/com.atproto.server.createSession",
+        sessions.create_session,
+        name="bluesky_create_session",
     ),
     path(
         "xrpc/com.atproto.server.refreshSession",
-        api.refresh_session,
+        sessions.refresh_session,
         name="bluesky_refresh_session",
     ),
     path("xrpc/com.atproto.server.getSession", api.get_session, name="bluesky_get_session"),
