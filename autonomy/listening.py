@@ -203,7 +203,11 @@ def check_mentions(
     except base.PlatformError as error:
         failure = error
     decided = []
-    for mention in sorted(read, key=lambda post: int(post.id)):
+    # Pages come newest first: oldest first is by id where ids grow with time, else the
+    # network's own order reversed.
+    in_time_order = rules_for(bot).ids_in_time_order
+    oldest_first = sorted(read, key=lambda post: int(post.id)) if in_time_order else read[::-1]
+    for mention in oldest_first:
         with transaction.atomic():
             # One reader per bot at a time, so the counts the limits read are current.
             listener = Listener.objects.select_for_update().get(pk=listener.pk)
@@ -236,8 +240,14 @@ def check_mentions(
 
 
 def _decided_after(bot: Bot, since_id: str | None):
-    """The post ids of the bot's decided mentions after `since_id`, oldest first. Ids are
-    numbers in text, so they are compared zero-padded to one width."""
+    """The post ids of the bot's decided mentions after `since_id`, oldest first. Ids that
+    grow with time are numbers in text, so they are compared zero-padded to one width;
+    others (Bluesky's AT URIs) are taken in the order they were decided."""
+    if not rules_for(bot).ids_in_time_order:
+        mentions = Mention.objects.filter(bot=bot)
+        if since_id and (after := mentions.filter(post_id=since_id).first()):
+            mentions = mentions.filter(pk__gt=after.pk)
+        return mentions.order_by("pk").values_list("post_id", flat=True)
     width = Mention._meta.get_field("post_id").max_length
     mentions = Mention.objects.filter(bot=bot).annotate(padded=LPad("post_id", width, Value("0")))
     if since_id:

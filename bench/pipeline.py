@@ -1,5 +1,5 @@
 """Posting throughput and cost: `python -m bench.pipeline [--tweets 400] [--bots 10]
-[--platform sandbox|mastodon_sandbox]`.
+[--platform sandbox|mastodon_sandbox|bluesky_sandbox]`.
 
 Starts the site (gunicorn, DEBUG off, serving the sandbox) and Celery workers, 2 then 4,
 against a PostgreSQL database of its own and Redis database 14. For each worker count,
@@ -184,9 +184,10 @@ def bench_noop(count: int, meter: CpuMeter) -> dict:
 
 
 def sandbox_flock(bots: int, prefix: str, platform: str = "sandbox") -> list:
-    """Bots on the X sandbox, or on the Mastodon sandbox with `platform`."""
+    """`bots` bots on the sandbox `platform`: X's, the Mastodon sandbox or Bluesky's PDS."""
     from bots.models import Bot
     from xsandbox.accounts import credentials_of, ensure_account
+    from xsandbox.bluesky.accounts import ensure_account as ensure_bluesky_account
     from xsandbox.mastodon import accounts as mastodon
 
     flock = []
@@ -197,6 +198,10 @@ def sandbox_flock(bots: int, prefix: str, platform: str = "sandbox") -> list:
             account = mastodon.ensure_account(handle)[0]
             bot.handle, bot.x_user_id = f"{handle}@127.0.0.1", account.account_id
             bot.set_credentials(access_token=mastodon.issue_token(account))
+        elif platform == "bluesky_sandbox":
+            account, app_password = ensure_bluesky_account(f"{prefix}-{n}.bsky.sandbox.test")
+            bot.handle, bot.x_user_id = account.handle, account.did
+            bot.set_credentials(app_password=app_password)
         else:
             bot.set_credentials(**credentials_of(ensure_account(handle)[0]))
         bot.save()
@@ -458,7 +463,12 @@ def main(argv=None) -> int:
     parser.add_argument("--bots", type=int, default=10)
     parser.add_argument("--noops", type=int, default=1000)
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
-    parser.add_argument("--platform", choices=["sandbox", "mastodon_sandbox"], default="sandbox")
+    parser.add_argument(
+        "--platform",
+        choices=["sandbox", "mastodon_sandbox", "bluesky_sandbox"],
+        default="sandbox",
+        help="the sandbox the posting phases post to (the measured post stays on X's)",
+    )
     args = parser.parse_args(argv)
 
     reset_database(DATABASE_URL)

@@ -4,6 +4,7 @@ is a 404."""
 from django.shortcuts import get_object_or_404
 
 from bots.models import Bot, BotGroup, BotImage, SignIn
+from platforms import PLATFORMS
 
 
 def bot_for_user(user, pk) -> Bot:
@@ -25,11 +26,11 @@ def sign_in_for_user(user, pk) -> SignIn:
 
 
 def sandbox_user_ids_for(user) -> set[str] | None:
-    """The account ids (X's, and the Mastodon sandbox's) of the sandbox accounts `user`'s bots
-    speak as: what the sandbox's pages may show them (project/urls.py hands this to
-    xsandbox). None, for a superuser, means all."""
+    """The account ids (X user ids, Mastodon account ids, Bluesky DIDs) of the sandbox
+    accounts `user`'s bots speak as: what the sandbox's pages may show them (project/urls.py
+    hands this to xsandbox). None, for a superuser, means all."""
     if user.is_superuser:
         return None
-    sandboxes = [Bot.Platform.SANDBOX, Bot.Platform.MASTODON_SANDBOX]
+    sandboxes = [name for name, platform in PLATFORMS.items() if platform.is_sandbox]
     bots = Bot.objects.visible_to(user).filter(platform__in=sandboxes).exclude(x_user_id="")
     return set(bots.values_list("x_user_id", flat=True))

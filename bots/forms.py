@@ -470,14 +470,3 @@ class SiteBudgetForm(forms.ModelForm):
     class Meta:
         model = SiteBudget
         fields = ["monthly_budget_usd"]
-
-
-class MastodonConnectForm(forms.Form):
-    """The Mastodon server a person's account is on (bots.mastodon_accounts reads it)."""
-
-    server = forms.CharField(
-        label="Mastodon server",
-        max_length=200,
-        help_text="Its address, such as mastodon.social.",
-        widget=forms.TextInput(attrs={"placeholder": "mastodon.social", "autocomplete": "url"}),
-    )

@@ -12,10 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bots import connecting, mastodon_accounts, services
+from bots import bluesky_accounts, connecting, mastodon_accounts, services
 from bots.access import bot_for_user, sign_in_for_user
+from bots.account_forms import BlueskyConnectForm, MastodonConnectForm
 from bots.connecting import ConnectError
-from bots.forms import ConnectForm, CoOwnerForm, KeysForm, MastodonConnectForm, PinForm, XAppForm
+from bots.forms import (
+    ConnectForm,
+    CoOwnerForm,
+    KeysForm,
+    PinForm,
+    XAppForm,
+)
 from bots.models import XApp
 from pages.failed_forms import failed_form_redirect, restore_failed_form
 from platforms import platforms_on
@@ -60,6 +67,8 @@ def new_bot(request):
         "apps": apps,
         "keys_form": restore_failed_form(request, KeysForm, key="keys") or KeysForm(),
         "mastodon_form": MastodonConnectForm(),
+        "bluesky_form": restore_failed_form(request, BlueskyConnectForm, key="bluesky")
+        or BlueskyConnectForm(),
         "sandbox_enabled": settings.XSANDBOX_ENABLED,
     }
     return render(request, "bots/bot_new.html", context)
@@ -295,3 +304,26 @@ def mastodon_callback(request):
 
 def _mastodon_callback_url(request) -> str:
     return request.build_absolute_uri(reverse("bots:mastodon_callback"))
+
+
+# Bluesky ------------------------------------------------------------------------------------
+
+
+@login_required
+@may_add_bots
+@require_POST
+def connect_bluesky(request):
+    """A Bluesky account from its handle and an app password (bots.bluesky_accounts)."""
+    form = BlueskyConnectForm(request.POST)
+    if form.is_valid():
+        try:
+            connected = bluesky_accounts.connect_bluesky_account(
+                user=request.user, **form.cleaned_data
+            )
+        except ConnectError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Connected @{connected.bot.handle} on Bluesky: verified.")
+            return redirect(connected.bot)
+    title, to = "Nothing was connected", reverse("bots:new")
+    return failed_form_redirect(request, form, to=to, key="bluesky", title=title, anchor="bluesky")

@@ -10,6 +10,7 @@ app_name = "bots"
 urlpatterns = [
     path("new/", connect.new_bot, name="new"),
     path("new/keys/", connect.new_bot_from_keys, name="new_keys"),
+    path("new/bluesky/", connect.connect_bluesky, name="new_bluesky"),
     path("connect/callback/", connect.connect_callback, name="connect_callback"),
     path("connect/<int:pk>/pin/", connect.connect_pin, name="connect_pin"),
     path("connect/mastodon/", connect.connect_mastodon, name="connect_mastodon"),

@@ -16,6 +16,10 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from platforms.base import Call, Rules
+from platforms.bluesky import handles as bluesky_handles
+from platforms.bluesky import rules as bluesky_rules
+from platforms.bluesky import signin as bluesky_signin
+from platforms.bluesky.client import BlueskyClient
 from platforms.mastodon import handles as mastodon_handles
 from platforms.mastodon import rules as mastodon_rules
 from platforms.mastodon import signin as mastodon_signin
@@ -120,6 +124,34 @@ PLATFORMS = {
         handle_rule=mastodon_handles.HANDLE_RULE,
         is_sandbox=True,
     ),
+    "bluesky": Platform(
+        network="bluesky",
+        client=BlueskyClient,
+        rules=bluesky_rules.RULES,
+        base_url_setting="BLUESKY_API_BASE_URL",
+        web_url_setting="BLUESKY_WEB_URL",
+        post_path="/profile/{handle}/post/{rkey}",
+        sign_in=bluesky_signin,
+        label="Bluesky",
+        credential_names=("app_password",),
+        is_valid_handle=bluesky_handles.is_valid_handle,
+        handle_rule=bluesky_handles.HANDLE_RULE,
+    ),
+    "bluesky_sandbox": Platform(
+        network="bluesky",
+        client=BlueskyClient,
+        rules=bluesky_rules.RULES,
+        base_url_setting="BLUESKY_SANDBOX_BASE_URL",
+        web_url_setting="BLUESKY_SANDBOX_WEB_URL",
+        # xsandbox/bluesky/urls.py's post page.
+        post_path="/profile/{handle}/post/{rkey}/",
+        sign_in=bluesky_signin,
+        label="the Bluesky sandbox",
+        credential_names=("app_password",),
+        is_valid_handle=bluesky_handles.is_valid_handle,
+        handle_rule=bluesky_handles.HANDLE_RULE,
+        is_sandbox=True,
+    ),
 }
 
 
@@ -144,7 +176,7 @@ def platforms_on(network: str) -> list[str]:
     return [name for name, platform in PLATFORMS.items() if platform.network == network]
 
 
-def client_for(bot, *, on_call: Callable | None = None) -> XClient | MastodonClient:
+def client_for(bot, *, on_call: Callable | None = None) -> XClient | MastodonClient | BlueskyClient:
     """The client that speaks for `bot` on its network, at the bot's server (a Mastodon
     instance, a Bluesky PDS) or else the base URL of its platform's settings.
 
@@ -189,8 +221,10 @@ def post_url(bot, post_id: str) -> str:
     root = (
         getattr(settings, platform.web_url_setting) or bot.server_url or base_url_for(bot.platform)
     )
-    user = bot.handle.split("@")[0]
-    path = platform.post_path.format(handle=bot.handle, user=user, post_id=post_id)
+    # A Mastodon handle's user (before its @instance); a Bluesky post's id is its AT URI,
+    # read at the record key that ends it.
+    user, rkey = bot.handle.split("@")[0], post_id.rpartition("/")[2]
+    path = platform.post_path.format(handle=bot.handle, user=user, post_id=post_id, rkey=rkey)
     return root.rstrip("/") + path
 
 

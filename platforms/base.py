@@ -152,6 +152,9 @@ class Rules:
     # key) with the first post: within it, an ambiguous post is sent again rather than
     # looked for on the timeline. Zero where a repeat could post twice (X).
     idempotency_window: timedelta = timedelta(0)
+    # Post ids are numbers that grow with time (X's, Mastodon's), so they order posts; a
+    # Bluesky post's id is its AT URI, which does not.
+    ids_in_time_order: bool = True
 
     def price(self, call: Call) -> Decimal:
         """What one `call` costs, in US dollars."""

@@ -180,6 +180,20 @@ SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default="http://127.0.0.1:8000/xs
 X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com")
 SANDBOX_WEB_URL = env.str("SANDBOX_WEB_URL", default="")
 X_WEB_URL = env.str("X_WEB_URL", default="https://x.com")
+# Bluesky: the PDS a bot signs in at unless it names its own (bsky.social), the sandbox's
+# PDS, and where a person reads a post (the sandbox's pages: its base URL unless set).
+BLUESKY_API_BASE_URL = env.str("BLUESKY_API_BASE_URL", default="https://bsky.social")
+BLUESKY_SANDBOX_BASE_URL = env.str(
+    "BLUESKY_SANDBOX_BASE_URL", default=SANDBOX_BASE_URL.rstrip("/") + "/bluesky"
+)
+BLUESKY_WEB_URL = env.str("BLUESKY_WEB_URL", default="https://bsky.app")
+BLUESKY_SANDBOX_WEB_URL = env.str("BLUESKY_SANDBOX_WEB_URL", default="")
+BLUESKY_CONNECT_TIMEOUT = env.float("BLUESKY_CONNECT_TIMEOUT", default=5.0)
+BLUESKY_READ_TIMEOUT = env.float("BLUESKY_READ_TIMEOUT", default=20.0)
+# Bluesky charges nothing for any call (platforms.bluesky.rules).
+BLUESKY_PRICE_PER_CALL_USD = env.float("BLUESKY_PRICE_PER_CALL_USD", default=0.0)
+# How long the sandbox PDS's access tokens last (Bluesky's: about two hours).
+XSANDBOX_BLUESKY_ACCESS_SECONDS = env.int("XSANDBOX_BLUESKY_ACCESS_SECONDS", default=7200)
 
 # Forms post to this site only, and to where Connect sends a person to sign in (X's
 # authorize page, or the sandbox's wherever it is served): a redirect after a POST counts.

@@ -62,7 +62,9 @@ def bot(db, owner, credential_keys):
 def sandbox(live_server, settings):
     """The live test server as the bots' X API: real HTTP, short timeouts and stalls."""
     settings.SANDBOX_BASE_URL = f"{live_server.url}/xsandbox"
+    settings.BLUESKY_SANDBOX_BASE_URL = f"{live_server.url}/xsandbox/bluesky"
     settings.X_API_READ_TIMEOUT = 3
+    settings.BLUESKY_READ_TIMEOUT = 3
     settings.XSANDBOX_STALL_SECONDS = 4
     return live_server
 

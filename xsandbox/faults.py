@@ -19,7 +19,9 @@ WHOLE = 1 - 1e-9
 
 
 def injected_fault(account: Account, *, write: bool, answers=problems):
-    """The answer a fault dictates for this request, or None to answer normally."""
+    """The answer a fault dictates for this request, or None to answer normally. `account`
+    is any network's sandbox account with the fault fields (an X Account, a BlueskyAccount),
+    and `answers` the module that words its network's errors (xsandbox.problems for X)."""
     if account.latency_ms:
         time.sleep(account.latency_ms / 1000)
     if getattr(account, "usage_capped", False):
@@ -30,13 +32,7 @@ def injected_fault(account: Account, *, write: bool, answers=problems):
         return None
     mine = type(account).objects.filter(pk=account.pk)
     if mine.filter(rate_limit_burst__gt=0).update(rate_limit_burst=F("rate_limit_burst") - 1):
-        response = answers.too_many_requests(
-            int(time.time()) + settings.XSANDBOX_BURST_RESET_SECONDS
-        )
-        if answers is problems:
-            response["x-rate-limit-limit"] = "100"
-            response["x-rate-limit-remaining"] = "0"
-        return response
+        return answers.rate_limit_burst(int(time.time()) + settings.XSANDBOX_BURST_RESET_SECONDS)
     if account.error_rate:
         mine.update(error_debt=F("error_debt") + account.error_rate)
         if mine.filter(error_debt__gte=WHOLE).update(error_debt=F("error_debt") - 1):

@@ -48,6 +48,14 @@ def too_many_requests(reset: int):
     return response
 
 
+def rate_limit_burst(reset: int):
+    """A fault's burst of 429s, with the window spent (xsandbox.faults)."""
+    response = too_many_requests(reset)
+    response["x-rate-limit-limit"] = "100"
+    response["x-rate-limit-remaining"] = "0"
+    return response
+
+
 def usage_capped():
     return problem(
         429,

@@ -8,6 +8,7 @@ see", since the sandbox knows nothing of bots or their owners.
 from django.urls import URLPattern, include, path
 
 from xsandbox import api, authorize, pages, signin_api
+from xsandbox.bluesky import urls as bluesky_urls
 from xsandbox.mastodon import urls as mastodon_urls
 
 app_name = "xsandbox"
@@ -24,6 +25,7 @@ api_patterns = [
     path("oauth/request_token", signin_api.request_token, name="request_token"),
     path("oauth/access_token", signin_api.access_token, name="access_token"),
     path("mastodon/", include(mastodon_urls.api_patterns)),
+    path("bluesky/", include(bluesky_urls.api_patterns)),
 ]
 
 
@@ -37,6 +39,7 @@ def page_patterns(visible_user_ids: pages.VisibleUserIds) -> list[URLPattern]:
         path("status/<str:post_id>/", pages.post, given, name="post"),
         path("oauth/authorize", authorize.authorize, given, name="authorize"),
         path("mastodon/", include(mastodon_urls.page_patterns(visible_user_ids))),
+        path("bluesky/", include(bluesky_urls.page_patterns(visible_user_ids))),
         path("<str:handle>/", pages.account, given, name="account"),
     ]
 

@@ -200,6 +200,22 @@ class Bot(models.Model):
             if value:
                 setattr(self, f"encrypted_{name}", crypto.encrypt(value))
 
+    def network_session(self) -> str:
+        """The network session kept for the bot (Bluesky's JWTs), decrypted, as stored now
+        (read again: another worker may have renewed it); '' when there is none."""
+        if self.pk is None:
+            token = self.encrypted_session
+        else:
+            token = Bot.objects.filter(pk=self.pk).values_list("encrypted_session", flat=True)[0]
+        return crypto.decrypt(token) if token else ""
+
+    def keep_network_session(self, session: str) -> None:
+        """Store a new or renewed network session, encrypted (one UPDATE; the client calls
+        it when the network renews the session)."""
+        self.encrypted_session = crypto.encrypt(session)
+        if self.pk is not None:
+            Bot.objects.filter(pk=self.pk).update(encrypted_session=self.encrypted_session)
+
     def credential_status(self) -> dict[str, bool]:
         return {name: bool(getattr(self, f"encrypted_{name}")) for name in CREDENTIAL_NAMES}
 

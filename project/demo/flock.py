@@ -10,8 +10,11 @@ from bots.connecting import save_app
 from bots.credentials import Credentials, CredentialsUnreadable
 from bots.gallery import set_alt_text, store_processed
 from bots.images import ingest_image
-from bots.models import Bot, XApp
+from bots.models import Bot, Schedule, XApp
+from bots.schedule import save_schedule
+from corpora.models import BotCorpus
 from xsandbox.accounts import app_credentials, credentials_of, ensure_account, ensure_app
+from xsandbox.bluesky.accounts import ensure_account as ensure_bluesky_account
 
 DEMO_APP = "Aviary sandbox app"
 
@@ -101,3 +104,39 @@ def _stored_credentials(bot: Bot) -> Credentials | None:
 
 def demo_owner():
     return get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+
+
+# --- Bluesky ---
+# One bot on the Bluesky sandbox, posting on its own from the first corpus.
+DEMO_BLUESKY_BOT = {"name": "Skylark", "handle": "skylark.bsky.sandbox.test"}
+DEMO_BLUESKY_SCHEDULE = {
+    "kind": Schedule.Kind.INTERVAL,
+    "every_minutes": 90,
+    "jitter_minutes": 10,
+    "time_zone": "Europe/Paris",
+}
+
+
+@transaction.atomic
+def load_demo_bluesky_bot(*, owner, corpus) -> Bot:
+    """Skylark, on the Bluesky sandbox, speaking from `corpus` on autopilot every 90 minutes.
+    Each run gives its sandbox account a new app password (a PDS shows one only once) and
+    the bot that password; its session, once made, is refreshed."""
+    spec = DEMO_BLUESKY_BOT
+    account, app_password = ensure_bluesky_account(spec["handle"], name=spec["name"])
+    bot, _ = Bot.objects.get_or_create(
+        name=spec["name"],
+        defaults={
+            "handle": account.handle,
+            "platform": Bot.Platform.BLUESKY_SANDBOX,
+            "posting_mode": Bot.PostingMode.AUTOPILOT,
+        },
+    )
+    bot.set_credentials(app_password=app_password)
+    bot.x_user_id = account.did
+    bot.save()
+    bot.owners.add(owner)
+    BotCorpus.objects.get_or_create(bot=bot, corpus=corpus)
+    if not Schedule.objects.filter(bot=bot).exists():
+        save_schedule(bot, by=owner, **DEMO_BLUESKY_SCHEDULE)
+    return bot

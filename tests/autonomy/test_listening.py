@@ -28,11 +28,12 @@ from bots.models import Bot, DoNotReply, Listener
 from platforms import client_for
 from platforms.base import Post
 from tests.conftest import make_mastodon_bot
-from tests.factories import make_sandbox_mentions
+from tests.factories import make_bot, make_sandbox_mentions
 from tests.integration.world import ready_corpus_for, sandbox_bot, sandbox_timeline
 from tweets import posting, services
 from tweets.models import Tweet
 from xsandbox.accounts import credentials_of, ensure_account
+from xsandbox.bluesky import accounts as bluesky_accounts
 from xsandbox.mastodon import accounts as mastodon_accounts
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -482,3 +483,44 @@ def test_two_mastodon_bots_answer_each_other_until_the_loop_guards_stop_them(
     assert set(Mention.objects.values_list("conversation_id", flat=True)) == {opener}
     reply = replied.get(bot=first).reply
     assert reply.in_reply_to_post_id == opener and reply.x_post_id
+
+
+@pytest.fixture
+def bluesky_speakers(sandbox, transactional_db, credential_keys, owner):
+    """Two bots on the Bluesky sandbox, with corpora, as connecting leaves them."""
+    speakers = []
+    for handle in ("first.bsky.sandbox.test", "second.bsky.sandbox.test"):
+        account, password = bluesky_accounts.ensure_account(handle)
+        bot = make_bot(
+            name=handle.split(".")[0].title(),
+            handle=handle,
+            platform="bluesky_sandbox",
+            x_user_id=account.did,
+            credentials={"app_password": password},
+            owners=[owner],
+        )
+        ready_corpus_for(bot)
+        speakers.append(bot)
+    return speakers
+
+
+def test_two_bluesky_bots_answer_each_other_until_the_loop_guards_stop_them(
+    bluesky_speakers, owner
+):
+    first, second = bluesky_speakers
+    for bot in bluesky_speakers:
+        save_listener(bot, by=owner, keywords=["the"], reply_mode=Bot.PostingMode.AUTOPILOT)
+    opener = client_for(second).post("@first.bsky.sandbox.test what of the night?")
+    rng = random.Random(3)
+    for _ in range(4):
+        for bot in (first, second):
+            check_mentions(bot, rng=rng)
+            assert all(tweet.state == Tweet.State.POSTED for tweet in _post_queued(bot))
+    replied = Mention.objects.filter(decision=Mention.Decision.REPLIED)
+    # First answers the opener, Second answers that reply, and the next answer to the same
+    # account waits out the cooldown: the exchange stops, each mention decided once.
+    assert replied.count() == 2
+    assert "cooldown" in Mention.objects.get(decision=Mention.Decision.SKIPPED).reason
+    reply = replied.get(bot=first).reply
+    assert reply.in_reply_to_post_id == opener and reply.x_post_id.startswith("at://")
+    assert Mention.objects.values("bot", "post_id").distinct().count() == Mention.objects.count()

@@ -14,7 +14,7 @@ from bots.models import Listener, Schedule
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model, link_corpus
 from tests.conftest import SECRETS, make_mastodon_bot
-from tests.factories import make_corpus, make_operator, make_tweet
+from tests.factories import make_bot, make_corpus, make_operator, make_tweet
 from tweets.drafting import run_generation_job
 from tweets.models import GenerationJob
 
@@ -314,3 +314,31 @@ def test_every_page_of_a_mastodon_bot_works_and_counts_its_posts(client, mastodo
         "/xsandbox/mastodon/@aurora/113000000000000001"
         in client.get(reverse("tweets:history", args=[toots.pk])).content.decode()
     )
+
+
+def test_a_bluesky_bot_shows_on_every_page_with_links_to_its_posts(client, owner, credential_keys):
+    bot = make_bot(
+        owners=[owner],
+        name="Sky",
+        handle="sky.bsky.social",
+        platform="bluesky",
+        credentials={"app_password": "abcd-efgh-ijkl-mnop"},
+    )
+    uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3m6xggvri222g"
+    make_tweet(
+        bot=bot, text="Posted on Bluesky", state="posted", x_post_id=uri, posted_at=timezone.now()
+    )
+    make_tweet(bot=bot, text="A draft for Bluesky")
+    client.force_login(owner)
+    link = "https://bsky.app/profile/sky.bsky.social/post/3m6xggvri222g"
+    for url in (
+        reverse("dashboard"),
+        reverse("bots:detail", args=[bot.pk]),
+        reverse("tweets:history", args=[bot.pk]),
+        reverse("tweets:review"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Sky" in response.content.decode()
+    assert link in client.get(reverse("tweets:history", args=[bot.pk])).content.decode()
+    assert "abcd-efgh" not in client.get(reverse("bots:detail", args=[bot.pk])).content.decode()

@@ -15,6 +15,7 @@ from platforms import client_for
 from tests.factories import make_corpus
 from tweets import services
 from tweets.models import Tweet
+from xsandbox.bluesky import accounts as bluesky_accounts
 from xsandbox.mastodon import accounts as mastodon_accounts
 from xsandbox.models import Account
 
@@ -82,3 +83,15 @@ def sandbox_timeline(bot: Bot) -> dict[str, str]:
 
 def set_faults(handle: str, **options) -> None:
     call_command("sandbox_faults", handle=handle, stdout=io.StringIO(), **options)
+
+
+def bluesky_sandbox_bot(*, name: str, handle: str, owners=(), **fields) -> Bot:
+    """A bot on the Bluesky sandbox, as connecting leaves it: its DID and app password."""
+    account, app_password = bluesky_accounts.ensure_account(handle, name=name)
+    fields.setdefault("daily_post_cap", 1000)
+    bot = Bot(name=name, handle=account.handle, platform=Bot.Platform.BLUESKY_SANDBOX, **fields)
+    bot.set_credentials(app_password=app_password)
+    bot.x_user_id = account.did
+    bot.save()
+    bot.owners.add(*owners)
+    return bot

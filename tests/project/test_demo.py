@@ -40,3 +40,14 @@ def test_the_demo_has_a_mastodon_sandbox_bot_posting_on_its_own(superuser, crede
     assert tidewatch.schedule.every_minutes == 90 and tidewatch.schedule.next_run_at
     assert tidewatch.corpora.exists()
     assert MastodonToken.find(tidewatch.credentials().access_token).account.bot
+
+
+def test_the_demo_has_a_bluesky_bot_posting_on_its_schedule(superuser, credential_keys):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    skylark = Bot.objects.get(name="Skylark")
+    assert (skylark.platform, skylark.posting_mode) == ("bluesky_sandbox", "autopilot")
+    assert skylark.can_post() and skylark.x_user_id.startswith("did:plc:")
+    assert skylark.schedule.every_minutes == 90 and skylark.schedule.next_run_at is not None
+    assert skylark.corpora.exists()

@@ -21,18 +21,20 @@ from tests.factories import (
 )
 
 # The admin guards itself (staff only, tested in test_admin); the sandbox's API is checked by
-# OAuth as X's is (tests/xsandbox/test_api.py), while its pages are for owners like any other.
+# OAuth as X's is (tests/xsandbox/test_api.py), its Bluesky PDS by bearer tokens as Bluesky's
+# is (tests/platforms/test_bluesky_client.py), while its pages are for owners like any other.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_ROUTES = (
     "xsandbox/2/",
     "xsandbox/oauth/",
     "xsandbox/mastodon/api/",
     "xsandbox/mastodon/oauth/token",
+    "xsandbox/bluesky/xrpc/",
 )
 PUBLIC = {"login", "logout"}
 # Pages about the site itself, not anyone's bots: a superuser's alone.
 SUPERUSER_ONLY = {"bots:apps", "bots:app", "bots:site_budget"}
-OPERATOR_ONLY = {"bots:new", "bots:new_keys", "bots:connect_mastodon"}
+OPERATOR_ONLY = {"bots:new", "bots:new_keys", "bots:connect_mastodon", "bots:new_bluesky"}
 # A sign-in is its starter's alone: not even a superuser finishes another person's.
 PERSONAL = {"bots:connect_pin"}
 
@@ -61,11 +63,18 @@ def fill(route: str, name: str, params: list[str], world: dict) -> str:
         "image_pk": lambda: world["image"].pk,
         "user_pk": lambda: world["users"]["owner_a"].pk,
         "path": lambda: world["image"].image.name,
-        "handle": lambda: world["sandbox_post"].account.handle,
+        "handle": lambda: (
+            (
+                world["skeet"].account if "bluesky/" in route else world["sandbox_post"].account
+            ).handle
+        ),
         "post_id": lambda: world["sandbox_post"].post_id,
         "entry_pk": lambda: world["do_not_reply"].pk,
         "username": lambda: world["toot"].account.username,
         "status_id": lambda: world["toot"].status_id,
+        "did": lambda: world["skeet"].account.did,
+        "cid": lambda: world["blob"].cid,
+        "rkey": lambda: world["skeet"].rkey,
     }
     url = "/" + route
     for param in params:
@@ -81,8 +90,9 @@ def world(db, credential_keys, settings):
     from bots.models import BotGroup, SignIn, XApp
     from tweets.models import GenerationJob
     from xsandbox.accounts import ensure_account
+    from xsandbox.bluesky.accounts import ensure_account as ensure_bluesky_account
     from xsandbox.mastodon.accounts import ensure_account as ensure_mastodon_account
-    from xsandbox.models import MastodonMedia, MastodonStatus
+    from xsandbox.models import BlueskyBlob, BlueskyRecord, MastodonMedia, MastodonStatus
 
     settings.SANDBOX_BASE_URL = "http://127.0.0.1:9/xsandbox"  # refused at once, never hangs
     owner_a, owner_b = make_operator(), make_operator()
@@ -117,6 +127,31 @@ def world(db, credential_keys, settings):
         height=48,
         ready_at=timezone.now(),
     )
+    sky = ensure_bluesky_account("bot-of-a.bsky.sandbox.test", name="Bluesky of A")[0]
+    make_bot(
+        name="Sky-of-A",
+        owners=[owner_a],
+        handle=sky.handle,
+        platform="bluesky_sandbox",
+        x_user_id=sky.did,
+    )
+    blob = BlueskyBlob.objects.create(
+        account=sky,
+        cid="bafkreiblobofa",
+        mime_type="image/png",
+        size=3,
+        width=1,
+        height=1,
+        data=b"png",
+    )
+    image = {"image": {"ref": {"$link": blob.cid}}, "alt": "A picture only A may see"}
+    skeet = BlueskyRecord.objects.create(
+        account=sky,
+        collection="app.bsky.feed.post",
+        rkey="3m6xggvri222g",
+        cid="bafyreiskeetofa",
+        value={"text": "Skeet only A may see", "embed": {"images": [image]}},
+    )
     sign_in = SignIn.objects.create(
         user=owner_a,
         app=app,
@@ -140,6 +175,8 @@ def world(db, credential_keys, settings):
         "sandbox_post": sandbox_post,
         "do_not_reply": add_to_do_not_reply("x", handle="asked_to_stop", reason="stop")[0],
         "toot": toot,
+        "skeet": skeet,
+        "blob": blob,
         "objects": {
             "mastodon": toot_media.pk,
             "bots": bot.pk,
@@ -222,6 +259,8 @@ def test_the_matrix_covers_the_site_pages():
         "corpora:detail",
         "xsandbox:timeline",
         "xsandbox:account",
+        "xsandbox:bluesky_timeline",
+        "xsandbox:bluesky_post",
         *OPERATOR_ONLY,
         *SUPERUSER_ONLY,
         "bots:connect_callback",

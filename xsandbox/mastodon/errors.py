@@ -28,6 +28,13 @@ def too_many_requests(reset: int) -> JsonResponse:
     return response
 
 
+def rate_limit_burst(reset: int) -> JsonResponse:
+    """A fault's burst of 429s (xsandbox.faults)."""
+    response = too_many_requests(reset)
+    response["X-RateLimit-Remaining"] = "0"
+    return response
+
+
 def service_unavailable() -> JsonResponse:
     return error(503, "Service Unavailable")
 

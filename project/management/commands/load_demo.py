@@ -18,7 +18,12 @@ class Command(BaseCommand):
             )
         # Imported here, after the check, as django.contrib.sites.shortcuts does: the demo
         # flock is made of sandbox accounts, whose models cannot load without the app.
-        from project.demo.flock import demo_owner, load_demo_app, load_demo_data
+        from project.demo.flock import (
+            demo_owner,
+            load_demo_app,
+            load_demo_bluesky_bot,
+            load_demo_data,
+        )
         from project.demo.mastodon import load_demo_mastodon
 
         owner = demo_owner()
@@ -29,4 +34,5 @@ class Command(BaseCommand):
         corpora = load_demo_corpora(bots, owner=owner)
         load_demo_autonomy(bots, owner=owner)
         bots.append(load_demo_mastodon(owner=owner, corpus=corpora[0] if corpora else None))
+        bots.append(load_demo_bluesky_bot(owner=owner, corpus=corpora[0]))
         self.stdout.write(f"Demo data ready: {', '.join(bot.name for bot in bots)}.")

@@ -1,0 +1,44 @@
+"""The forms that connect a Mastodon or a Bluesky account (bots.mastodon_accounts,
+bots.bluesky_accounts): validation only."""
+
+from django import forms
+
+from bots.models import Bot
+from platforms import handle_error, platforms_on
+from platforms.bluesky import signin as bluesky_signin
+
+
+class MastodonConnectForm(forms.Form):
+    """The Mastodon server a person's account is on (bots.mastodon_accounts reads it)."""
+
+    server = forms.CharField(
+        label="Mastodon server",
+        max_length=200,
+        help_text="Its address, such as mastodon.social.",
+        widget=forms.TextInput(attrs={"placeholder": "mastodon.social", "autocomplete": "url"}),
+    )
+
+
+class BlueskyConnectForm(forms.Form):
+    platform = forms.ChoiceField(
+        choices=[choice for choice in Bot.Platform.choices if choice[0] in platforms_on("bluesky")]
+    )
+    handle = forms.CharField(max_length=253, help_text="e.g. alice.bsky.social")
+    app_password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=f"Made in Bluesky under {bluesky_signin.WHERE}. Never the main password.",
+    )
+    server_url = forms.URLField(
+        label="PDS", required=False, assume_scheme="https", help_text="Blank for bsky.social."
+    )
+
+    def clean_handle(self):
+        handle = self.cleaned_data["handle"].strip().removeprefix("@").lower()
+        if error := handle_error(self.cleaned_data.get("platform") or "bluesky", handle):
+            raise forms.ValidationError(error)
+        return handle
+
+    def clean_app_password(self):
+        if not bluesky_signin.is_app_password(password := self.cleaned_data["app_password"]):
+            raise forms.ValidationError(bluesky_signin.SHAPE_RULE)
+        return password.strip().lower()

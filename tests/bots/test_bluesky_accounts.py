@@ -1,0 +1,91 @@
+"""Connecting a Bluesky account end to end against the sandbox PDS: the page names app
+passwords and warns off the main one, one sign-in stores the app password and the session
+encrypted and labels the account a bot; a refusal stores nothing and says why."""
+
+import pytest
+from django.urls import reverse
+
+from activity.models import Activity
+from bots.bluesky_accounts import connect_bluesky_account
+from bots.connecting import ConnectError
+from bots.models import Bot
+from platforms import client_for
+from tests.factories import make_operator
+from xsandbox.bluesky.accounts import ensure_account
+from xsandbox.models import BlueskyAccount, BlueskySession
+
+
+@pytest.fixture
+def operator(sandbox, transactional_db, credential_keys):
+    return make_operator()
+
+
+@pytest.fixture
+def carol(sandbox, transactional_db, credential_keys):
+    return ensure_account("carol.bsky.sandbox.test", name="Carol")
+
+
+def _connect(client, **form):
+    data = {"platform": "bluesky_sandbox", "server_url": "", **form}
+    return client.post(reverse("bots:new_bluesky"), data, follow=True)
+
+
+def test_the_page_asks_for_an_app_password_never_the_main_one(client, operator):
+    client.force_login(operator)
+    html = client.get(reverse("bots:new")).content.decode()
+    assert "Settings → Privacy and security → App passwords" in html
+    assert "Never enter the account's main password" in html
+
+
+def test_connecting_signs_in_once_keeps_the_session_and_labels_the_bot(client, operator, carol):
+    account, password = carol
+    client.force_login(operator)
+    response = _connect(client, handle="@Carol.bsky.sandbox.test", app_password=password)
+    bot = Bot.objects.get()
+    assert response.redirect_chain[-1][0] == bot.get_absolute_url()
+    assert (bot.handle, bot.x_user_id, bot.platform) == (
+        account.handle,
+        account.did,
+        "bluesky_sandbox",
+    )
+    assert bot.verified_at and list(bot.owners.all()) == [operator]
+    assert password not in bot.encrypted_app_password and bot.credentials().app_password == password
+    assert bot.network_session() and "Jwt" not in bot.encrypted_session
+    assert BlueskyAccount.objects.get(pk=account.pk).labels == ["bot"]
+    assert Activity.objects.filter(action="bot.connected", bot_id=bot.pk).exists()
+    assert password not in response.content.decode()
+
+    client_for(bot).post("Posting on the session connecting made")
+    assert BlueskySession.objects.filter(account=account, signed_in=True).count() == 1
+
+
+def test_a_wrong_app_password_stores_nothing_and_says_so(client, operator, carol):
+    client.force_login(operator)
+    response = _connect(client, handle=carol[0].handle, app_password="abcd-efgh-ijkl-mnop")
+    assert response.status_code == 400
+    assert "did not sign in" in response.content.decode()
+    assert "abcd-efgh-ijkl-mnop" not in response.content.decode()
+    assert not Bot.objects.exists()
+    assert BlueskyAccount.objects.get(pk=carol[0].pk).labels == []
+
+
+def test_something_that_is_not_an_app_password_is_refused_before_signing_in(
+    client, operator, carol
+):
+    client.force_login(operator)
+    response = _connect(client, handle=carol[0].handle, app_password="my main password")
+    assert response.status_code == 400
+    assert "xxxx-xxxx-xxxx-xxxx" in response.content.decode()
+    assert not BlueskySession.objects.exists()
+
+
+def test_an_account_connected_twice_is_refused(operator, carol):
+    account, password = carol
+    connect_bluesky_account(
+        user=operator, platform="bluesky_sandbox", handle=account.handle, app_password=password
+    )
+    with pytest.raises(ConnectError, match="already connected"):
+        connect_bluesky_account(
+            user=operator, platform="bluesky_sandbox", handle=account.handle, app_password=password
+        )
+    assert Bot.objects.count() == 1
