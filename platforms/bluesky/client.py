@@ -137,8 +137,8 @@ class BlueskyClient:
     def mention_pages(
         self, since_id: str | None = None, *, until_id: str | None = None
     ) -> Iterator[Page]:
-        """Pages of notifications that mention the bot (reason `mention`, and `reply` whose
-        text mentions it), newest first, stopping at `since_id` (excluded) and skipping those
+        """Pages of notifications that mention the bot or reply to its posts (reasons
+        `mention` and `reply`), newest first, stopping at `since_id` (excluded) and skipping those
         down to `until_id` (excluded)."""
         did = self._did()
         cursor, skipping = None, bool(until_id)
@@ -378,16 +378,8 @@ def _limits(headers) -> Limits:
 
 
 def _mentions(notification, did: str) -> bool:
-    if notification.reason == "mention":
-        return True
-    if notification.reason != "reply":
-        return False
-    record = get_model_as_dict(notification.record)
-    return any(
-        feature.get("did") == did
-        for facet in record.get("facets") or []
-        for feature in facet.get("features") or []
-    )
+    # A reply to the bot's post is said to the bot, as X delivers replies among mentions.
+    return notification.reason in ("mention", "reply")
 
 
 def _post_of_notification(notification) -> Post:

@@ -137,16 +137,19 @@ def test_mentions_come_from_notifications(alice_bot, bob_bot):
     alice, bob = client_for(alice_bot), client_for(bob_bot)
     older = bob.post(f"@{alice_bot.handle} are you there?")
     mine = alice.post("Anyone?")
-    bob.post("A reply that names no one", reply_to=mine)
+    # A reply to the bot's post is said to it, named or not (as X delivers replies).
+    unnamed = bob.post("A reply that names no one", reply_to=mine)
     newer = bob.post(f"Still here, @{alice_bot.handle}", reply_to=mine)
+    bob.post("A post for everyone and no one in particular.")
     mentions = alice.mentions()
     assert [(m.id, m.author_username) for m in mentions] == [
         (newer, bob_bot.handle),
+        (unnamed, bob_bot.handle),
         (older, bob_bot.handle),
     ]
     assert mentions[0].conversation_id == mine
     assert mentions[0].in_reply_to_user_id == alice_bot.x_user_id or alice.me().id
-    assert alice.mentions(since_id=older) == mentions[:1]
+    assert alice.mentions(since_id=older) == mentions[:2]
 
 
 def test_the_session_is_made_once_and_reused_across_posts(alice_bot, alice):
