@@ -41,7 +41,7 @@ def test_it_sets_a_schedule_and_listening_then_pauses_a_group(
 
     listening = page.locator("#listening form")
     listening.locator("input[name=keywords]").fill("tide, harbour")
-    listening.locator("button[type=submit]").click()
+    listening.get_by_role("button", name="Save listening").click()
     expect(page.locator("#listening")).to_contain_text("Listening for tide, harbour")
     assert Listener.objects.get(bot=bot).keywords == ["tide", "harbour"]
 
