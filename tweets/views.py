@@ -200,8 +200,7 @@ def count(request):
     rules = x_rules.RULES
     bot_id = request.POST.get("bot", "")
     if bot_id.isdecimal() and len(bot_id) < 19:
-        bot = Bot.objects.visible_to(request.user).filter(pk=int(bot_id)).first()
-        rules = rules_for(bot) if bot is not None else rules
+        rules = rules_for(bot_for_user(request.user, int(bot_id)))
     context = {"rules": rules, "too_long": MAX_TEXT_LENGTH}
     if _content_length(request) <= MAX_COUNT_BODY:
         text = request.POST.get("text", "").strip()

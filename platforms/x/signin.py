@@ -20,7 +20,8 @@ import requests
 from requests_oauthlib import OAuth1
 
 from platforms.base import BadRequest, PlatformError, Transient
-from platforms.x.client import network_error, rate_limited, timeouts
+from platforms.x.client import timeouts
+from platforms.x.errors import network_error, rate_limited
 
 log = logging.getLogger(__name__)
 

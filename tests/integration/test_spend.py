@@ -55,6 +55,8 @@ def test_the_months_spend_matches_the_sandboxs_own_bill_to_the_cent(
         ready_corpus_for(bot)
         save_listener(
             bot,
+            by=owner,
+            confirm_reply_rule=True,
             keywords=["door"],
             reply_mode=Bot.PostingMode.AUTOPILOT,
             max_replies_per_conversation=2,
