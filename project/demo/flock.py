@@ -1,9 +1,11 @@
 """Demo data for `make run`: a small flock that works with no X account and no network."""
 
 import io
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from bots.connecting import save_app
@@ -138,5 +140,7 @@ def load_demo_bluesky_bot(*, owner, corpus) -> Bot:
     bot.owners.add(owner)
     BotCorpus.objects.get_or_create(bot=bot, corpus=corpus)
     if not Schedule.objects.filter(bot=bot).exists():
-        save_schedule(bot, by=owner, **DEMO_BLUESKY_SCHEDULE)
+        # Counted from a slot ago less a minute: a new demo's bot posts within a minute.
+        first = timezone.now() - timedelta(minutes=DEMO_BLUESKY_SCHEDULE["every_minutes"] - 1)
+        save_schedule(bot, by=owner, now=first, **DEMO_BLUESKY_SCHEDULE)
     return bot

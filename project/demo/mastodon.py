@@ -2,9 +2,11 @@
 marked as a bot, speaking from the first Sherlock Holmes corpus on autopilot every 90
 minutes."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils import timezone
 
 from bots.credentials import CredentialsUnreadable
 from bots.models import Bot, Schedule
@@ -46,7 +48,9 @@ def load_demo_mastodon(*, owner, corpus: Corpus | None) -> Bot:
     if corpus is not None:
         BotCorpus.objects.get_or_create(bot=bot, corpus=corpus)
     if not Schedule.objects.filter(bot=bot).exists():
-        save_schedule(bot, by=owner, **SCHEDULE)
+        # Counted from a slot ago less a minute: a new demo's bot posts within a minute.
+        first = timezone.now() - timedelta(minutes=SCHEDULE["every_minutes"] - 1)
+        save_schedule(bot, by=owner, now=first, **SCHEDULE)
     return bot
 
 
