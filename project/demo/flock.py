@@ -140,7 +140,7 @@ def load_demo_bluesky_bot(*, owner, corpus) -> Bot:
     bot.owners.add(owner)
     BotCorpus.objects.get_or_create(bot=bot, corpus=corpus)
     if not Schedule.objects.filter(bot=bot).exists():
-        # Counted from a slot ago less a minute: a new demo's bot posts within a minute.
+        # Counted from a slot ago less a minute: a new demo's bot posts within minutes.
         first = timezone.now() - timedelta(minutes=DEMO_BLUESKY_SCHEDULE["every_minutes"] - 1)
         save_schedule(bot, by=owner, now=first, **DEMO_BLUESKY_SCHEDULE)
     return bot

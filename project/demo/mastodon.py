@@ -48,7 +48,7 @@ def load_demo_mastodon(*, owner, corpus: Corpus | None) -> Bot:
     if corpus is not None:
         BotCorpus.objects.get_or_create(bot=bot, corpus=corpus)
     if not Schedule.objects.filter(bot=bot).exists():
-        # Counted from a slot ago less a minute: a new demo's bot posts within a minute.
+        # Counted from a slot ago less a minute: a new demo's bot posts within minutes.
         first = timezone.now() - timedelta(minutes=SCHEDULE["every_minutes"] - 1)
         save_schedule(bot, by=owner, now=first, **SCHEDULE)
     return bot
