@@ -16,6 +16,10 @@ import sys
 import time
 from decimal import Decimal
 
+# The site's modules are imported inside functions: they load only after django.setup()
+# (main), under the database and broker this module sets in the environment first. The bench
+# prints its table: that is its output.
+
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aviary_bench_cost"
 )
