@@ -60,6 +60,35 @@ class Platform:
     rules_at: Callable[[str], Rules] | None = None
 
 
+# Mastodon and Bluesky, each beside its sandbox: the same network at another base URL.
+MASTODON = Platform(
+    network="mastodon",
+    client=MastodonClient,
+    rules=mastodon_rules.RULES,
+    rules_at=mastodon_rules.rules_at,
+    base_url_setting="",
+    web_url_setting="MASTODON_WEB_URL",
+    post_path="/@{user}/{post_id}",
+    sign_in=mastodon_signin,
+    label="Mastodon",
+    credential_names=("access_token",),
+    is_valid_handle=mastodon_handles.is_valid_handle,
+    handle_rule=mastodon_handles.HANDLE_RULE,
+)
+BLUESKY = Platform(
+    network="bluesky",
+    client=BlueskyClient,
+    rules=bluesky_rules.RULES,
+    base_url_setting="BLUESKY_API_BASE_URL",
+    web_url_setting="BLUESKY_WEB_URL",
+    post_path="/profile/{handle}/post/{rkey}",
+    sign_in=bluesky_signin,
+    label="Bluesky",
+    credential_names=("app_password",),
+    is_valid_handle=bluesky_handles.is_valid_handle,
+    handle_rule=bluesky_handles.HANDLE_RULE,
+)
+
 PLATFORMS = {
     "x": Platform(
         network="x",
@@ -94,62 +123,22 @@ PLATFORMS = {
         is_sandbox=True,
     ),
     # Each account names its instance (Bot.server_url), so there is no base URL setting.
-    "mastodon": Platform(
-        network="mastodon",
-        client=MastodonClient,
-        rules=mastodon_rules.RULES,
-        rules_at=mastodon_rules.rules_at,
-        base_url_setting="",
-        web_url_setting="MASTODON_WEB_URL",
-        post_path="/@{user}/{post_id}",
-        sign_in=mastodon_signin,
-        label="Mastodon",
-        credential_names=("access_token",),
-        is_valid_handle=mastodon_handles.is_valid_handle,
-        handle_rule=mastodon_handles.HANDLE_RULE,
-    ),
-    "mastodon_sandbox": Platform(
-        network="mastodon",
-        client=MastodonClient,
-        rules=mastodon_rules.RULES,
-        rules_at=mastodon_rules.rules_at,
+    "mastodon": MASTODON,
+    "mastodon_sandbox": replace(
+        MASTODON,
         base_url_setting="MASTODON_SANDBOX_BASE_URL",
         web_url_setting="MASTODON_SANDBOX_WEB_URL",
-        # xsandbox/mastodon's status page.
-        post_path="/@{user}/{post_id}",
-        sign_in=mastodon_signin,
         label="the Mastodon sandbox",
-        credential_names=("access_token",),
-        is_valid_handle=mastodon_handles.is_valid_handle,
-        handle_rule=mastodon_handles.HANDLE_RULE,
         is_sandbox=True,
     ),
-    "bluesky": Platform(
-        network="bluesky",
-        client=BlueskyClient,
-        rules=bluesky_rules.RULES,
-        base_url_setting="BLUESKY_API_BASE_URL",
-        web_url_setting="BLUESKY_WEB_URL",
-        post_path="/profile/{handle}/post/{rkey}",
-        sign_in=bluesky_signin,
-        label="Bluesky",
-        credential_names=("app_password",),
-        is_valid_handle=bluesky_handles.is_valid_handle,
-        handle_rule=bluesky_handles.HANDLE_RULE,
-    ),
-    "bluesky_sandbox": Platform(
-        network="bluesky",
-        client=BlueskyClient,
-        rules=bluesky_rules.RULES,
+    "bluesky": BLUESKY,
+    "bluesky_sandbox": replace(
+        BLUESKY,
         base_url_setting="BLUESKY_SANDBOX_BASE_URL",
         web_url_setting="BLUESKY_SANDBOX_WEB_URL",
         # xsandbox/bluesky/urls.py's post page.
         post_path="/profile/{handle}/post/{rkey}/",
-        sign_in=bluesky_signin,
         label="the Bluesky sandbox",
-        credential_names=("app_password",),
-        is_valid_handle=bluesky_handles.is_valid_handle,
-        handle_rule=bluesky_handles.HANDLE_RULE,
         is_sandbox=True,
     ),
 }
