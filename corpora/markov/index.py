@@ -11,7 +11,7 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from itertools import compress, count, repeat
-from operator import add, and_, itemgetter, lshift, ne, not_, or_, rshift
+from operator import and_, itemgetter, lshift, ne, not_, or_, rshift
 
 from corpora.markov.splitting import _BOM, sentence_ends, unbalanced_marks, utf8_text
 
@@ -221,26 +221,26 @@ def _read_records(handed, n, key_bits):
             raw[b::4] = records[8 * first + b : 8 * last : 8]
         occ.frombytes(raw)
     del records
-    typecode = "I" if size == 4 else "Q"
-    keys = array(typecode, [int.from_bytes(bytes(plane[0] for plane in planes), "little")])
-    off = array("I", [0])
+    ordered = array("I" if size == 4 else "Q")
+    for first in range(0, n, _CHUNK):
+        raw = bytearray(size * (min(n, first + _CHUNK) - first))
+        for b, plane in enumerate(planes):
+            raw[b::size] = plane[first : first + _CHUNK]
+        ordered.frombytes(raw)
+    del raw
+    keys, off = array(ordered.typecode, ordered[:1]), array("I", [0])
     for first in range(1, n, _CHUNK):
         last = min(n, first + _CHUNK)
         # Where a key differs from the one before it, with no Python object for a key that
         # starts no run: each plane XORed with itself one record on, as big ints, and the
         # planes ORed into one byte a record, nonzero for a new key.
-        changed, raw = 0, bytearray(size * (last - first))
-        for b, plane in enumerate(planes):
-            this = plane[first:last]
-            raw[b::size] = this
-            changed |= int.from_bytes(this, "little") ^ int.from_bytes(
-                plane[first - 1 : last - 1], "little"
-            )
-        starts = list(compress(range(last - first), changed.to_bytes(last - first, "little")))
-        ordered = array(typecode)
-        ordered.frombytes(raw)
+        changed = 0
+        for plane in planes:
+            this = int.from_bytes(plane[first:last], "little")
+            changed |= this ^ int.from_bytes(plane[first - 1 : last - 1], "little")
+        starts = list(compress(range(first, last), changed.to_bytes(last - first, "little")))
+        off.fromlist(starts)
         keys.fromlist(list(map(ordered.__getitem__, starts)))
-        off.fromlist(list(map(add, starts, repeat(first))))
     off.append(n)
     return occ, keys, off
 
