@@ -1,6 +1,7 @@
 """The Markov engine: every output is made of the corpus's own windows, seeds are honoured,
 lengths hold, models round-trip, and the CLI explains every failure. No Django here."""
 
+import ast
 import random
 import subprocess
 import sys
@@ -383,3 +384,22 @@ def test_the_benchmark_counts_a_childs_own_peak_memory_not_its_parents():
     )
     del ballast
     assert float(done.stdout) < 48
+
+
+def test_the_benchmark_child_times_builds_and_stores_the_model_built(tmp_path):
+    corpus, dump = tmp_path / "corpus.txt", tmp_path / "model"
+    corpus.write_text(DEMO, encoding="utf-8")
+    code = (
+        "from bench.markov import build; "
+        f"print(repr(build('aviary', {str(corpus)!r}, {str(dump)!r})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    figures = ast.literal_eval(done.stdout)
+    assert set(figures) == {"build_s", "build_cpu_s", "dump_s", "model_mb", "peak_mb"}
+    assert figures["build_s"] > 0 and figures["build_cpu_s"] > 0 and figures["peak_mb"] > 0
+    stored = dump.read_bytes()
+    assert figures["model_mb"] == len(stored) / 1e6
+    assert MarkovModel.from_bytes(stored).to_bytes() == MarkovModel.build(DEMO).to_bytes()
