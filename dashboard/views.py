@@ -58,7 +58,7 @@ def dashboard(request):
     slots = stats.next_slots_by_bot(list(page))
     figures = stats.budget_figures(page.object_list, now)
     for bot in page:
-        bot.counts = counts.get(bot.pk, {"drafts": 0, "queued": 0, "failed": 0})
+        bot.counts = counts[bot.pk]
         bot.next_slot = slots.get(bot.pk)
         bot.figures = figures[bot.pk]
     context = {
