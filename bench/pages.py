@@ -7,7 +7,8 @@ tenth of the size) with bench.pages_seed: 1,000 bots, 1,000,000 tweets of which 
 activity rows. Each size is measured in a fresh process with DEBUG off (collected static files,
 production settings) through Django's test client, for a superuser and for the owner of ten
 bots (the busy one among them): every page and filter, its median and p90 time and its SQL
-queries. Then the history CSV of the busy bot, streamed, and the options a bot picker renders.
+queries; the calendar's week and month, of all bots, of the busy one and of a group. Then the
+history CSV of the busy bot, streamed, and the options a bot picker renders.
 
 Targets, each printed with whether it held (exit status 1 if any did not):
   every page and filter at most 150 ms median, for the superuser and for the owner;
@@ -22,7 +23,6 @@ Targets, each printed with whether it held (exit status 1 if any did not):
 # DEBUG off) before any model may load.
 
 import argparse
-import contextlib
 import datetime
 import json
 import os
@@ -75,7 +75,7 @@ def ensure_database(url: str) -> None:
 
 def pages() -> list[tuple[str, str, str]]:
     """(page, user, URL) for every page and filter, found in the seeded database."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from activity.models import Activity
     from bench.pages_seed import ABSENT, BUSY_NAME, QUIET_INDEX, RARE
@@ -94,6 +94,7 @@ def pages() -> list[tuple[str, str, str]]:
     today = datetime.date.today()
     day = lambda days: (today - datetime.timedelta(days=days)).isoformat()  # noqa: E731
     review, activity = reverse("tweets:review"), reverse("bots:activity")
+    calendar = reverse("tweets:calendar")
     tweets = reverse("tweets:history", args=[busy.pk])
     rows = [("login page (baseline)", "", reverse("login"))]
     for user, username in USERS.items():
@@ -134,11 +135,16 @@ def pages() -> list[tuple[str, str, str]]:
                 ("activity, busy bot, a week", f"{activity}?bot={busy.pk}&since={day(20)}"),
                 ("bot page, busy bot", reverse("bots:detail", args=[busy.pk])),
                 ("groups", reverse("bots:groups")),
+                ("group page", reverse("bots:group", args=[group])),
+                ("calendar, week", calendar),
+                ("calendar, month", f"{calendar}?view=month"),
+                ("calendar, week, busy bot", f"{calendar}?bot={busy.pk}"),
+                ("calendar, month, busy bot", f"{calendar}?view=month&bot={busy.pk}"),
+                ("calendar, month, 3 weeks ago", f"{calendar}?view=month&start={day(21)}"),
+                ("calendar, week, a group", f"{calendar}?group={group}"),
+                ("calendar, month, a group", f"{calendar}?view=month&group={group}"),
             ]
         ]
-        # The calendar is measured as soon as it has a URL.
-        with contextlib.suppress(NoReverseMatch):
-            rows.append(("calendar", user, reverse("tweets:calendar")))
     return rows
 
 

@@ -80,7 +80,7 @@ class Scale:
 
     @property
     def signature(self) -> str:
-        return f"pages-seed v1 {self}"
+        return f"pages-seed v2 {self}"
 
     def tenth(self) -> "Scale":
         """The same shape at a tenth of the size: the second size for query counts."""
@@ -118,6 +118,7 @@ def seed(scale: Scale, *, log=print) -> bool:
         ("tweets of the flock", lambda c: _regular_tweets(c, scale, regular, admin)),
         ("the busy bot's tweets", lambda c: _busy_tweets(c, scale, busy, admin)),
         ("post attempts", _post_attempts),
+        ("daily spend", _daily_spend),
         ("activity", lambda c: _activity(c, scale, admin, owner)),
     ]
     for label, step in steps:
@@ -273,6 +274,26 @@ def _post_attempts(cursor) -> None:
     }
     source = "FROM tweets_tweet t WHERE t.state IN ('posted', 'failed')"
     insert_select(cursor, PostAttempt, values, source, {})
+
+
+def _daily_spend(cursor) -> None:
+    """Each bot's posts by UTC day as the posting pipeline counts them (bots.spend): one
+    DailySpend row per bot and day it posted."""
+    from bots.models import DailySpend
+    from platforms.base import Call
+
+    values = {
+        "bot_id": "t.bot_id",
+        "day": "(t.posted_at AT TIME ZONE 'UTC')::date",
+        "call": "%(call)s",
+        "calls": "count(*)",
+        "cost_usd": "coalesce(sum(t.cost_usd), 0)",
+    }
+    source = (
+        "FROM tweets_tweet t WHERE t.state = 'posted' "
+        "GROUP BY t.bot_id, (t.posted_at AT TIME ZONE 'UTC')::date"
+    )
+    insert_select(cursor, DailySpend, values, source, {"call": Call.POST.value})
 
 
 def _activity(cursor, scale: Scale, admin, owner) -> None:

@@ -15,16 +15,18 @@ class GroupOutcome:
     message: str
 
 
-# save_group leaves the group's budget as it is unless told.
+# save_group leaves the group's members and budget as they are unless told.
+MEMBERS_PER_PAGE = 50
 KEEP = object()
 
 
 def save_group(
-    group: BotGroup, *, name: str, bots, by, created_by=None, monthly_budget_usd=KEEP
+    group: BotGroup, *, name: str, by, bots=KEEP, created_by=None, monthly_budget_usd=KEEP
 ) -> BotGroup:
-    """Create or change a group (rows written: BotGroup and its members). A new group is
-    kept by `by` unless `created_by` (a superuser's choice in the admin) names its keeper;
-    its monthly budget changes when `monthly_budget_usd` is given (None: no budget)."""
+    """Create or change a group (rows written: BotGroup, and its members when `bots` is
+    given). A new group is kept by `by` unless `created_by` (a superuser's choice in the
+    admin) names its keeper; its monthly budget changes when `monthly_budget_usd` is given
+    (None: no budget)."""
     with transaction.atomic():
         group.name = name
         if monthly_budget_usd is not KEEP:
@@ -34,8 +36,22 @@ def save_group(
         elif group.pk is None:
             group.created_by = by
         group.save()
-        group.bots.set(bots)
+        if bots is not KEEP:
+            group.bots.set(bots)
     return group
+
+
+def add_to_group(group: BotGroup, bot: Bot) -> bool:
+    """Make `bot` one of the group's bots (rows written: one membership); False if it was."""
+    if group.bots.filter(pk=bot.pk).exists():
+        return False
+    group.bots.add(bot)
+    return True
+
+
+def remove_from_group(group: BotGroup, bot: Bot) -> None:
+    """Take `bot` out of the group (rows deleted: its membership); the bot is untouched."""
+    group.bots.remove(bot)
 
 
 def delete_group(group: BotGroup) -> None:

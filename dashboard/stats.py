@@ -1,19 +1,19 @@
 """The numbers on the dashboard, in a fixed number of queries whatever the size of the flock
 or of its history: grouped counts over indexed states, one correlated lookup per bot for the
-latest post, and a 30-day chart of posts."""
+latest post, and a 30-day chart of posts summed from the running counters of each bot's
+posts per day (bots.spend's DailySpend), never from the posts themselves."""
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
-from bots.models import Schedule
+from bots import spend
+from bots.models import DailySpend, Schedule
 from tweets import budget as budgets
 from tweets.models import Tweet
 
 CHART_DAYS = 30
-BOTS_PER_PAGE = 100
+BOTS_PER_PAGE = 50
 
 
 def bot_rows(bots):
@@ -41,22 +41,30 @@ def next_slots_by_bot(bots) -> dict[int, datetime.datetime]:
 
 
 def counts_by_bot(bot_ids, now) -> dict[int, dict[str, int]]:
-    """Drafts waiting, queued and failed-in-24h per bot id (one grouped query)."""
+    """Drafts waiting, queued and failed-in-24h per bot id (two grouped queries: the drafts
+    counted in their own index alone, however many a bot has, then the rest)."""
     since = now - datetime.timedelta(hours=24)
-    rows = (
+    counts = {pk: {"drafts": 0, "queued": 0, "failed": 0} for pk in bot_ids}
+    drafts = (
+        Tweet.objects.filter(bot_id__in=bot_ids, state=Tweet.State.DRAFT)
+        .values("bot_id")
+        .annotate(drafts=Count("pk"))
+    )
+    others = (
         Tweet.objects.filter(bot_id__in=bot_ids)
         .filter(
-            Q(state__in=[Tweet.State.DRAFT, Tweet.State.APPROVED, Tweet.State.POSTING])
+            Q(state__in=[Tweet.State.APPROVED, Tweet.State.POSTING])
             | Q(state=Tweet.State.FAILED, updated_at__gte=since)
         )
         .values("bot_id")
         .annotate(
-            drafts=Count("pk", filter=Q(state=Tweet.State.DRAFT)),
             queued=Count("pk", filter=Q(state__in=[Tweet.State.APPROVED, Tweet.State.POSTING])),
             failed=Count("pk", filter=Q(state=Tweet.State.FAILED)),
         )
     )
-    return {row.pop("bot_id"): row for row in rows}
+    for row in [*drafts, *others]:
+        counts[row.pop("bot_id")].update(row)
+    return counts
 
 
 def budget_figures(bots, now) -> dict[int, dict]:
@@ -82,15 +90,15 @@ def budget_figures(bots, now) -> dict[int, dict]:
 
 
 def posts_per_day(bots, now) -> list[tuple[datetime.date, int]]:
-    """Posts per day over the last CHART_DAYS days, every day present (zero if none);
-    `bots` None means every bot."""
-    today = timezone.localdate(now)
+    """Posts per UTC day (X's billing days, the counters' days) over the last CHART_DAYS
+    days, every day present (zero if none); `bots` None means every bot. One grouped sum of
+    at most a row per bot, day and kind of post."""
+    today = spend.spend_day(now)
     first = today - datetime.timedelta(days=CHART_DAYS - 1)
-    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    posted = Tweet.objects.filter(state=Tweet.State.POSTED, posted_at__gte=start)
+    counted = DailySpend.objects.filter(day__gte=first, call__in=spend.POSTS)
     if bots is not None:
-        posted = posted.filter(bot__in=bots)
-    rows = posted.annotate(day=TruncDate("posted_at")).values("day").annotate(posts=Count("*"))
+        counted = counted.filter(bot__in=bots)
+    rows = counted.order_by().values("day").annotate(posts=Sum("calls"))
     by_day = {row["day"]: row["posts"] for row in rows}
     return [
         (day, by_day.get(day, 0))

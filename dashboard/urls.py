@@ -34,6 +34,12 @@ urlpatterns = [
         name="group_generate",
     ),
     path("groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
+    path("groups/<int:pk>/bots/", views.group_add_bot, name="group_add_bot"),
+    path(
+        "groups/<int:pk>/bots/<int:bot_pk>/remove/",
+        views.group_remove_bot,
+        name="group_remove_bot",
+    ),
     path("<int:pk>/", views.bot_detail, name="detail"),
     path("<int:pk>/settings/", views.bot_settings, name="settings"),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),

@@ -16,7 +16,6 @@ from bots import groups, services, spend
 from bots.access import bot_for_user, gallery_image_for_user, group_for_user
 from bots.forms import (
     AltTextForm,
-    BotGroupForm,
     BotSettingsForm,
     CoOwnerForm,
     GalleryUploadForm,
@@ -24,6 +23,7 @@ from bots.forms import (
     ScheduleForm,
 )
 from bots.gallery import add_gallery_image, set_alt_text
+from bots.group_forms import GroupBotForm, GroupForm
 from bots.images import ImageRejected
 from bots.listener import save_listener
 from bots.models import Bot, BotGroup, Listener, Schedule
@@ -58,7 +58,7 @@ def dashboard(request):
     slots = stats.next_slots_by_bot(list(page))
     figures = stats.budget_figures(page.object_list, now)
     for bot in page:
-        bot.counts = counts.get(bot.pk, {"drafts": 0, "queued": 0, "failed": 0})
+        bot.counts = counts[bot.pk]
         bot.next_slot = slots.get(bot.pk)
         bot.figures = figures[bot.pk]
     context = {
@@ -372,10 +372,10 @@ def bot_suggestions(request):
 
 @login_required
 def group_list(request):
-    form = BotGroupForm(request.POST or None, user=request.user)
+    form = GroupForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         group = groups.save_group(BotGroup(), by=request.user, **form.cleaned_data)
-        messages.success(request, f"Group {group.name} created.")
+        messages.success(request, f"Group {group.name} created: add its bots below.")
         return redirect("bots:group", group.pk)
     if request.method == "POST":
         title = "The group was not created"
@@ -384,7 +384,7 @@ def group_list(request):
             request, form, to=to, key="group", title=title, anchor="new-group"
         )
     context = {
-        "form": restore_failed_form(request, BotGroupForm, key="group", user=request.user) or form,
+        "form": restore_failed_form(request, GroupForm, key="group", user=request.user) or form,
         "groups": BotGroup.objects.visible_to(request.user).annotate(size=Count("bots")),
     }
     return render(request, "bots/botgroup_list.html", context)
@@ -393,7 +393,7 @@ def group_list(request):
 @login_required
 def group_detail(request, pk):
     group = group_for_user(request.user, pk)
-    form = BotGroupForm(request.POST or None, user=request.user, group=group)
+    form = GroupForm(request.POST or None, user=request.user, group=group)
     if request.method == "POST" and form.is_valid():
         groups.save_group(group, by=request.user, **form.cleaned_data)
         messages.success(request, f"Group {group.name} saved.")
@@ -401,24 +401,46 @@ def group_detail(request, pk):
     if request.method == "POST":
         title, to = "The group was not saved", group.get_absolute_url()
         return failed_form_redirect(request, form, to=to, key="group", title=title, anchor="edit")
-    form = restore_failed_form(
-        request, BotGroupForm, key="group", user=request.user, group=group
-    ) or BotGroupForm(
-        initial={
-            "name": group.name,
-            "bots": list(group.bots.all()),
-            "monthly_budget_usd": group.monthly_budget_usd,
-        },
-        user=request.user,
-        group=group,
-    )
+    initial = {"name": group.name, "monthly_budget_usd": group.monthly_budget_usd}
+    members = groups.members_for(group, request.user)
     context = {
         "group": group,
-        "form": form,
-        "members": groups.members_for(group, request.user),
+        "form": restore_failed_form(request, GroupForm, key="group", user=request.user, group=group)
+        or GroupForm(initial=initial, user=request.user, group=group),
+        "add_form": restore_failed_form(request, GroupBotForm, key="group-bot", user=request.user)
+        or GroupBotForm(user=request.user),
+        "members": Paginator(members, groups.MEMBERS_PER_PAGE).get_page(request.GET.get("page")),
         "generate_form": GroupGenerateForm(),
     }
     return render(request, "bots/botgroup_detail.html", context)
+
+
+@login_required
+@require_POST
+def group_add_bot(request, pk):
+    group = group_for_user(request.user, pk)
+    form = GroupBotForm(request.POST, user=request.user)
+    if not form.is_valid():
+        title, to = "No bot was added", group.get_absolute_url()
+        return failed_form_redirect(
+            request, form, to=to, key="group-bot", title=title, anchor="members"
+        )
+    bot = form.cleaned_data["bot"]
+    if groups.add_to_group(group, bot):
+        messages.success(request, f"{bot.name} is in {group.name} now.")
+    else:
+        messages.info(request, f"{bot.name} was in {group.name} already.")
+    return redirect(f"{group.get_absolute_url()}#members")
+
+
+@login_required
+@require_POST
+def group_remove_bot(request, pk, bot_pk):
+    group = group_for_user(request.user, pk)
+    bot = bot_for_user(request.user, bot_pk)
+    groups.remove_from_group(group, bot)
+    messages.success(request, f"{bot.name} left {group.name}; the bot is untouched.")
+    return redirect(f"{group.get_absolute_url()}#members")
 
 
 @login_required

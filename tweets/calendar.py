@@ -1,25 +1,29 @@
 """What goes out when, a week or a month at a time: queued tweets at their times, the tweets
 waiting for a slot on the slots they will take, each bot's coming schedule slots, and the
 posts already out. Each entry falls on its bot's own day (the bot's time zone). One query
-reads the tweets; the slots are worked out in Python (bots.schedule)."""
+reads the tweets, at most a day's worth (ENTRIES_PER_DAY) of each day through the indexes of
+posting times and due times, so a busy flock's month costs what a quiet one's does; the
+slots are worked out in Python (bots.schedule)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Case, F, Q, QuerySet, When
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from bots.models import Bot
 from bots.schedule import next_slot
-from bots.zones import bot_local
+from bots.zones import bot_local, zone_of
 from tweets.models import Tweet
 
 State = Tweet.State
 VIEWS = ("week", "month")
-# The widest gap between a bot's day and UTC's (UTC-12 to UTC+14): the query reads this
-# much more on either side, and each entry is then placed on its bot's own day.
-ZONE_SLACK = timedelta(hours=14)
+# The most tweets a day of the view lists (posted and queued alike, earliest first): a busy
+# bot posts thousands a day, which its history lists a page at a time.
+ENTRIES_PER_DAY = {"week": 12, "month": 4}
 # The most slots listed for one bot in one view (a schedule every minute has 44,640 a month).
 MAX_SLOTS_PER_BOT = 31 * 48
 TIMED = (State.APPROVED, State.POSTING, State.UNKNOWN)
@@ -56,6 +60,8 @@ class Day:
     in_view: bool
     is_today: bool
     entries: list[Entry] = field(default_factory=list)
+    # More tweets fall on this day than the view lists.
+    more: bool = False
 
     @property
     def slot_counts(self) -> list[tuple[Bot, int]]:
@@ -97,26 +103,61 @@ def view_range(view: str, start: date) -> tuple[date, date, date, date]:
     return first, first + timedelta(days=6), first - timedelta(days=7), first + timedelta(days=7)
 
 
-def tweets_between(bots: QuerySet, start: datetime, end: datetime) -> QuerySet:
-    """The bots' tweets going out or gone out between `start` and `end` (annotated `at`),
-    and every tweet of theirs waiting for a slot, in one query."""
-    return (
-        Tweet.objects.filter(bot__in=bots)
-        .annotate(
-            at=Case(
-                When(state=State.POSTED, then=F("posted_at")),
-                # When the pipeline may next send it: its time, or a retry's after it.
-                default=Coalesce("next_attempt_at", "scheduled_for"),
-            )
-        )
-        .filter(
-            Q(state=State.APPROVED, awaits_slot=True)
-            | Q(state=State.POSTED, posted_at__gte=start, posted_at__lt=end)
-            | Q(state__in=TIMED, awaits_slot=False, at__gte=start, at__lt=end)
-        )
-        .select_related("bot__schedule")
-        .order_by("at", "pk")
+def tweets_by_day(
+    bot_ids: list[int],
+    days: list[tuple[datetime, datetime]],
+    *,
+    limit: int,
+    scheduled: list[int],
+):
+    """The bots' tweets of each day of `days` (its start and end), at most `limit` of each
+    kind a day: posted at their time, and queued (or being sent, or unknown) at their due
+    time; and every tweet waiting for a slot of the bots with a schedule on, `scheduled`
+    (only those have slots to take). Each is annotated `at`, and `day`, its day's index in
+    `days` (None while it waits). One query: each day's tweets are read in time order
+    through the posted-at and due-time indexes, and stop at `limit`."""
+    table = connection.ops.quote_name(Tweet._meta.db_table)
+    # The table's name is the model's own; every value is a parameter.
+    pick = (
+        f"(SELECT t.*, t.{{at}} AS at FROM {table} t "  # noqa: S608
+        "WHERE t.bot_id = ANY(%(bots)s::bigint[]) AND {where} "
+        "AND t.{at} >= days.start AND t.{at} < days.stop "
+        "ORDER BY t.{at}, t.id LIMIT %(limit)s)"
     )
+    # One state a branch, so that each walks its index in time order and stops at `limit`.
+    kinds = " UNION ALL ".join(
+        [pick.format(at="posted_at", where="t.state = %(posted)s")]
+        + [
+            pick.format(at="next_attempt_at", where=f"t.state = %(timed{n})s AND NOT t.awaits_slot")
+            for n in range(len(TIMED))
+        ]
+    )
+    sql = (
+        f"SELECT picked.*, days.n - 1 AS day FROM unnest(%(starts)s::timestamptz[], "  # noqa: S608
+        f"%(stops)s::timestamptz[]) WITH ORDINALITY AS days(start, stop, n) "
+        f"CROSS JOIN LATERAL ({kinds}) AS picked "
+        f"UNION ALL SELECT t.*, t.approved_at AS at, NULL AS day FROM {table} t "
+        "WHERE t.bot_id = ANY(%(scheduled)s::bigint[]) AND t.state = %(approved)s "
+        "AND t.awaits_slot"
+    )
+    params = {
+        "bots": bot_ids,
+        "scheduled": scheduled,
+        "starts": [start for start, _ in days],
+        "stops": [stop for _, stop in days],
+        "limit": limit + 1,
+        "posted": State.POSTED,
+        "approved": State.APPROVED,
+        **{f"timed{n}": state for n, state in enumerate(TIMED)},
+    }
+    return Tweet.objects.raw(sql, params)
+
+
+def calendar_zone(bots: list[Bot]) -> ZoneInfo:
+    """Whose days the query counts in: the one bot's when there is one, else the site's."""
+    if len(bots) == 1:
+        return zone_of(bots[0])
+    return timezone.get_default_timezone()
 
 
 def slots_between(bot: Bot, start: datetime, end: datetime) -> list[datetime]:
@@ -134,22 +175,50 @@ def slots_between(bot: Bot, start: datetime, end: datetime) -> list[datetime]:
 
 
 def build_calendar(bots: QuerySet, *, view: str, start: date, today: date, now: datetime):
-    """The calendar of `bots` for the week or month holding `start` (queries: the tweets,
-    and the bots with their schedules)."""
+    """The calendar of `bots` for the week or month holding `start`, each day listing at
+    most ENTRIES_PER_DAY[view] tweets (queries: the bots' ids, the tweets, and the bots
+    they and the schedules need)."""
     first, last, previous, following = view_range(view, start)
     grid_first = first - timedelta(days=first.weekday())
     grid_last = last + timedelta(days=6 - last.weekday())
-    start_at = datetime.combine(grid_first, time.min, UTC) - ZONE_SLACK
-    end_at = datetime.combine(grid_last + timedelta(days=1), time.min, UTC) + ZONE_SLACK
+    per_day = ENTRIES_PER_DAY[view]
+    # Light rows: their ids, whether their schedule is on, and their zones.
+    light = list(
+        bots.select_related("schedule").only("pk", "schedule__time_zone", "schedule__enabled")
+    )
+    bot_ids = [bot.pk for bot in light]
+    scheduled = [bot.pk for bot in light if getattr(bot, "schedule", None) and bot.schedule.enabled]
+    zone = calendar_zone(light)
+    # A day on either side: entries move to their bot's own day, which may be in the grid.
+    dates = [grid_first + timedelta(days=n) for n in range(-1, (grid_last - grid_first).days + 2)]
+    bounds = [
+        (
+            datetime.combine(day, time.min, zone),
+            datetime.combine(day + timedelta(1), time.min, zone),
+        )
+        for day in dates
+    ]
 
-    entries: list[Entry] = []
+    picked: dict[int, list[Tweet]] = defaultdict(list)
     waiting: dict[int, list[Tweet]] = defaultdict(list)
-    for tweet in tweets_between(bots, start_at, end_at):
-        if tweet.state == State.APPROVED and tweet.awaits_slot:
+    for tweet in tweets_by_day(bot_ids, bounds, limit=per_day, scheduled=scheduled):
+        if tweet.day is None:
             waiting[tweet.bot_id].append(tweet)
         else:
-            entries.append(Entry(at=tweet.at, bot=tweet.bot, tweet=tweet))
-    for bot in bots.select_related("schedule"):
+            picked[tweet.day].append(tweet)
+    shown, more = [], set()
+    for index, tweets in picked.items():
+        tweets.sort(key=lambda tweet: (tweet.at, tweet.pk))
+        shown += tweets[:per_day]
+        if len(tweets) > per_day:
+            more.add(dates[index])
+    needed = Q(pk__in={tweet.bot_id for tweet in shown} | set(waiting)) | Q(schedule__enabled=True)
+    by_id = {bot.pk: bot for bot in bots.filter(needed).select_related("schedule")}
+    entries = [Entry(at=tweet.at, bot=by_id[tweet.bot_id], tweet=tweet) for tweet in shown]
+    for tweet in shown:
+        tweet.bot = by_id[tweet.bot_id]
+    start_at, end_at = bounds[0][0], bounds[-1][1]
+    for bot in by_id.values():
         # Waiting tweets go out oldest first, one a slot (tweets.services).
         queue = sorted(waiting[bot.pk], key=lambda tweet: (tweet.approved_at, tweet.pk))
         for slot in slots_between(bot, max(now, start_at), end_at):
@@ -165,7 +234,8 @@ def build_calendar(bots: QuerySet, *, view: str, start: date, today: date, now: 
     while day <= grid_last:
         week = []
         for _ in range(7):
-            week.append(Day(day, first <= day <= last, day == today, by_day.get(day, [])))
+            in_view = first <= day <= last
+            week.append(Day(day, in_view, day == today, by_day.get(day, []), day in more))
             day += timedelta(days=1)
         weeks.append(week)
     return Calendar(view, first, last, weeks, previous, following)

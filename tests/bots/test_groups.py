@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from activity.models import Activity
+from bots import groups
 from bots.models import Bot, BotGroup
 from tests.factories import make_bot, make_tweet, make_user
 from tweets.models import GenerationJob
@@ -20,27 +21,88 @@ def night_shift(owner):
     return group
 
 
-def test_it_creates_a_group_of_my_bots(logged_in, owner, bot):
-    response = logged_in.post(reverse("bots:groups"), {"name": "Poets", "bots": [bot.pk]})
+def test_it_creates_a_group_then_adds_my_bots_by_name(logged_in, owner, bot):
+    response = logged_in.post(reverse("bots:groups"), {"name": "Poets"})
 
     group = BotGroup.objects.get(name="Poets")
     assert response.status_code == 302
+    assert response.url == group.get_absolute_url()
+
+    added = logged_in.post(
+        reverse("bots:group_add_bot", args=[group.pk]), {"bot": bot.name.upper()}, follow=True
+    )
+
+    assert f"{bot.name} is in Poets now." in added.content.decode()
+    assert list(group.bots.all()) == [bot]
+    again = logged_in.post(reverse("bots:group_add_bot", args=[group.pk]), {"bot": bot.pk})
+    assert again.status_code == 302
     assert list(group.bots.all()) == [bot]
 
 
-def test_it_refuses_someone_elses_bot_and_a_repeated_name(logged_in, owner, night_shift):
-    theirs = make_bot(owners=[make_user()])
+def test_it_refuses_a_repeated_name(logged_in, owner, night_shift):
+    response = logged_in.post(reverse("bots:groups"), {"name": "night SHIFT"}, follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert 'id="form-banner"' in html
+    assert "You already have a group named “night SHIFT”." in html
+    assert BotGroup.objects.count() == 1
+
+
+def test_it_refuses_to_add_someone_elses_bot_and_says_so(logged_in, owner, night_shift):
+    theirs = make_bot(name="Not mine", owners=[make_user()])
 
     response = logged_in.post(
-        reverse("bots:groups"), {"name": "night SHIFT", "bots": [theirs.pk]}, follow=True
+        reverse("bots:group_add_bot", args=[night_shift.pk]), {"bot": "Not mine"}, follow=True
     )
 
     html = response.content.decode()
     assert response.redirect_chain[-1][0].endswith("#form-banner")
-    assert 'id="form-banner"' in response.content.decode()
-    assert "You already have a group named “night SHIFT”." in html
-    assert "Select a valid choice." in html
-    assert BotGroup.objects.count() == 1
+    assert "None of your bots is called “Not mine”." in html
+    assert theirs not in night_shift.bots.all()
+
+
+def test_saving_the_name_and_budget_keeps_the_members(logged_in, night_shift):
+    url = reverse("bots:group", args=[night_shift.pk])
+
+    logged_in.post(url, {"name": "Late shift", "monthly_budget_usd": "12.50"})
+
+    night_shift.refresh_from_db()
+    assert night_shift.name == "Late shift"
+    assert str(night_shift.monthly_budget_usd) == "12.50"
+    assert night_shift.bots.count() == 3
+
+
+def test_removing_a_bot_leaves_the_bot_and_the_rest_of_the_group(logged_in, night_shift):
+    leaving = night_shift.bots.get(name="Night 1")
+
+    response = logged_in.post(
+        reverse("bots:group_remove_bot", args=[night_shift.pk, leaving.pk]), follow=True
+    )
+
+    assert "Night 1 left Night shift; the bot is untouched." in response.content.decode()
+    assert sorted(night_shift.bots.values_list("name", flat=True)) == ["Night 0", "Night 2"]
+    assert Bot.objects.filter(pk=leaving.pk).exists()
+
+
+def test_the_group_page_lists_its_bots_a_page_at_a_time_with_a_picker(
+    logged_in, owner, night_shift, monkeypatch
+):
+    monkeypatch.setattr(groups, "MEMBERS_PER_PAGE", 2)
+    url = reverse("bots:group", args=[night_shift.pk])
+
+    first = logged_in.get(url).content.decode()
+    second = logged_in.get(url, {"page": 2}).content.decode()
+
+    def listed(html):
+        bots = night_shift.bots.order_by("name")
+        return [bot.name for bot in bots if f'{bot.get_absolute_url()}">{bot.name}</a>' in html]
+
+    assert listed(first) == ["Night 0", "Night 1"]
+    assert listed(second) == ["Night 2"]
+    assert "3 bots" in first and "Page 1 of 2" in first
+    assert 'type="checkbox"' not in first
+    assert f'hx-get="{reverse("bots:suggestions")}"' in first
 
 
 def test_pause_and_resume_reach_every_bot_of_the_group(logged_in, owner, night_shift):

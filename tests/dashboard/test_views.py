@@ -3,6 +3,7 @@ generating drafts and a job's own drafts, the schedule and listening forms saved
 services (every mistake answered with a message on the page, nothing saved)."""
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from bots import spend
 from bots.models import Listener, Schedule
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model, link_corpus
+from dashboard import stats
+from platforms.base import Call
 from tests.conftest import SECRETS, make_mastodon_bot
 from tests.factories import make_bot, make_corpus, make_operator, make_tweet
 from tweets.drafting import run_generation_job
@@ -220,6 +224,35 @@ def test_the_dashboard_shows_the_next_scheduled_slot(logged_in, bot):
 
     assert "Next scheduled slot" in html
     assert "from now" in html
+
+
+def test_the_dashboard_charts_the_posts_counted_each_day_not_the_reads(logged_in, owner, bot):
+    today = spend.spend_day(timezone.now())
+    spend.add_spend(bot.pk, call=Call.POST, day=today, calls=3, cost=Decimal("0.03"))
+    spend.add_spend(bot.pk, call=Call.POST_WITH_URL, day=today, calls=1, cost=Decimal("0.2"))
+    spend.add_spend(bot.pk, call=Call.POST_READ, day=today, calls=40, cost=Decimal("0.2"))
+    spend.add_spend(
+        bot.pk, call=Call.POST, day=today - timedelta(days=30), calls=9, cost=Decimal("0")
+    )
+    theirs = make_bot(owners=[make_operator()])
+    spend.add_spend(theirs.pk, call=Call.POST, day=today, calls=5, cost=Decimal("0.05"))
+
+    html = logged_in.get(reverse("dashboard")).content.decode()
+
+    assert "last 30 days: 4 in all, at most 4 a day." in html
+
+
+def test_the_dashboard_lists_the_flock_a_page_at_a_time(logged_in, owner):
+    for n in range(stats.BOTS_PER_PAGE + 1):
+        make_bot(owners=[owner], name=f"Flock {n:03}")
+
+    first = logged_in.get(reverse("dashboard")).content.decode()
+    second = logged_in.get(reverse("dashboard"), {"page": 2}).content.decode()
+
+    assert stats.BOTS_PER_PAGE == 50
+    assert "Flock 049" in first and "Flock 050" not in first
+    assert "Flock 050" in second and "Flock 000" not in second
+    assert "Page 1 of 2" in first
 
 
 def test_the_admin_shows_the_schedule_and_sends_changes_to_the_bot_page(client, superuser, bot):

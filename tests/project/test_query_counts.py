@@ -62,6 +62,10 @@ def test_page_queries_do_not_grow_with_the_data(client, owner, superuser, creden
         reverse("bots:activity") + f"?bot={first[0].pk}&subject=tweet&since=2020-01-01",
         reverse("bots:activity") + f"?group={BotGroup.objects.get().pk}",
         reverse("bots:suggestions") + "?bot=bot",
+        reverse("tweets:calendar"),
+        reverse("tweets:calendar") + "?view=month",
+        reverse("tweets:calendar") + f"?bot={first[0].pk}",
+        reverse("tweets:calendar") + f"?view=month&group={BotGroup.objects.get().pk}",
     ]
     small = {url: queries(client, url) for url in pages}
     grow(owner, bots=6, tweets_each=12)

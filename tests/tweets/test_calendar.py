@@ -13,7 +13,7 @@ from bots.models import Bot, Schedule
 from bots.schedule import save_schedule
 from tests.conftest import SECRETS
 from tests.factories import make_bot, make_tweet, make_user
-from tweets.calendar import build_calendar, view_range
+from tweets.calendar import ENTRIES_PER_DAY, build_calendar, view_range
 from tweets.models import Tweet
 
 State = Tweet.State
@@ -42,9 +42,9 @@ def test_a_week_runs_monday_to_sunday_and_a_month_first_to_last():
 def test_it_places_queued_and_posted_tweets_on_their_bots_day(bot):
     Schedule.objects.create(bot=bot, time_zone="Asia/Tokyo", enabled=False)
     # 20:00 UTC on Tuesday is 05:00 on Wednesday in Tokyo.
-    queued = make_tweet(
-        bot=bot, state=State.APPROVED, scheduled_for=datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
-    )
+    at = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+    # As approve_tweet queues it: for its time, due then.
+    queued = make_tweet(bot=bot, state=State.APPROVED, scheduled_for=at, next_attempt_at=at)
     posted = make_tweet(
         bot=bot, state=State.POSTED, posted_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     )
@@ -111,12 +111,15 @@ def logged_in(client, owner):
 def test_the_page_shows_my_bots_tweets_with_their_zone_and_a_move_form(logged_in, bot):
     Schedule.objects.create(bot=bot, time_zone="Europe/Paris", enabled=False)
     at = timezone.now() + timedelta(hours=2)
-    tweet = make_tweet(bot=bot, text="Going out soon.", state=State.APPROVED, scheduled_for=at)
+    tweet = make_tweet(
+        bot=bot, text="Going out soon.", state=State.APPROVED, scheduled_for=at, next_attempt_at=at
+    )
     make_tweet(
         bot=make_bot(owners=[make_user()]),
         text="Not mine.",
         state=State.APPROVED,
         scheduled_for=at,
+        next_attempt_at=at,
     )
     html = logged_in.get(reverse("tweets:calendar")).content.decode()
     assert "Going out soon." in html
@@ -129,8 +132,8 @@ def test_the_page_shows_my_bots_tweets_with_their_zone_and_a_move_form(logged_in
 def test_the_page_filters_by_bot_and_shows_a_month(logged_in, owner, bot):
     other = make_bot(owners=[owner], name="Other")
     at = timezone.now() + timedelta(hours=2)
-    make_tweet(bot=bot, text="From the first.", state=State.APPROVED, scheduled_for=at)
-    make_tweet(bot=other, text="From the other.", state=State.APPROVED, scheduled_for=at)
+    make_tweet(bot=bot, text="From the first.", state=State.APPROVED, next_attempt_at=at)
+    make_tweet(bot=other, text="From the other.", state=State.APPROVED, next_attempt_at=at)
     html = logged_in.get(
         reverse("tweets:calendar"), {"bot": other.pk, "view": "month"}
     ).content.decode()
@@ -170,7 +173,7 @@ def test_the_page_reads_the_tweets_in_one_query_however_many(logged_in, owner):
                 make_tweet(
                     bot=bot,
                     state=State.APPROVED,
-                    scheduled_for=timezone.now() + timedelta(hours=hours),
+                    next_attempt_at=timezone.now() + timedelta(hours=hours),
                 )
             make_tweet(bot=bot, state=State.POSTED, posted_at=timezone.now())
             make_tweet(bot=bot, state=State.APPROVED, awaits_slot=True)
@@ -181,3 +184,43 @@ def test_the_page_reads_the_tweets_in_one_query_however_many(logged_in, owner):
     many = queries()
     assert len(many) == len(few)
     assert len([sql for sql in many if 'FROM "tweets_tweet"' in sql]) == 1
+
+
+def test_a_busy_day_lists_the_earliest_tweets_and_says_there_are_more(bot, monkeypatch):
+    monkeypatch.setitem(ENTRIES_PER_DAY, "week", 3)
+    posted = [
+        make_tweet(
+            bot=bot,
+            state=State.POSTED,
+            posted_at=datetime(2026, 11, 30, 8, minute, tzinfo=UTC),
+            x_post_id=str(minute),
+        )
+        for minute in range(5)
+    ]
+    queued = make_tweet(
+        bot=bot, state=State.APPROVED, next_attempt_at=datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    )
+    calendar = build_calendar(
+        Bot.objects.all(), view="week", start=date(2026, 12, 1), today=NOW.date(), now=NOW
+    )
+    monday = next(day for day in calendar.days if day.date == date(2026, 11, 30))
+    tuesday = next(day for day in calendar.days if day.date == date(2026, 12, 1))
+    assert [entry.tweet for entry in monday.entries] == posted[:3]
+    assert monday.more
+    assert [entry.tweet for entry in tuesday.entries] == [queued]
+    assert not tuesday.more
+
+
+def test_the_page_links_a_busy_day_of_one_bot_to_its_history(logged_in, bot, monkeypatch):
+    monkeypatch.setitem(ENTRIES_PER_DAY, "week", 1)
+    for minute in (0, 1):
+        at = datetime(2026, 12, 1, 12, minute, tzinfo=UTC)
+        make_tweet(bot=bot, state=State.APPROVED, next_attempt_at=at)
+    week = {"start": "2026-12-01"}
+
+    html = logged_in.get(reverse("tweets:calendar"), {"bot": bot.pk, **week}).content.decode()
+    everyone = logged_in.get(reverse("tweets:calendar"), week).content.decode()
+
+    assert f"{bot.name}'s history of the day" in html or f"{bot.name}&#x27;s history" in html
+    assert reverse("tweets:history", args=[bot.pk]) + "?since=" in html
+    assert "choose a bot to see them all" in everyone
