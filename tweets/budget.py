@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from bots import spend
 from bots.models import Bot, DailySpend, Listener
@@ -235,16 +236,18 @@ def budgets_by_bot(bots, now: datetime.datetime) -> dict[int, Budget]:
     """Each bot's Budget, from four grouped queries: what counts against its daily cap,
     its posts of the last 30 days, its spend this month, and its reads' recent pace."""
     bots = list(bots)
-    window = now - datetime.timedelta(days=ESTIMATE_DAYS)
-    # A network's prices are the same for all its bots: one condition per network.
+    # A network's prices are the same for all its bots.
     prices = {bot.platform: prices_for(bot) for bot in bots}
-    with_link = Q()
-    for platform, platform_prices in prices.items():
-        with_link |= Q(bot__platform=platform, cost_usd__gt=platform_prices.per_post)
+    # The last 30 days' posts, and those with a link, from the posts counted per bot and
+    # UTC day (bots.spend): at most 31 rows a bot and kind of post, however many it posted.
+    since = spend.spend_day(now - datetime.timedelta(days=ESTIMATE_DAYS))
     rows = (
-        Tweet.objects.filter(bot__in=bots, state=Tweet.State.POSTED, posted_at__gte=window)
+        DailySpend.objects.filter(bot__in=bots, call__in=spend.POSTS, day__gte=since)
         .values("bot_id")
-        .annotate(recent=Count("pk"), recent_links=Count("pk", filter=with_link))
+        .annotate(
+            recent=Sum("calls"),
+            recent_links=Coalesce(Sum("calls", filter=Q(call=Call.POST_WITH_URL)), 0),
+        )
     )
     found = {row["bot_id"]: row for row in rows}
     spent = spend.spent_by_bot(bots, now)

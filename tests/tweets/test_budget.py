@@ -62,7 +62,7 @@ def test_spent_this_month_sums_the_costs_of_this_month_only(bot):
 def test_the_estimate_uses_the_bots_recent_share_of_links(bot, settings):
     settings.SANDBOX_PRICE_PER_POST_USD = 0.015
     settings.SANDBOX_PRICE_PER_POST_WITH_LINK_USD = 0.2
-    posted(bot, at=NOW - timedelta(days=3), cost="0.2")
+    posted(bot, at=NOW - timedelta(days=3), cost="0.2", text="Read example.com today")
     for n in range(3):
         posted(bot, at=NOW - timedelta(days=4 + n), cost="0.015")
     settings.SANDBOX_PRICE_PER_OWNED_READ_USD = 0.001
