@@ -36,6 +36,16 @@ class BlueskyAccount(models.Model):
     stall_next = models.PositiveIntegerField(
         default=0, help_text="The next N posts are stored, then the answer never comes."
     )
+    # Follows @ap.brid.gy: its posts are bridged to the fediverse (xsandbox.bridge).
+    bridged = models.BooleanField(default=False)
+    # For Bridgy Fed's account user.instance.ap.brid.gy: the Mastodon account it stands for.
+    bridge_of = models.OneToOneField(
+        "xsandbox.MastodonAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bluesky_mirror",
+    )
 
     class Meta:
         ordering = ["handle"]

@@ -21,9 +21,22 @@ def _digest(token: str) -> str:
 
 
 class MastodonAccount(models.Model):
-    """One account on the Mastodon sandbox, with the faults xsandbox.faults injects."""
+    """One account on the Mastodon sandbox, with the faults xsandbox.faults injects. A remote
+    account has a `domain`: the sandbox knows only Bridgy Fed's (xsandbox.bridge), whose
+    usernames are Bluesky handles, dots and all, so they never meet a local one."""
 
-    username = models.CharField(max_length=30, unique=True)
+    username = models.CharField(max_length=253, unique=True)
+    domain = models.CharField(max_length=253, blank=True, help_text="Empty for a local account.")
+    # Follows @bsky.brid.gy@bsky.brid.gy: its statuses are bridged to Bluesky.
+    bridged = models.BooleanField(default=False)
+    # For Bridgy Fed's remote account: the Bluesky sandbox account it stands for.
+    bridge_of = models.OneToOneField(
+        "xsandbox.BlueskyAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="fediverse_mirror",
+    )
     display_name = models.CharField(max_length=50, blank=True)
     bot = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,14 +54,23 @@ class MastodonAccount(models.Model):
         ordering = ["username"]
 
     def __str__(self):
-        return f"@{self.username}"
+        return f"@{self.acct}"
 
     def get_absolute_url(self):
-        return reverse("xsandbox:mastodon:account", args=[self.username])
+        return reverse("xsandbox:mastodon:account", args=[self.acct])
 
     @property
     def account_id(self) -> str:
         return str(MASTODON_ID_OFFSET + self.pk)
+
+    @property
+    def acct(self) -> str:
+        """The address the instance shows: user, or user@domain for a remote account."""
+        return f"{self.username}@{self.domain}" if self.domain else self.username
+
+    @property
+    def is_local(self) -> bool:
+        return not self.domain
 
 
 class MastodonApp(models.Model):
@@ -152,7 +174,7 @@ class MastodonStatus(models.Model):
         return f"{self.account}: {self.text[:50]}"
 
     def get_absolute_url(self):
-        return reverse("xsandbox:mastodon:status", args=[self.account.username, self.status_id])
+        return reverse("xsandbox:mastodon:status", args=[self.account.acct, self.status_id])
 
     @property
     def status_id(self) -> str:
