@@ -54,7 +54,7 @@ class BlueskyAccount(models.Model):
         return f"@{self.handle}"
 
     def get_absolute_url(self):
-        return reverse("xsandbox:bluesky:profile", args=[self.handle])
+        return reverse("xsandbox:bluesky_profile", args=[self.handle])
 
     @property
     def labels(self) -> list[str]:
