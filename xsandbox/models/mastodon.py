@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from platforms import encryption
+from xsandbox.models.faults import FaultyAccount, RateWindowCount
 from xsandbox.models.x import _encrypted_token, _token
 
 # --- Mastodon ---
@@ -20,7 +21,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class MastodonAccount(models.Model):
+class MastodonAccount(FaultyAccount):
     """One account on the Mastodon sandbox, with the faults xsandbox.faults injects. A remote
     account has a `domain`: the sandbox knows only Bridgy Fed's (xsandbox.bridge), whose
     usernames are Bluesky handles, dots and all, so they never meet a local one."""
@@ -40,12 +41,6 @@ class MastodonAccount(models.Model):
     display_name = models.CharField(max_length=50, blank=True)
     bot = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    latency_ms = models.PositiveIntegerField(default=0, help_text="Added to every answer.")
-    error_rate = models.FloatField(default=0.0, help_text="Share of writes answered 503 (0-1).")
-    error_debt = models.FloatField(default=0.0, editable=False)
-    rate_limit_burst = models.PositiveIntegerField(
-        default=0, help_text="The next N writes are answered 429."
-    )
     stall_next = models.PositiveIntegerField(
         default=0, help_text="The next N statuses are stored, then the answer never comes."
     )
@@ -200,12 +195,10 @@ class MastodonNotification(models.Model):
         return str(MASTODON_ID_OFFSET + self.pk)
 
 
-class MastodonRateWindow(models.Model):
+class MastodonRateWindow(RateWindowCount):
     """An account's API calls in one 5-minute window (Mastodon: 300 per 5 minutes)."""
 
     account = models.ForeignKey(MastodonAccount, on_delete=models.CASCADE)
-    window_start = models.PositiveBigIntegerField()
-    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
