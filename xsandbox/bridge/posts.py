@@ -1,7 +1,8 @@
 """Carrying posts across the sandbox's bridge: a status of an opted-in Mastodon account
 becomes a post of its Bluesky account, a post of an opted-in Bluesky account a status of its
 fediverse account, each reply in reply to the other side's copy of its parent (a reply to a
-post that never crossed stays on its side, as on Bridgy Fed). A copy never crosses back."""
+post that never crossed stays on its side, as on Bridgy Fed). A copy never crosses back.
+Unlike Bridgy Fed, the sandbox carries text only: images stay on the side they were posted."""
 
 from datetime import UTC
 
