@@ -38,7 +38,7 @@ from platforms.base import (
     Transient,
     Unauthorized,
 )
-from platforms.mastodon.text import plain_text
+from platforms.mastodon.text import addressed, plain_text
 from platforms.x.client import Page
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,11 @@ class MastodonClient:
 
     def post(self, text: str, media_ids=(), reply_to: str | None = None, key: str = "") -> str:
         """Create a status (POST /api/v1/statuses); returns its id. With `key`, the
-        Idempotency-Key header makes a repeat within the hour answer the first status."""
+        Idempotency-Key header makes a repeat within the hour answer the first status. A
+        reply starts with its author's @address, as Mastodon's own clients write it, since
+        only a mention in the text notifies them (one more call: GET /api/v1/statuses/:id)."""
+        if reply_to:
+            text = self._addressed(text, reply_to)
         status = self._call(
             "POST",
             lambda: self._api.status_post(
@@ -153,6 +157,13 @@ class MastodonClient:
             ),
         )
         return str(status["id"])
+
+    def _addressed(self, text: str, reply_to: str) -> str:
+        parent = self._call("GET", lambda: self._api.status(reply_to))
+        author = parent.get("account") or {}
+        if str(author.get("id", "")) == self._user_id():
+            return text
+        return addressed(text, str(author.get("acct") or ""))
 
     def upload_image(self, path, alt_text: str = "") -> str:
         """Upload an image with its description (POST /api/v2/media), then wait while the

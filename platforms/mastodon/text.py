@@ -1,5 +1,7 @@
-"""A status's text from its HTML content, as a reader sees it (Mastodon sends HTML)."""
+"""A status's text: from its HTML content, as a reader sees it (Mastodon sends HTML), and a
+reply's, addressed to the author it answers."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -24,3 +26,12 @@ def plain_text(content: str) -> str:
     parser.feed(content or "")
     parser.close()
     return "".join(parser.parts).strip()
+
+
+def addressed(text: str, acct: str) -> str:
+    """The reply's text as Mastodon's clients write it: the author's @address first, unless
+    the text already mentions them (on Mastodon only a mention in the text notifies)."""
+    mention = re.compile(rf"(?<![\w@/])@{re.escape(acct)}(?![\w@-]|\.\w)", re.IGNORECASE)
+    if not acct or mention.search(text):
+        return text
+    return f"@{acct} {text}"

@@ -34,6 +34,7 @@ from tweets import posting, services
 from tweets.models import Tweet
 from xsandbox.accounts import credentials_of, ensure_account
 from xsandbox.bluesky import accounts as bluesky_accounts
+from xsandbox.bridge.accounts import set_bluesky_bridged, set_mastodon_bridged
 from xsandbox.mastodon import accounts as mastodon_accounts
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -523,4 +524,52 @@ def test_two_bluesky_bots_answer_each_other_until_the_loop_guards_stop_them(
     assert "cooldown" in Mention.objects.get(decision=Mention.Decision.SKIPPED).reason
     reply = replied.get(bot=first).reply
     assert reply.in_reply_to_post_id == opener and reply.x_post_id.startswith("at://")
+    assert Mention.objects.values("bot", "post_id").distinct().count() == Mention.objects.count()
+
+
+@pytest.fixture
+def bridged_speakers(mastodon_sandbox, transactional_db, credential_keys, owner):
+    """A bot on the Mastodon sandbox and one on the Bluesky sandbox, both on its Bridgy Fed."""
+    tide = mastodon_accounts.ensure_account("tide")[0]
+    set_mastodon_bridged(tide, True, host="localhost")
+    mastodon_bot = make_mastodon_bot(tide, owners=[owner])
+    account, password = bluesky_accounts.ensure_account("sky.bsky.sandbox.test")
+    set_bluesky_bridged(account, True)
+    bluesky_bot = make_bot(
+        name="Sky",
+        handle=account.handle,
+        platform="bluesky_sandbox",
+        x_user_id=account.did,
+        credentials={"app_password": password},
+        owners=[owner],
+    )
+    for bot in (mastodon_bot, bluesky_bot):
+        ready_corpus_for(bot)
+    return mastodon_bot, bluesky_bot
+
+
+def test_a_mastodon_bot_and_a_bluesky_bot_answer_each_other_until_the_loop_guards_stop_them(
+    bridged_speakers, owner
+):
+    tide, sky = bridged_speakers
+    for bot in bridged_speakers:
+        save_listener(bot, by=owner, keywords=["the"], reply_mode=Bot.PostingMode.AUTOPILOT)
+    opener = client_for(tide).post("@sky.bsky.sandbox.test@bsky.brid.gy what of the night?")
+    rng = random.Random(3)
+    for _ in range(4):
+        for bot in (sky, tide):
+            check_mentions(bot, rng=rng)
+            assert all(tweet.state == Tweet.State.POSTED for tweet in _post_queued(bot))
+    replied = Mention.objects.filter(decision=Mention.Decision.REPLIED)
+    # Sky hears the opener through the bridge and answers it; Tide hears that answer as a
+    # reply to its opener and answers; Sky's next answer to the same account waits out the
+    # cooldown: the exchange stops, each mention decided once, on each side of the bridge.
+    assert replied.count() == 2
+    assert "cooldown" in Mention.objects.get(decision=Mention.Decision.SKIPPED).reason
+    heard = replied.get(bot=sky)
+    assert heard.author_username == "tide.localhost.ap.brid.gy"
+    answered = replied.get(bot=tide)
+    assert answered.author_username == "sky.bsky.sandbox.test@bsky.brid.gy"
+    assert answered.conversation_id == opener, "the thread of the opener, on Mastodon"
+    assert heard.reply.x_post_id.startswith("at://") and answered.reply.x_post_id.isdigit()
     assert Mention.objects.values("bot", "post_id").distinct().count() == Mention.objects.count()

@@ -15,8 +15,15 @@ from bots.listener import save_listener
 from bots.models import Bot, Listener
 from platforms import client_for
 from tests.integration.processes import start_beat, start_worker, wait_until
-from tests.integration.world import ready_corpus_for, sandbox_bot
+from tests.integration.world import (
+    bluesky_sandbox_bot,
+    mastodon_sandbox_bot,
+    ready_corpus_for,
+    sandbox_bot,
+)
 from tweets.models import Tweet
+from xsandbox.bridge.accounts import set_bluesky_bridged, set_mastodon_bridged
+from xsandbox.models import BlueskyAccount, MastodonAccount
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +44,27 @@ def pair(sandbox, settings, credential_keys, owner, tmp_path):
         start_beat(tmp_path / "beat.log", tmp_path, **FAST),
     ]
     yield bots
+    for process in processes:
+        process.stop()
+
+
+@pytest.fixture
+def bridged_pair(sandbox, settings, credential_keys, owner, tmp_path):
+    """A Mastodon sandbox bot and a Bluesky sandbox bot on the sandbox's bridge, a worker
+    and beat."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    settings.MASTODON_SANDBOX_BASE_URL = f"{sandbox.url}/xsandbox/mastodon"
+    tide = mastodon_sandbox_bot(name="Tide", username="tide", owners=[owner])
+    sky = bluesky_sandbox_bot(name="Sky", handle="sky.bsky.sandbox.test", owners=[owner])
+    set_mastodon_bridged(MastodonAccount.objects.get(username="tide"), True, host="localhost")
+    set_bluesky_bridged(BlueskyAccount.objects.get(did=sky.x_user_id), True)
+    for bot in (tide, sky):
+        ready_corpus_for(bot)
+    processes = [
+        start_worker(tmp_path / "worker.log", concurrency=2, **FAST),
+        start_beat(tmp_path / "beat.log", tmp_path, **FAST),
+    ]
+    yield tide, sky
     for process in processes:
         process.stop()
 
@@ -128,3 +156,24 @@ def test_the_cooldown_stops_an_exchange_and_a_later_conversation_is_answered(pai
         lambda: Tweet.objects.filter(pk=answered.reply_id, state=Tweet.State.POSTED).exists(),
         timeout=30,
     )
+
+
+def test_a_mastodon_bot_and_a_bluesky_bot_answer_each_other_across_the_bridge(bridged_pair):
+    tide, sky = bridged_pair
+    for bot in bridged_pair:
+        listen(bot)
+
+    opener = client_for(tide).post("@sky.bsky.sandbox.test@bsky.brid.gy which door?")
+
+    # Sky answers the bridged opener, Tide the bridged answer; Sky's next answer to the same
+    # account waits out the cooldown, and the exchange stops by itself.
+    stopped = wait_until(
+        lambda: Mention.objects.filter(reason__contains="cooldown").first(),
+        timeout=90,
+        message="the exchange across the bridge did not stop at the cooldown",
+    )
+    assert stopped.bot == sky
+    wait_until(all_posted, timeout=30, message="the replies were not all posted")
+    replied = Mention.objects.filter(decision=Mention.Decision.REPLIED)
+    assert sorted(replied.values_list("bot__name", flat=True)) == ["Sky", "Tide"]
+    assert replied.get(bot=tide).conversation_id == opener

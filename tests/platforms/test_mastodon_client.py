@@ -153,6 +153,23 @@ def test_too_long_and_blank_posts_are_permanent_refusals(client):
         client.post("   ")
 
 
+def test_a_reply_begins_with_its_authors_address_as_mastodons_clients_write_it(
+    client, account, other_account
+):
+    other = client_for(bot_for(other_account))
+    asked = other.post("@aurora are you awake?")
+
+    client.post("I am.", reply_to=asked)
+    client.post("Still, @Borealis.", reply_to=asked)
+    own = client.post("A thought.")
+    client.post("And another.", reply_to=own)
+
+    texts = set(MastodonStatus.objects.filter(account=account).values_list("text", flat=True))
+    assert texts == {"@borealis I am.", "Still, @Borealis.", "A thought.", "And another."}
+    # Only a mention in the text notifies (as on Mastodon), so the author hears both.
+    assert [m.text for m in other.mentions()] == ["Still, @Borealis.", "@borealis I am."]
+
+
 def test_a_reply_to_a_missing_status_is_not_found(client):
     with pytest.raises(base.BadRequest, match="404"):
         client.post("To nothing", reply_to="113000000000009999")

@@ -8,8 +8,9 @@ from django_celery_beat.models import PeriodicTask
 
 from bots.models import Bot
 from project.demo.autonomy import OPENER
+from project.demo.bridge import opener_text
 from tweets.models import Tweet
-from xsandbox.models import MastodonToken
+from xsandbox.models import BlueskyAccount, MastodonAccount, MastodonToken
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,26 @@ def test_the_demo_has_a_bluesky_bot_posting_on_its_schedule(superuser, credentia
     assert skylark.can_post() and skylark.x_user_id.startswith("did:plc:")
     assert skylark.schedule.every_minutes == 90 and skylark.schedule.next_run_at is not None
     assert skylark.corpora.exists()
+
+
+def test_the_demos_mastodon_and_bluesky_bots_listen_across_the_bridge_with_one_opener(
+    superuser, credential_keys
+):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    tidewatch, skylark = Bot.objects.get(name="Tidewatch"), Bot.objects.get(name="Skylark")
+    tide_account = MastodonAccount.objects.get(username="tidewatch")
+    sky_account = BlueskyAccount.objects.get(did=skylark.x_user_id)
+    assert tide_account.bridged and sky_account.bridged
+    # Each is known on the other side, where the opener's mention finds Skylark.
+    assert BlueskyAccount.objects.get(bridge_of=tide_account).handle.endswith(".ap.brid.gy")
+    in_the_fediverse = MastodonAccount.objects.get(bridge_of=sky_account)
+    assert f"@{in_the_fediverse.acct} " in opener_text()
+    # Each listens for a word of the other's replies, on autopilot.
+    for bot in (tidewatch, skylark):
+        assert bot.listener.enabled and bot.listener.replies_on_autopilot()
+        assert "night" in bot.listener.keywords
+    (opener,) = Tweet.objects.filter(bot=tidewatch, text=opener_text())
+    assert (opener.state, opener.awaits_slot) == ("approved", False)
+    assert "night" in opener.text

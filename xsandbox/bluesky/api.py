@@ -2,9 +2,6 @@
 behind it) answers them: same paths under /xrpc/, same JSON, same errors and RateLimit-*
 headers. Every method but resolveHandle and getRecord needs the session's access token."""
 
-import base64
-import hashlib
-import json
 import re
 import time
 from functools import wraps
@@ -17,18 +14,17 @@ from django.views.decorators.csrf import csrf_exempt
 from platforms.bluesky import keys
 from platforms.bluesky import text as bluesky_text
 from platforms.bluesky.rules import MAX_ALT_TEXT, MAX_IMAGE_BYTES, MAX_IMAGES
-from xsandbox import faults
-from xsandbox.bluesky import errors, sessions, tokens
+from xsandbox import bridge, faults
+from xsandbox.bluesky import errors, records, sessions, tokens
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.models import (
     BlueskyAccount,
     BlueskyBlob,
-    BlueskyNotification,
     BlueskyRateWindow,
     BlueskyRecord,
 )
 
-POST = "app.bsky.feed.post"
+POST = records.POST
 PROFILE = "app.bsky.actor.profile"
 WINDOW_SECONDS = 5 * 60
 # The PDS's limits: requests per account in 5 minutes, and createSession's two windows.
@@ -99,13 +95,10 @@ def create_record(request, account):
         return errors.invalid(f"Invalid record key for {POST}: must be a TID")
     if problem := _post_problem(account, record):
         return errors.invalid(f"Invalid app.bsky.feed.post record: {problem}")
-    stored = _json_value(record)
     try:
         with transaction.atomic():
-            made = BlueskyRecord.objects.create(
-                account=account, collection=collection, rkey=rkey, cid=_cid(stored), value=stored
-            )
-            _notify(made)
+            made = records.store_post(account, record, rkey=rkey)
+            bridge.bridge_record(made)
     except IntegrityError:
         # What the PDS answers for a taken rkey today (bluesky-social/atproto#3718).
         return errors.xrpc_error(500, "InternalServerError", "Internal Server Error")
@@ -114,7 +107,7 @@ def create_record(request, account):
         {
             "uri": made.uri,
             "cid": made.cid,
-            "commit": {"cid": _cid({"commit": made.pk}), "rev": keys.record_key("")},
+            "commit": {"cid": records.cid({"commit": made.pk}), "rev": keys.record_key("")},
             "validationStatus": "valid",
         }
     )
@@ -143,8 +136,8 @@ def put_record(request, account):
         not isinstance(labels, dict) or labels.get("$type") != "com.atproto.label.defs#selfLabels"
     ):
         return errors.invalid("labels must be com.atproto.label.defs#selfLabels")
-    account.profile = _json_value(record)
-    account.profile_cid = _cid(account.profile)
+    account.profile = records.json_value(record)
+    account.profile_cid = records.cid(account.profile)
     if isinstance(record.get("displayName"), str):
         account.display_name = record["displayName"][:64]
     account.save(update_fields=["profile", "profile_cid", "display_name"])
@@ -185,7 +178,7 @@ def upload_blob(request, account):
         image = check_image(data)
     except NotAnImage as error:
         return errors.invalid(str(error))
-    cid = _cid(data, raw=True)
+    cid = records.cid(data, raw=True)
     BlueskyBlob.objects.get_or_create(
         account=account,
         cid=cid,
@@ -355,24 +348,6 @@ def _ref_exists(ref: dict) -> bool:
     ).exists()
 
 
-def _notify(post: BlueskyRecord) -> None:
-    """The notifications a new post makes: a mention for each account its facets name, a
-    reply for the author of the post it answers (never one's own)."""
-    mentioned = {
-        feature.get("did")
-        for facet in post.value.get("facets") or []
-        for feature in facet.get("features") or []
-        if feature.get("$type") == bluesky_text.MENTION
-    }
-    parent = ((post.value.get("reply") or {}).get("parent") or {}).get("uri", "")
-    parent_did = parent.removeprefix("at://").split("/", 1)[0] if parent else ""
-    for account in BlueskyAccount.objects.filter(did__in=mentioned | {parent_did}):
-        if account.pk == post.account_id:
-            continue
-        reason = "reply" if account.did == parent_did else "mention"
-        BlueskyNotification.objects.create(recipient=account, record=post, reason=reason)
-
-
 def _count(account: BlueskyAccount, endpoint: str, limit: int) -> tuple[int, int, int, bool]:
     now = int(time.time())
     start = now - now % WINDOW_SECONDS
@@ -414,18 +389,6 @@ def _author(account: BlueskyAccount) -> dict:
             for value in account.labels
         ],
     }
-
-
-def _json_value(value):
-    return json.loads(json.dumps(value))
-
-
-def _cid(value, *, raw: bool = False) -> str:
-    """A CIDv1 in base32 (dag-cbor for records, raw for blobs) over the content's hash."""
-    data = value if raw else json.dumps(value, sort_keys=True).encode()
-    prefix = bytes([0x01, 0x55 if raw else 0x71, 0x12, 0x20])
-    digest = prefix + hashlib.sha256(data).digest()
-    return "b" + base64.b32encode(digest).decode().lower().rstrip("=")
 
 
 def _iso(moment) -> str:

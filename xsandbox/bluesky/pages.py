@@ -4,26 +4,39 @@ they may (`visible_user_ids`, by DID: xsandbox.urls.page_patterns)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from platforms.bluesky.handles import is_valid_handle
-from xsandbox.models import BlueskyAccount, BlueskyBlob, BlueskyRecord
+from xsandbox.bridge.accounts import bridge_state
+from xsandbox.models import (
+    MASTODON_ID_OFFSET,
+    BlueskyAccount,
+    BlueskyBlob,
+    BlueskyRecord,
+    pk_from,
+)
 from xsandbox.pages import PAGE_SIZE, VisibleUserIds
 
 POST = "app.bsky.feed.post"
 
 
 def visible_accounts(request, visible_user_ids: VisibleUserIds):
-    dids = visible_user_ids(request.user)
+    """The accounts this person may see, and Bridgy Fed's accounts for the Mastodon sandbox
+    accounts they may see (by their ids, which the same set holds)."""
+    ids = visible_user_ids(request.user)
     accounts = BlueskyAccount.objects.order_by("handle")
-    return accounts if dids is None else accounts.filter(did__in=dids)
+    if ids is None:
+        return accounts
+    mastodon_pks = {pk_from(i, MASTODON_ID_OFFSET) for i in ids} - {None}
+    return accounts.filter(Q(did__in=ids) | Q(bridge_of__pk__in=mastodon_pks))
 
 
 def _feed(accounts, page_number):
     posts = (
         BlueskyRecord.objects.filter(collection=POST, account__in=accounts)
-        .select_related("account")
+        .select_related("account", "bridged__status__account")
         .order_by("-pk")
     )
     page = Paginator(posts, PAGE_SIZE).get_page(page_number)
@@ -46,6 +59,7 @@ def _shown(post: BlueskyRecord) -> dict:
         "text": post.value.get("text", ""),
         "images": images,
         "is_reply": bool(parent),
+        "bridged": getattr(post, "bridged", None),
     }
 
 
@@ -63,7 +77,7 @@ def profile(request, handle, *, visible_user_ids: VisibleUserIds):
     accounts = visible_accounts(request, visible_user_ids)
     owner = get_object_or_404(accounts, handle=handle.lower())
     page = _feed([owner], request.GET.get("page"))
-    context = {"owner": owner, "page": page, "accounts": accounts}
+    context = {"owner": owner, "page": page, "accounts": accounts, "bridge": bridge_state(owner)}
     return render(request, "xsandbox/bluesky/profile.html", context)
 
 

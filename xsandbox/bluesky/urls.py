@@ -4,6 +4,7 @@ NSIDs under xrpc/, and the pages (mounted by xsandbox.urls)."""
 from django.urls import URLPattern, path
 
 from xsandbox.bluesky import api, pages, sessions
+from xsandbox.bridge import pages as bridge_pages
 
 api_patterns = [
     path(
@@ -40,5 +41,6 @@ def page_patterns(visible_user_ids: pages.VisibleUserIds) -> list[URLPattern]:
         path("", pages.timeline, given, name="bluesky_timeline"),
         path("blob/<str:did>/<str:cid>/", pages.blob, given, name="bluesky_blob"),
         path("profile/<str:handle>/", pages.profile, given, name="bluesky_profile"),
+        path("profile/<str:handle>/bridge/", bridge_pages.bluesky, given, name="bluesky_bridge"),
         path("profile/<str:handle>/post/<str:rkey>/", pages.post, given, name="bluesky_post"),
     ]

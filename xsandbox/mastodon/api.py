@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from platforms.mastodon.rules import MAX_ALT_TEXT, MAX_IMAGES, URL_LENGTH, weighted_length
-from xsandbox import faults
+from xsandbox import bridge, faults
 from xsandbox.images import MAX_BYTES as MAX_IMAGE_BYTES
 from xsandbox.images import NotAnImage, check_image
 from xsandbox.mastodon import entities, errors, limits
+from xsandbox.mastodon.statuses import store_status
 from xsandbox.models import (
     MASTODON_ID_OFFSET,
     MastodonAccount,
@@ -156,7 +157,11 @@ def statuses(request, account):
         refusal, parent, media = _check_status(account, text, media_ids, reply_to)
         if refusal:
             return refusal
-        status = _store(request, account, text, media, parent, key)
+        host = request.get_host().split(":")[0]
+        status = store_status(account, text, host=host, media=media, parent=parent, key=key)
+        bridge.bridge_status(
+            status, host=host, url=request.build_absolute_uri(status.get_absolute_url())
+        )
     faults.stall_if_asked(account)
     return JsonResponse(entities.status(request, status))
 
@@ -190,32 +195,6 @@ def _check_status(account, text, media_ids, reply_to):
     if weighted_length(text) > limit:
         return errors.invalid(f"Text character limit of {limit} exceeded"), None, []
     return None, parent, media
-
-
-def _store(request, account, text, media, parent, key) -> MastodonStatus:
-    """The status, its media, and its mentions: the accounts it names and, for a reply, the
-    author of the status it answers, each notified."""
-    status = MastodonStatus.objects.create(
-        account=account, text=text, in_reply_to=parent, idempotency_key=key
-    )
-    status.media.set(media)
-    host = request.get_host().split(":")[0]
-    names = {
-        name.lower()
-        for name, domain in entities.MENTION_RE.findall(text)
-        if not domain or domain.lower() == host
-    }
-    mentioned = {
-        other for other in MastodonAccount.objects.all() if other.username.lower() in names
-    }
-    if parent is not None:
-        mentioned.add(parent.account)
-    mentioned.discard(account)
-    status.mentioned.set(mentioned)
-    MastodonNotification.objects.bulk_create(
-        MastodonNotification(account=other, status=status) for other in mentioned
-    )
-    return status
 
 
 @endpoint(methods=("GET",))

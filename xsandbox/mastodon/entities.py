@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from xsandbox.models import MastodonAccount, MastodonMedia, MastodonStatus
 
-MENTION_RE = re.compile(r"(?<![\w@/])@(\w{1,30})(?:@([\w.-]+\w))?")
+# Mastodon's: a username (a remote one may hold dots, as Bridgy Fed's Bluesky handles do),
+# then the account's domain if it is not this instance's.
+MENTION_RE = re.compile(r"(?<![\w@/=])@(\w+(?:[.-]+\w+)*)(?:@([\w-]+(?:\.[\w-]+)*))?")
 URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,:;!?)\]']", re.IGNORECASE)
 
 
@@ -22,7 +24,7 @@ def account(request, row: MastodonAccount, *, credentials: bool = False) -> dict
     body = {
         "id": row.account_id,
         "username": row.username,
-        "acct": row.username,
+        "acct": row.acct,
         "display_name": row.display_name,
         "locked": False,
         "bot": row.bot,
@@ -30,9 +32,7 @@ def account(request, row: MastodonAccount, *, credentials: bool = False) -> dict
         "group": False,
         "created_at": iso(row.created_at),
         "note": "",
-        "url": request.build_absolute_uri(
-            reverse("xsandbox:mastodon:account", args=[row.username])
-        ),
+        "url": request.build_absolute_uri(row.get_absolute_url()),
         "avatar": "",
         "avatar_static": "",
         "header": "",
@@ -106,7 +106,7 @@ def status(request, row: MastodonStatus) -> dict:
             {
                 "id": other.account_id,
                 "username": other.username,
-                "acct": other.username,
+                "acct": other.acct,
                 "url": request.build_absolute_uri(other.get_absolute_url()),
             }
             for other in mentioned
@@ -149,11 +149,11 @@ def _inline(request, text: str) -> str:
             href = escape(match.group(0))
             out.append(f'<a href="{href}" rel="nofollow noopener" target="_blank">{href}</a>')
         else:
+            address = f"{match.group(1)}@{match.group(2)}" if match.group(2) else match.group(1)
             href = escape(
-                request.build_absolute_uri(
-                    reverse("xsandbox:mastodon:account", args=[match.group(1)])
-                )
+                request.build_absolute_uri(reverse("xsandbox:mastodon:account", args=[address]))
             )
+            # As Mastodon shows a mention: the username alone, its domain in the link.
             name = escape(match.group(1))
             out.append(
                 f'<span class="h-card"><a href="{href}" class="u-url mention">'

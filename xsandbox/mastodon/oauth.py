@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -149,13 +150,17 @@ def authorize(request, *, visible_user_ids: VisibleUserIds):
     return render(request, "xsandbox/mastodon/authorize.html", context)
 
 
-def visible_accounts(request, visible_user_ids: VisibleUserIds):
-    """The sandbox's Mastodon accounts this person may see (None: every one)."""
+def visible_accounts(request, visible_user_ids: VisibleUserIds, *, mirrors: bool = False):
+    """The sandbox's Mastodon accounts this person may see (None: every one): the local
+    ones, and with `mirrors` Bridgy Fed's accounts for the Bluesky accounts they may see."""
     ids = visible_user_ids(request.user)
     accounts = MastodonAccount.objects.order_by("username")
+    if not mirrors:
+        accounts = accounts.filter(domain="")
     if ids is None:
         return accounts
-    return accounts.filter(pk__in={pk_from(i, MASTODON_ID_OFFSET) for i in ids} - {None})
+    mine = Q(pk__in={pk_from(i, MASTODON_ID_OFFSET) for i in ids} - {None})
+    return accounts.filter(mine | Q(bridge_of__did__in=ids) if mirrors else mine)
 
 
 def _back(redirect_uri: str, **params):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from xsandbox.bridge.accounts import bridge_state
 from xsandbox.mastodon.oauth import visible_accounts
 from xsandbox.models import MASTODON_ID_OFFSET, MastodonMedia, MastodonStatus, pk_from
 from xsandbox.pages import VisibleUserIds
@@ -14,10 +15,16 @@ from xsandbox.pages import VisibleUserIds
 PAGE_SIZE = 30
 
 
+def _address(acct: str) -> dict:
+    """The lookup of an account by the address in its page's path: user or user@domain."""
+    username, _, domain = acct.partition("@")
+    return {"username__iexact": username, "domain__iexact": domain}
+
+
 def _statuses(accounts):
     return (
         MastodonStatus.objects.filter(account__in=accounts)
-        .select_related("account", "in_reply_to__account")
+        .select_related("account", "in_reply_to__account", "bridged")
         .prefetch_related("media")
         .order_by("-pk")
     )
@@ -25,7 +32,7 @@ def _statuses(accounts):
 
 @login_required
 def timeline(request, *, visible_user_ids: VisibleUserIds):
-    accounts = visible_accounts(request, visible_user_ids)
+    accounts = visible_accounts(request, visible_user_ids, mirrors=True)
     page = Paginator(_statuses(accounts), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "accounts": accounts, "owner": None}
     return render(request, "xsandbox/mastodon/timeline.html", context)
@@ -33,19 +40,23 @@ def timeline(request, *, visible_user_ids: VisibleUserIds):
 
 @login_required
 def account(request, username, *, visible_user_ids: VisibleUserIds):
-    accounts = visible_accounts(request, visible_user_ids)
-    owner = get_object_or_404(accounts, username__iexact=username)
+    accounts = visible_accounts(request, visible_user_ids, mirrors=True)
+    owner = get_object_or_404(accounts, **_address(username))
     page = Paginator(_statuses([owner]), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "accounts": accounts, "owner": owner}
+    context = {
+        "page": page,
+        "accounts": accounts,
+        "owner": owner,
+        "bridge": bridge_state(owner),
+    }
     return render(request, "xsandbox/mastodon/timeline.html", context)
 
 
 @login_required
 def status(request, username, status_id, *, visible_user_ids: VisibleUserIds):
-    statuses = _statuses(visible_accounts(request, visible_user_ids))
-    found = get_object_or_404(
-        statuses, account__username__iexact=username, pk=pk_from(status_id, MASTODON_ID_OFFSET)
-    )
+    statuses = _statuses(visible_accounts(request, visible_user_ids, mirrors=True))
+    lookup = {f"account__{name}": value for name, value in _address(username).items()}
+    found = get_object_or_404(statuses, pk=pk_from(status_id, MASTODON_ID_OFFSET), **lookup)
     return render(request, "xsandbox/mastodon/status.html", {"status": found})
 
 

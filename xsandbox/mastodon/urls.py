@@ -3,6 +3,7 @@ pages at Mastodon's web paths (/@user, /@user/id). xsandbox/urls.py mounts both.
 
 from django.urls import URLPattern, path
 
+from xsandbox.bridge import pages as bridge_pages
 from xsandbox.mastodon import api, oauth, pages
 from xsandbox.pages import VisibleUserIds
 
@@ -42,5 +43,6 @@ def page_patterns(visible_user_ids: VisibleUserIds) -> tuple[list[URLPattern], s
         path("oauth/authorize", oauth.authorize, given, name="authorize"),
         path("media/<int:pk>/", pages.media_file, given, name="media"),
         path("@<str:username>", pages.account, given, name="account"),
+        path("@<str:username>/bridge", bridge_pages.mastodon, given, name="bridge"),
         path("@<str:username>/<str:status_id>", pages.status, given, name="status"),
     ], "mastodon"

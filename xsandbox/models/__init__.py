@@ -11,6 +11,7 @@ from xsandbox.models.bluesky import (  # noqa: F401
     BlueskySession,
     _did,
 )
+from xsandbox.models.bridge import BridgedPost  # noqa: F401
 from xsandbox.models.mastodon import (  # noqa: F401
     MASTODON_ID_OFFSET,
     MastodonAccount,

@@ -5,6 +5,8 @@ import secrets
 from django.db import models
 from django.urls import reverse
 
+from xsandbox.models.faults import FaultyAccount, RateWindowCount
+
 # --- Bluesky ---
 
 
@@ -15,7 +17,7 @@ def _did() -> str:
     )
 
 
-class BlueskyAccount(models.Model):
+class BlueskyAccount(FaultyAccount):
     """One sandbox Bluesky account on the sandbox's PDS: its DID and handle, an app password
     (hashed, as a PDS keeps it), its profile record, and the same faults as an X account."""
 
@@ -27,14 +29,15 @@ class BlueskyAccount(models.Model):
     profile = models.JSONField(default=dict, blank=True)
     profile_cid = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    latency_ms = models.PositiveIntegerField(default=0, help_text="Added to every answer.")
-    error_rate = models.FloatField(default=0.0, help_text="Share of writes answered 503 (0-1).")
-    error_debt = models.FloatField(default=0.0, editable=False)
-    rate_limit_burst = models.PositiveIntegerField(
-        default=0, help_text="The next N writes are answered 429."
-    )
-    stall_next = models.PositiveIntegerField(
-        default=0, help_text="The next N posts are stored, then the answer never comes."
+    # Follows @ap.brid.gy: its posts are bridged to the fediverse (xsandbox.bridge).
+    bridged = models.BooleanField(default=False)
+    # For Bridgy Fed's account user.instance.ap.brid.gy: the Mastodon account it stands for.
+    bridge_of = models.OneToOneField(
+        "xsandbox.MastodonAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bluesky_mirror",
     )
 
     class Meta:
@@ -44,7 +47,7 @@ class BlueskyAccount(models.Model):
         return f"@{self.handle}"
 
     def get_absolute_url(self):
-        return reverse("xsandbox:bluesky:profile", args=[self.handle])
+        return reverse("xsandbox:bluesky_profile", args=[self.handle])
 
     @property
     def labels(self) -> list[str]:
@@ -125,13 +128,11 @@ class BlueskyNotification(models.Model):
         return f"{self.reason} of {self.recipient} by {self.record}"
 
 
-class BlueskyRateWindow(models.Model):
+class BlueskyRateWindow(RateWindowCount):
     """Requests of one account in one 5-minute window (or createSession's: `endpoint`)."""
 
     account = models.ForeignKey(BlueskyAccount, on_delete=models.CASCADE)
     endpoint = models.CharField(max_length=40)
-    window_start = models.PositiveBigIntegerField()
-    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

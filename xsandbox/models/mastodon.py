@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from platforms import encryption
+from xsandbox.models.faults import FaultyAccount, RateWindowCount
 from xsandbox.models.x import _encrypted_token, _token
 
 # --- Mastodon ---
@@ -20,19 +21,26 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class MastodonAccount(models.Model):
-    """One account on the Mastodon sandbox, with the faults xsandbox.faults injects."""
+class MastodonAccount(FaultyAccount):
+    """One account on the Mastodon sandbox, with the faults xsandbox.faults injects. A remote
+    account has a `domain`: the sandbox knows only Bridgy Fed's (xsandbox.bridge), whose
+    usernames are Bluesky handles, dots and all, so they never meet a local one."""
 
-    username = models.CharField(max_length=30, unique=True)
+    username = models.CharField(max_length=253, unique=True)
+    domain = models.CharField(max_length=253, blank=True, help_text="Empty for a local account.")
+    # Follows @bsky.brid.gy@bsky.brid.gy: its statuses are bridged to Bluesky.
+    bridged = models.BooleanField(default=False)
+    # For Bridgy Fed's remote account: the Bluesky sandbox account it stands for.
+    bridge_of = models.OneToOneField(
+        "xsandbox.BlueskyAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="fediverse_mirror",
+    )
     display_name = models.CharField(max_length=50, blank=True)
     bot = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    latency_ms = models.PositiveIntegerField(default=0, help_text="Added to every answer.")
-    error_rate = models.FloatField(default=0.0, help_text="Share of writes answered 503 (0-1).")
-    error_debt = models.FloatField(default=0.0, editable=False)
-    rate_limit_burst = models.PositiveIntegerField(
-        default=0, help_text="The next N writes are answered 429."
-    )
     stall_next = models.PositiveIntegerField(
         default=0, help_text="The next N statuses are stored, then the answer never comes."
     )
@@ -41,14 +49,23 @@ class MastodonAccount(models.Model):
         ordering = ["username"]
 
     def __str__(self):
-        return f"@{self.username}"
+        return f"@{self.acct}"
 
     def get_absolute_url(self):
-        return reverse("xsandbox:mastodon:account", args=[self.username])
+        return reverse("xsandbox:mastodon:account", args=[self.acct])
 
     @property
     def account_id(self) -> str:
         return str(MASTODON_ID_OFFSET + self.pk)
+
+    @property
+    def acct(self) -> str:
+        """The address the instance shows: user, or user@domain for a remote account."""
+        return f"{self.username}@{self.domain}" if self.domain else self.username
+
+    @property
+    def is_local(self) -> bool:
+        return not self.domain
 
 
 class MastodonApp(models.Model):
@@ -152,7 +169,7 @@ class MastodonStatus(models.Model):
         return f"{self.account}: {self.text[:50]}"
 
     def get_absolute_url(self):
-        return reverse("xsandbox:mastodon:status", args=[self.account.username, self.status_id])
+        return reverse("xsandbox:mastodon:status", args=[self.account.acct, self.status_id])
 
     @property
     def status_id(self) -> str:
@@ -178,12 +195,10 @@ class MastodonNotification(models.Model):
         return str(MASTODON_ID_OFFSET + self.pk)
 
 
-class MastodonRateWindow(models.Model):
+class MastodonRateWindow(RateWindowCount):
     """An account's API calls in one 5-minute window (Mastodon: 300 per 5 minutes)."""
 
     account = models.ForeignKey(MastodonAccount, on_delete=models.CASCADE)
-    window_start = models.PositiveBigIntegerField()
-    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

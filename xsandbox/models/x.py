@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from platforms import encryption
+from xsandbox.models.faults import FaultyAccount, RateWindowCount
 
 # Sandbox ids look like X's: large numbers, sent as strings.
 POST_ID_OFFSET = 1_860_000_000_000_000_000
@@ -58,7 +59,7 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(pk__in=pks)
 
 
-class Account(models.Model):
+class Account(FaultyAccount):
     """One sandbox X account, with the app credentials a bot uses to speak as it."""
 
     handle = models.CharField(max_length=15, unique=True)
@@ -73,17 +74,9 @@ class Account(models.Model):
     access_token = models.CharField(max_length=80, unique=True, default=_access_token)
     encrypted_access_token_secret = models.TextField(default=_encrypted_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Faults for the reliability tests and demos, set in the admin or by `sandbox_faults`.
-    latency_ms = models.PositiveIntegerField(default=0, help_text="Added to every answer.")
-    error_rate = models.FloatField(default=0.0, help_text="Share of writes answered 503 (0-1).")
-    # The error rate accrues here, one share per write; each whole unit is one 503. So 0.3
-    # fails exactly 3 writes in 10, the same ones every run.
-    error_debt = models.FloatField(default=0.0, editable=False)
+    # X's burst counts every request, reads too; and X has two faults of its own.
     rate_limit_burst = models.PositiveIntegerField(
         default=0, help_text="The next N requests are answered 429."
-    )
-    stall_next = models.PositiveIntegerField(
-        default=0, help_text="The next N posts are stored, then the answer never comes."
     )
     credits_exhausted = models.BooleanField(
         default=False, help_text="Answer every request with 402, credits depleted."
@@ -192,13 +185,11 @@ class Nonce(models.Model):
         return f"Nonce {self.nonce} at {self.timestamp}"
 
 
-class RateWindow(models.Model):
+class RateWindow(RateWindowCount):
     """Requests made by an account to one endpoint in one 15-minute window."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE)
     endpoint = models.CharField(max_length=40)
-    window_start = models.PositiveBigIntegerField()
-    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
