@@ -324,7 +324,8 @@ def _record(bot, listener, mention, decision, *, now, rng) -> Mention:
 
 
 def _write_reply(bot, listener, mention, keyword, *, rng) -> Tweet:
-    texts = generate_texts(bot, count=1, seed=keyword, rng=rng).texts
+    address = rules_for(bot).reply_address(mention.author_username)
+    texts = generate_texts(bot, count=1, seed=keyword, rng=rng, address=address).texts
     if not texts:
         raise CannotGenerate(f"the corpus gave no sentence with “{keyword}” that fits")
     reply = Tweet.objects.create(

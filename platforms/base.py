@@ -155,6 +155,17 @@ class Rules:
     # Post ids are numbers that grow with time (X's, Mastodon's), so they order posts; a
     # Bluesky post's id is its AT URI, which does not.
     ids_in_time_order: bool = True
+    # Only an @mention in its text notifies the author a reply answers (Mastodon): a reply
+    # begins with the author's @address, written into the draft so that the text a person
+    # approves, its length and its match on the timeline are the text posted.
+    replies_name_author: bool = False
+
+    def reply_address(self, author_username: str) -> str:
+        """What a reply to `author_username` begins with on this network: "@author " where
+        replies name their author, else nothing."""
+        if not (self.replies_name_author and author_username):
+            return ""
+        return f"@{author_username.lstrip('@')} "
 
     def price(self, call: Call) -> Decimal:
         """What one `call` costs, in US dollars."""

@@ -26,13 +26,14 @@ class Generated:
 
 
 def generate_texts(
-    bot, *, count: int, seed: str = "", rng: random.Random | None = None
+    bot, *, count: int, seed: str = "", rng: random.Random | None = None, address: str = ""
 ) -> Generated:
     """Up to `count` new sentences for the bot (none saved): each cleaned of @handles and
     links when the bot asks it (Bot.clean_generated_text), free of blocked words, and unlike
     the bot's recent posts, its waiting drafts and queued tweets, the others, and on X the
     flock's (tweets.novelty); `repeats` and `blocked` count those thrown away. Raises
-    CannotGenerate."""
+    CannotGenerate. With `address` (a reply's "@author ", Rules.reply_address) each text
+    begins with it, in the length that is left."""
     try:
         model = bot_model(bot)
     except NoModel as error:
@@ -61,12 +62,12 @@ def generate_texts(
             model,
             count=count,
             seed=seed,
-            max_length=rules.max_length,
+            max_length=rules.max_length - rules.weighted_length(address),
             length=rules.weighted_length,
             rng=rng or random.Random(),
             admit=admit,
         )
     except UnknownWord as error:
         raise CannotGenerate(str(error)) from None
-    generated.texts = [cleaned[sentence] for sentence in sampled.texts]
+    generated.texts = [address + cleaned[sentence] for sentence in sampled.texts]
     return generated

@@ -7,6 +7,7 @@ Each transition is one conditional UPDATE on the row's state (tweets.states), so
 InvalidTransition.
 """
 
+import re
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -42,6 +43,10 @@ class InvalidPost(ValueError):
     one of the bot's posts on its network."""
 
 
+# The @addresses a reply begins with (Rules.reply_address): kept when it is regenerated.
+_ADDRESS = re.compile(r"(?:@\S+\s+)*")
+
+
 def request_generation(bot: Bot, *, count: int, seed: str = "", by=None) -> GenerationJob:
     """Ask a worker for `count` drafts (rows written: GenerationJob; task queued:
     tweets.tasks.generate_drafts once the transaction commits)."""
@@ -51,8 +56,10 @@ def request_generation(bot: Bot, *, count: int, seed: str = "", by=None) -> Gene
 
 
 def regenerate_tweet(tweet: Tweet, *, by=None) -> Tweet:
-    """Replace a draft's text with a fresh sentence (same seed word). Raises CannotGenerate."""
-    generated = generate_texts(tweet.bot, count=1, seed=tweet.seed_word)
+    """Replace a draft's text with a fresh sentence (same seed word; a reply keeps the
+    @address it begins with). Raises CannotGenerate."""
+    address = _ADDRESS.match(tweet.text).group() if tweet.in_reply_to_post_id else ""
+    generated = generate_texts(tweet.bot, count=1, seed=tweet.seed_word, address=address)
     if not generated.texts:
         raise CannotGenerate("No new sentence came out this time; try again.")
     _move(

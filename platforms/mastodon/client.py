@@ -144,8 +144,10 @@ class MastodonClient:
         """Create a status (POST /api/v1/statuses); returns its id. With `key`, the
         Idempotency-Key header makes a repeat within the hour answer the first status. A
         reply starts with its author's @address, as Mastodon's own clients write it, since
-        only a mention in the text notifies them (one more call: GET /api/v1/statuses/:id)."""
-        if reply_to:
+        only a mention in the text notifies them: Aviary's drafts begin with it already
+        (Rules.reply_address); a reply that begins with no @address at all is given its
+        author's here (one more call: GET /api/v1/statuses/:id)."""
+        if reply_to and not text.startswith("@"):
             text = self._addressed(text, reply_to)
         status = self._call(
             "POST",

@@ -75,6 +75,7 @@ RULES = Rules(
     max_image_bytes=MAX_IMAGE_BYTES,
     price_settings=PRICE_SETTINGS,
     idempotency_window=IDEMPOTENCY_WINDOW,
+    replies_name_author=True,
 )
 
 

@@ -571,5 +571,7 @@ def test_a_mastodon_bot_and_a_bluesky_bot_answer_each_other_until_the_loop_guard
     answered = replied.get(bot=tide)
     assert answered.author_username == "sky.bsky.sandbox.test@bsky.brid.gy"
     assert answered.conversation_id == opener, "the thread of the opener, on Mastodon"
+    # Mastodon notifies only whom a text mentions: the reply's draft begins with the author.
+    assert answered.reply.text.startswith("@sky.bsky.sandbox.test@bsky.brid.gy ")
     assert heard.reply.x_post_id.startswith("at://") and answered.reply.x_post_id.isdigit()
     assert Mention.objects.values("bot", "post_id").distinct().count() == Mention.objects.count()

@@ -8,10 +8,12 @@ import pytest
 
 from platforms import rules_for
 from platforms.x.handles import mentioned_handles
+from tests.factories import make_tweet
 from tests.integration.world import ready_corpus_for
 from tweets.drafting import generate_drafts, run_generation_job
 from tweets.generation import generate_texts
 from tweets.models import GenerationJob
+from tweets.services import regenerate_tweet
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,29 @@ def test_a_generation_job_says_how_many_drafts_held_a_blocked_word(bot):
     assert "Only 0 of 2 drafts could be written" in job.error
     assert "that held a blocked word." in job.error
     assert "Threw away " in job.error
+
+
+def test_a_replys_address_begins_each_text_within_the_length_left(bot):
+    ready_corpus_for(bot, text=MIXED)
+    address = "@" + "a" * 200 + " "
+    rules = rules_for(bot)
+
+    texts = generate_texts(bot, count=3, rng=random.Random(2), address=address).texts
+
+    assert texts
+    for text in texts:
+        assert text.startswith(address) and len(text) > len(address)
+        assert rules.weighted_length(text) <= rules.max_length
+
+
+def test_a_regenerated_reply_keeps_the_address_it_begins_with(bot):
+    ready_corpus_for(bot, text=MIXED)
+    draft = make_tweet(
+        bot=bot, text="@sky@bsky.brid.gy The clerk waited.", in_reply_to_post_id="42"
+    )
+
+    regenerate_tweet(draft)
+
+    draft.refresh_from_db()
+    assert draft.text.startswith("@sky@bsky.brid.gy ")
+    assert draft.text != "@sky@bsky.brid.gy The clerk waited."
