@@ -15,8 +15,6 @@ from bots.images import ingest_image
 from bots.models import Bot, Schedule, XApp
 from bots.schedule import save_schedule
 from corpora.models import BotCorpus
-from project.demo.bridge import load_demo_bridge
-from project.demo.mastodon import NAME as TIDEWATCH
 from xsandbox.accounts import app_credentials, credentials_of, ensure_account, ensure_app
 from xsandbox.bluesky.accounts import ensure_account as ensure_bluesky_account
 
@@ -145,9 +143,4 @@ def load_demo_bluesky_bot(*, owner, corpus) -> Bot:
         # Counted from a slot ago less a minute: a new demo's bot posts within minutes.
         first = timezone.now() - timedelta(minutes=DEMO_BLUESKY_SCHEDULE["every_minutes"] - 1)
         save_schedule(bot, by=owner, now=first, **DEMO_BLUESKY_SCHEDULE)
-    # Skylark is the demo's last bot: with Tidewatch loaded before it, the bridge between
-    # the two goes up here.
-    tidewatch = Bot.objects.filter(name=TIDEWATCH, platform=Bot.Platform.MASTODON_SANDBOX).first()
-    if tidewatch is not None:
-        load_demo_bridge(tidewatch, bot, owner=owner)
     return bot

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             )
         # Imported here, after the check, as django.contrib.sites.shortcuts does: the demo
         # flock is made of sandbox accounts, whose models cannot load without the app.
+        from project.demo.bridge import load_demo_bridge
         from project.demo.flock import (
             demo_owner,
             load_demo_app,
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         load_demo_app(owner=owner)
         corpora = load_demo_corpora(bots, owner=owner)
         load_demo_autonomy(bots, owner=owner)
-        bots.append(load_demo_mastodon(owner=owner, corpus=corpora[0] if corpora else None))
-        bots.append(load_demo_bluesky_bot(owner=owner, corpus=corpora[0]))
+        tidewatch = load_demo_mastodon(owner=owner, corpus=corpora[0] if corpora else None)
+        skylark = load_demo_bluesky_bot(owner=owner, corpus=corpora[0])
+        # Tidewatch and Skylark answer each other across the sandbox's Bridgy Fed.
+        load_demo_bridge(tidewatch, skylark, owner=owner)
+        bots += [tidewatch, skylark]
         self.stdout.write(f"Demo data ready: {', '.join(bot.name for bot in bots)}.")
