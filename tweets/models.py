@@ -155,6 +155,8 @@ class Tweet(models.Model):
         indexes = [
             models.Index(fields=["bot", "state", "-created_at"], name="tweet_bot_state_created"),
             models.Index(fields=["state", "next_attempt_at"], name="tweet_state_due"),
+            # One bot's tweets due in a time range, by state (the calendar of a few bots).
+            models.Index(fields=["bot", "state", "next_attempt_at"], name="tweet_bot_state_due"),
             models.Index(fields=["state", "created_at"], name="tweet_state_created"),
             models.Index(fields=["bot", "-id"], name="tweet_bot_history"),
             # A bot's history, newest first, its date ranges and its pages (tweets.history).
