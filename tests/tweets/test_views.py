@@ -440,7 +440,7 @@ def test_composing_a_reply_reads_the_post_id_from_its_link(logged_in, bot):
         ({"text": "a" * 281, "action": "queue"}, "281 characters as X counts them"),
         (
             {"text": "Hi", "action": "queue", "reply_to": "https://x.com/someone"},
-            "That is not a post&#x27;s link or number",
+            "That is not a link to a post on the X sandbox",
         ),
         ({"text": "Hi", "action": "approve_at", "at": ""}, "Choose a date and time"),
         ({"text": "Hi", "action": "approve_at", "at": "2001-01-01T10:00"}, "That time has passed"),
