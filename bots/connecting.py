@@ -200,6 +200,13 @@ def check_account(
             "bot should be."
         )
     if bot is not None and bot.x_user_id and bot.x_user_id != account.id:
+        if account.username == bot.handle:
+            # Bluesky signs in by handle, which may have passed to another account.
+            raise ConnectError(
+                f"@{bot.handle} is now another account on {network_name(platform)} than the "
+                f"one {bot.name} was, so nothing was changed. Add it as a new bot if you "
+                "mean to."
+            )
         raise ConnectError(
             f"You signed in at {network_name(platform)} as @{account.username}, but "
             f"{bot.name} is @{bot.handle}. Reconnect again and sign in as @{bot.handle}; "
