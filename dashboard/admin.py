@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from bots import gallery, groups, services
 from bots.credential_forms import ANY_NETWORK
@@ -93,7 +94,8 @@ class BotAdmin(admin.ModelAdmin):
             if name == CREDENTIALS:
                 if not typed:
                     continue
-                name = f"{label_of(obj.platform)} credentials (write-only)" if obj else name
+                if obj:
+                    name = f"{capfirst(label_of(obj.platform))} credentials (write-only)"
                 options = {**options, "fields": list(typed)}
             fieldsets.append((name, options))
         return fieldsets
