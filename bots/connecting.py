@@ -185,7 +185,7 @@ def check_account(
         account = client_for(probe).me()
     except base.PlatformError as error:
         raise ConnectError(
-            f"{network_name(platform).capitalize()} did not accept these credentials: "
+            f"{_sentence(network_name(platform))} did not accept these credentials: "
             f"{error.reason} Nothing was changed."
         ) from None
     taken = (

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from bots.models import BotImage
 from bots.picker import BotPickerField
@@ -58,7 +59,7 @@ def post_id_of(bot, link: str) -> str:
         raise forms.ValidationError(str(error)) from None
     except PlatformError as error:
         raise forms.ValidationError(
-            f"{label_of(bot.platform).capitalize()} could not be asked about that link just "
+            f"{capfirst(label_of(bot.platform))} could not be asked about that link just "
             f"now ({error.reason.rstrip('.')}). Try again soon."
         ) from None
 

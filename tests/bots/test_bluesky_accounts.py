@@ -147,7 +147,7 @@ def test_a_refused_app_password_on_reconnect_changes_nothing(client, operator, c
     client.force_login(operator)
     response = _reconnect(client, carols_bot, "abcd-efgh-ijkl-mnop")
     assert response.status_code == 400
-    assert "did not accept these credentials" in response.content.decode()
+    assert "The Bluesky sandbox did not accept these credentials" in response.content.decode()
     assert "abcd-efgh-ijkl-mnop" not in response.content.decode()
     bot = Bot.objects.get()
     assert bot.credentials().app_password == carol[1]

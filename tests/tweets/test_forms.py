@@ -91,7 +91,10 @@ def test_an_unreachable_pds_is_a_message_to_try_again(bluesky_bot, settings):
     settings.BLUESKY_SANDBOX_BASE_URL = "http://127.0.0.1:9/xsandbox/bluesky"
     form = compose(bluesky_bot, f"at://fern.bsky.sandbox.test/app.bsky.feed.post/{RKEY}")
     assert not form.is_valid()
-    assert "could not be asked about that link just now" in form.errors["reply_to"][0]
+    assert (
+        "The Bluesky sandbox could not be asked about that link just now"
+        in form.errors["reply_to"][0]
+    )
     assert "Try again soon" in form.errors["reply_to"][0]
 
 
