@@ -2,7 +2,7 @@
 and the shape of its posts' links, amounts in dollars."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from bots import connecting, spend
 from bots.models import Bot
@@ -59,6 +59,15 @@ def network_label(bot: Bot) -> str:
 def post_link(bot: Bot) -> str:
     """A link to a post as the bot's network shows it: https://x.com/handle/status/123…"""
     return post_link_example(bot)
+
+
+@register.filter
+def link_breaks(text: str) -> str:
+    """The text with a line break allowed after each slash, so that a link in it (a help
+    text's example) wraps on a narrow screen instead of widening the page."""
+    *heads, tail = str(text).split("/")
+    broken = format_html_join("", "{}/<wbr>", ((head,) for head in heads))
+    return format_html("{}{}", broken, tail)
 
 
 @register.filter
