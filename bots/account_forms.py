@@ -19,15 +19,28 @@ class MastodonConnectForm(forms.Form):
     )
 
 
+def app_password_field(**options) -> forms.CharField:
+    return forms.CharField(
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=f"Made in Bluesky under {bluesky_signin.WHERE}. Never the main password.",
+        **options,
+    )
+
+
+def clean_app_password(password: str) -> str:
+    """An app password in Bluesky's shape, as Bluesky compares it; a ValidationError saying
+    where to make one otherwise."""
+    if not bluesky_signin.is_app_password(password):
+        raise forms.ValidationError(bluesky_signin.SHAPE_RULE)
+    return password.strip().lower()
+
+
 class BlueskyConnectForm(forms.Form):
     platform = forms.ChoiceField(
         choices=[choice for choice in Bot.Platform.choices if choice[0] in platforms_on("bluesky")]
     )
     handle = forms.CharField(max_length=253, help_text="e.g. alice.bsky.social")
-    app_password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        help_text=f"Made in Bluesky under {bluesky_signin.WHERE}. Never the main password.",
-    )
+    app_password = app_password_field()
     server_url = forms.URLField(
         label="PDS", required=False, assume_scheme="https", help_text="Blank for bsky.social."
     )
@@ -39,6 +52,13 @@ class BlueskyConnectForm(forms.Form):
         return handle
 
     def clean_app_password(self):
-        if not bluesky_signin.is_app_password(password := self.cleaned_data["app_password"]):
-            raise forms.ValidationError(bluesky_signin.SHAPE_RULE)
-        return password.strip().lower()
+        return clean_app_password(self.cleaned_data["app_password"])
+
+
+class BlueskyReconnectForm(forms.Form):
+    """A new app password for a Bluesky bot whose handle stays (bots.bluesky_accounts)."""
+
+    app_password = app_password_field(label="New app password")
+
+    def clean_app_password(self):
+        return clean_app_password(self.cleaned_data["app_password"])

@@ -1,13 +1,13 @@
 """Connecting a Bluesky account: its handle and an app password signed in once
 (createSession), the `bot` self-label set on its profile, and the bot saved with the app
 password and the session encrypted, so posting refreshes that session and never signs in
-again."""
+again. Reconnecting signs the same account in with a new app password."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from activity.services import record_activity
-from bots.connecting import Connected, ConnectError, _free_name
+from bots.connecting import Connected, ConnectError, _free_name, connect_account
 from bots.models import Bot
 from platforms import base, client_for, label_of
 
@@ -63,3 +63,17 @@ def connect_bluesky_account(
             bot=bot,
         )
     return Connected(bot=bot, created=True)
+
+
+def reconnect_bluesky_account(bot: Bot, *, user, app_password: str) -> Connected:
+    """Sign `bot`'s account in again with a new app password (calls: createSession,
+    getSession, getProfile; rows written: Bot with the password and the new session
+    encrypted and its reconnect flag cleared, Activity bot.reconnected). The session must be
+    the bot's own DID. Raises ConnectError, with nothing changed."""
+    return connect_account(
+        user=user,
+        platform=bot.platform,
+        credentials={"app_password": app_password},
+        bot=bot,
+        server_url=bot.server_url,
+    )

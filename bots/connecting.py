@@ -149,16 +149,43 @@ def connect_account(
     server_url: str = "",
 ) -> Connected:
     """Ask the network whose the credentials are, then make that account a bot owned by
-    `user`, or give `bot` the new credentials (calls: GET /2/users/me; rows written: Bot,
-    Activity). Keys typed by hand come here too. Raises ConnectError."""
-    # An unsaved row, so nothing is stored before the network has answered.
-    probe = Bot(name=bot.name if bot else "(connecting)", platform=platform, server_url=server_url)
+    `user`, or give `bot` the new credentials (calls: the network's me(); rows written: Bot,
+    Activity bot.connected or bot.reconnected). Keys typed by hand come here too. Raises
+    ConnectError."""
+    probe, account = check_account(
+        platform=platform, credentials=credentials, bot=bot, server_url=server_url
+    )
+    return _save_connection(
+        user=user,
+        bot=bot,
+        platform=platform,
+        account=account,
+        credentials=credentials,
+        app=app,
+        server_url=server_url,
+        session=probe.encrypted_session,
+    )
+
+
+def check_account(
+    *, platform: str, credentials: dict[str, str], bot: Bot | None = None, server_url: str = ""
+) -> tuple[Bot, base.Account]:
+    """Whose the credentials are, asked as an unsaved bot (calls: the network's me(); on
+    Bluesky a new session, createSession, kept encrypted on the unsaved bot): an account no
+    other bot is, and `bot`'s own account when given. Returns the unsaved bot and the
+    account; raises ConnectError, with nothing stored."""
+    probe = Bot(
+        name=bot.name if bot else "(connecting)",
+        platform=platform,
+        server_url=server_url,
+        handle=bot.handle if bot else "",
+    )
     probe.set_credentials(**credentials)
     try:
         account = client_for(probe).me()
     except base.PlatformError as error:
         raise ConnectError(
-            f"{network_name(platform).capitalize()} did not accept these credentials: "
+            f"{_sentence(network_name(platform))} did not accept these credentials: "
             f"{error.reason} Nothing was changed."
         ) from None
     taken = (
@@ -173,29 +200,32 @@ def connect_account(
             "bot should be."
         )
     if bot is not None and bot.x_user_id and bot.x_user_id != account.id:
+        if account.username == bot.handle:
+            # Bluesky signs in by handle, which may have passed to another account.
+            raise ConnectError(
+                f"@{bot.handle} is now another account on {network_name(platform)} than the "
+                f"one {bot.name} was, so nothing was changed. Add it as a new bot if you "
+                "mean to."
+            )
         raise ConnectError(
             f"You signed in at {network_name(platform)} as @{account.username}, but "
             f"{bot.name} is @{bot.handle}. Reconnect again and sign in as @{bot.handle}; "
             "nothing was changed."
         )
-    return _save_connection(
-        user=user,
-        bot=bot,
-        platform=platform,
-        account=account,
-        credentials=credentials,
-        app=app,
-        server_url=server_url,
-    )
+    return probe, account
 
 
-def _save_connection(*, user, bot, platform, account, credentials, app, server_url="") -> Connected:
+def _save_connection(
+    *, user, bot, platform, account, credentials, app, server_url="", session=""
+) -> Connected:
     now = timezone.now()
     created = bot is None
     with transaction.atomic():
         if created:
             bot = Bot(name=_free_name(account.username), platform=platform)
         bot.set_credentials(**credentials)
+        # A new session (Bluesky's) replaces the one the old credentials made.
+        bot.encrypted_session = session or bot.encrypted_session
         bot.handle = account.username[: Bot._meta.get_field("handle").max_length]
         bot.server_url = server_url or bot.server_url
         bot.x_user_id = account.id

@@ -1,4 +1,5 @@
-"""Forms for bots. Credentials are write-only: a blank field keeps the saved value."""
+"""Forms for bots. Credentials are write-only: a blank field keeps the saved value
+(bots.credential_forms)."""
 
 import calendar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -7,59 +8,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from bots.credential_forms import CredentialsFormMixin, credential_field
 from bots.gallery import read_upload
 from bots.images import ImageRejected
 from bots.models import Bot, BotGroup, BotImage, Schedule, SiteBudget, XApp
 from bots.schedule import parse_time_of_day
 from bots.words import parse_blocked_words
-from platforms import X_CREDENTIALS, platforms_on
+from platforms import X_CREDENTIALS, label_of, platforms_on
 from platforms.x.rules import MAX_ALT_TEXT
-
-CREDENTIAL_LABELS = {
-    "consumer_key": "API key (consumer key)",
-    "consumer_secret": "API key secret (consumer secret)",
-    "access_token": "Access token",
-    "access_token_secret": "Access token secret",
-}
-
-
-def credential_field(name):
-    return forms.CharField(
-        label=CREDENTIAL_LABELS[name],
-        required=False,
-        strip=True,
-        max_length=200,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-    )
-
-
-class CredentialsFormMixin(forms.Form):
-    """Four password inputs that never render a value; the help text says if one is saved."""
-
-    consumer_key = credential_field("consumer_key")
-    consumer_secret = credential_field("consumer_secret")
-    access_token = credential_field("access_token")
-    access_token_secret = credential_field("access_token_secret")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        instance = getattr(self, "instance", None)
-        status = instance.credential_status() if instance and instance.pk else {}
-        for name in X_CREDENTIALS:
-            self.fields[name].help_text = (
-                "Saved. Leave blank to keep it; type to replace it."
-                if status.get(name)
-                else "Not set."
-            )
-
-    def credential_values(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(name, "") for name in X_CREDENTIALS}
-
-    def credential_fields(self) -> list:
-        return [self[name] for name in X_CREDENTIALS]
-
-    def other_fields(self) -> list:
-        return [field for field in self if field.name not in X_CREDENTIALS]
 
 
 class AutoImageShareMixin:
@@ -122,9 +78,13 @@ class BotSettingsForm(AutoImageShareMixin, CredentialsFormMixin, forms.ModelForm
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The bot page shows the keys in a section of their own, sent with this form.
-        for name in X_CREDENTIALS:
+        for name in self.credential_names:
             self.fields[name].widget.attrs["form"] = "settings-form"
         self.initial.setdefault("blocked_words_text", ", ".join(self.instance.blocked_words))
+        self.fields["monthly_budget_usd"].help_text = (
+            f"Most to spend on {label_of(self.instance.platform)} in a calendar month (UTC): "
+            "posts, replies, alt text and reads; blank for no budget."
+        )
         self.fields["link_policy"].required = False
 
     def clean_link_policy(self):
@@ -447,6 +407,10 @@ class KeysForm(CredentialsFormMixin, forms.Form):
         for name in X_CREDENTIALS:
             self.fields[name].required = True
             self.fields[name].help_text = ""
+
+    @staticmethod
+    def typed_credentials(bot) -> tuple[str, ...]:
+        return X_CREDENTIALS
 
 
 class CoOwnerForm(forms.Form):

@@ -9,15 +9,19 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from bots import gallery, groups, services
+from bots.credential_forms import ANY_NETWORK
 from bots.forms import BotAdminForm, BotImageAdminForm
 from bots.models import Bot, BotGroup, BotImage, Listener, Schedule
 from bots.schedule import describe
 from dashboard.forms import BotGroupAdminForm
+from platforms import label_of
 from tweets.images import remove_gallery_image
 from tweets.services import request_generation
 
+CREDENTIALS = "Credentials (write-only)"
 STATUS_FIELDS = [
     "x_user_id",
     "verified_at",
@@ -69,14 +73,9 @@ class BotAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "X credentials (write-only)",
+            CREDENTIALS,
             {
-                "fields": [
-                    "consumer_key",
-                    "consumer_secret",
-                    "access_token",
-                    "access_token_secret",
-                ],
+                "fields": list(ANY_NETWORK),
                 "description": "Saved credentials are encrypted and never shown again.",
             },
         ),
@@ -86,6 +85,20 @@ class BotAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        # Only the credentials a person may type on the bot's network (none on Mastodon).
+        typed = BotAdminForm.typed_credentials(obj)
+        fieldsets = []
+        for name, options in self.fieldsets:
+            if name == CREDENTIALS:
+                if not typed:
+                    continue
+                if obj:
+                    name = f"{capfirst(label_of(obj.platform))} credentials (write-only)"
+                options = {**options, "fields": list(typed)}
+            fieldsets.append((name, options))
+        return fieldsets
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "owners":

@@ -1,5 +1,6 @@
 """The pages that add and connect bots: Add bot (/bots/new/), the sign-in at X and its way
-back (callback or PIN), Reconnect, sharing a bot with co-owners, and the site's X apps."""
+back (callback or PIN), Mastodon's OAuth and Bluesky's app passwords, Reconnect on each
+network, sharing a bot with co-owners, and the site's X apps."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bots import bluesky_accounts, connecting, mastodon_accounts, services
 from bots.access import bot_for_user, sign_in_for_user
-from bots.account_forms import BlueskyConnectForm, MastodonConnectForm
+from bots.account_forms import BlueskyConnectForm, BlueskyReconnectForm, MastodonConnectForm
 from bots.connecting import ConnectError
 from bots.forms import (
     ConnectForm,
@@ -98,7 +99,14 @@ def new_bot_from_keys(request):
 @login_required
 @require_POST
 def reconnect(request, pk):
+    """Sign the bot's account in again on its network: X's sign-in through one of the site's
+    apps, Mastodon's at the bot's own server, Bluesky's with a new app password (a page of
+    its own)."""
     bot = bot_for_user(request.user, pk)
+    if bot.network == "mastodon":
+        return _reconnect_mastodon(request, bot)
+    if bot.network == "bluesky":
+        return redirect("bots:reconnect_bluesky", bot.pk)
     app = bot.app or XApp.objects.for_platform(bot.platform).first()
     if app is None:
         messages.error(
@@ -273,18 +281,41 @@ def connect_mastodon(request):
     return render(request, "bots/connect_mastodon_go.html", {"started": started})
 
 
+def _reconnect_mastodon(request, bot):
+    """Send the person to sign in again at the bot's own server, through the app Aviary
+    registered there (registering it again if it went)."""
+    instance = mastodon_accounts.Instance(bot.platform, bot.server_url)
+    try:
+        started = mastodon_accounts.start_sign_in(
+            instance=instance, callback_url=_mastodon_callback_url(request)
+        )
+    except ConnectError as error:
+        messages.error(request, error.message)
+        return redirect(bot)
+    request.session[MASTODON_SIGN_IN] = {
+        "state": started.state,
+        "app": started.app.pk,
+        "bot": bot.pk,
+    }
+    return render(request, "bots/connect_mastodon_go.html", {"started": started, "bot": bot})
+
+
 @login_required
 @require_GET
 def mastodon_callback(request):
-    """Where the instance sends the person back: `code` and `state`, or `error`."""
+    """Where the instance sends the person back: `code` and `state`, or `error`; a
+    reconnect's sign-in must come back as its bot's account."""
     pending = request.session.pop(MASTODON_SIGN_IN, None) or {}
+    bot = bot_for_user(request.user, pending["bot"]) if pending.get("bot") else None
+    back = bot or "bots:new"
     state = request.GET.get("state", "")
     if not state or state != pending.get("state"):
         messages.error(request, connecting.STALE)
-        return redirect("bots:new")
+        return redirect(back)
     if request.GET.get("error") or not request.GET.get("code"):
-        messages.error(request, "You cancelled at Mastodon, so nothing was connected.")
-        return redirect("bots:new")
+        again = "nothing was changed" if bot else "nothing was connected"
+        messages.error(request, f"You cancelled at Mastodon, so {again}.")
+        return redirect(back)
     app = get_object_or_404(XApp, pk=pending.get("app"))
     try:
         connected = mastodon_accounts.finish_sign_in(
@@ -292,10 +323,11 @@ def mastodon_callback(request):
             app=app,
             code=request.GET["code"],
             callback_url=_mastodon_callback_url(request),
+            bot=bot,
         )
     except ConnectError as error:
         messages.error(request, error.message)
-        return redirect("bots:new")
+        return redirect(back)
     bot = connected.bot
     done = "Connected" if connected.created else "Reconnected"
     messages.success(request, f"{done} @{bot.handle}: verified, {bot.name} can post.")
@@ -327,3 +359,26 @@ def connect_bluesky(request):
             return redirect(connected.bot)
     title, to = "Nothing was connected", reverse("bots:new")
     return failed_form_redirect(request, form, to=to, key="bluesky", title=title, anchor="bluesky")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reconnect_bluesky(request, pk):
+    """A Bluesky bot signs in again with a new app password: its handle stays, and the
+    session must be the bot's own account (bots.bluesky_accounts)."""
+    bot = bot_for_user(request.user, pk)
+    if bot.network != "bluesky":
+        return redirect(bot)
+    form = BlueskyReconnectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bluesky_accounts.reconnect_bluesky_account(
+                bot, user=request.user, app_password=form.cleaned_data["app_password"]
+            )
+        except ConnectError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Reconnected @{bot.handle}: verified, {bot.name} can post.")
+            return redirect(bot)
+    status = 400 if form.errors else 200
+    return render(request, "bots/bot_reconnect.html", {"bot": bot, "form": form}, status=status)

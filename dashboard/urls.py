@@ -18,6 +18,7 @@ urlpatterns = [
     path("apps/", connect.app_list, name="apps"),
     path("apps/<int:pk>/", connect.app_detail, name="app"),
     path("<int:pk>/reconnect/", connect.reconnect, name="reconnect"),
+    path("<int:pk>/reconnect/bluesky/", connect.reconnect_bluesky, name="reconnect_bluesky"),
     path("<int:pk>/owners/", connect.share, name="share"),
     path("<int:pk>/owners/<int:user_pk>/remove/", connect.unshare, name="unshare"),
     path("activity/", views.activity, name="activity"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bots import groups, services, spend
 from bots.access import bot_for_user, gallery_image_for_user, group_for_user
+from bots.connecting import network_name
 from bots.forms import (
     AltTextForm,
     BotSettingsForm,
@@ -95,7 +96,8 @@ def bot_settings(request, pk):
         bot, credentials=form.credential_values(), by=request.user
     )
     if replaced:
-        messages.success(request, "Settings saved. Checking the new credentials with X now.")
+        where = network_name(bot.platform)
+        messages.success(request, f"Settings saved. Checking the new credentials with {where} now.")
     else:
         messages.success(request, "Settings saved.")
     return redirect("bots:detail", bot.pk)

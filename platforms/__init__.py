@@ -1,6 +1,7 @@
 """The social networks Aviary speaks to, and the only way in: `client_for(bot)` for a bot's
 network client, `rules_for(bot)` for that network's Rules, `post_url(bot, post_id)` for
-where a person reads a post, and `sign_in_for(platform)` with `base_url_for(platform)` for
+where a person reads a post, `post_id_from_link(bot, link)` for the post a pasted link
+names, and `sign_in_for(platform)` with `base_url_for(platform)` for
 connecting an account to an app by signing in. No Django models here.
 
 Each network a bot may be on (`bot.platform`) is one entry of PLATFORMS, naming the
@@ -17,14 +18,17 @@ from django.utils.module_loading import import_string
 
 from platforms.base import Call, Rules
 from platforms.bluesky import handles as bluesky_handles
+from platforms.bluesky import links as bluesky_links
 from platforms.bluesky import rules as bluesky_rules
 from platforms.bluesky import signin as bluesky_signin
 from platforms.bluesky.client import BlueskyClient
 from platforms.mastodon import handles as mastodon_handles
+from platforms.mastodon import links as mastodon_links
 from platforms.mastodon import rules as mastodon_rules
 from platforms.mastodon import signin as mastodon_signin
 from platforms.mastodon.client import MastodonClient
 from platforms.x import handles as x_handles
+from platforms.x import links as x_links
 from platforms.x import rules as x_rules
 from platforms.x import signin as x_signin
 from platforms.x.client import XClient
@@ -49,8 +53,13 @@ class Platform:
     sign_in: ModuleType
     # What a person calls the platform ("X", "the X sandbox").
     label: str = "X"
-    # The credentials a bot on it needs (names of bots.credentials.Credentials' fields).
+    # The credentials a bot on it needs (names of bots.credentials.Credentials' fields), and
+    # those a person may type (Mastodon's token comes only from signing in).
     credential_names: tuple[str, ...] = X_CREDENTIALS
+    typed_credential_names: tuple[str, ...] = X_CREDENTIALS
+    # Links to its posts as people paste them: a module with `post_id(link, *, roots,
+    # base_url, label)` (raising platforms.post_links.NotAPostLink) and `example(root)`.
+    links: ModuleType = x_links
     # Is a handle one this network could give: (handle) -> bool, and the rule in words.
     is_valid_handle: Callable[[str], bool] = x_handles.is_valid_handle
     handle_rule: str = x_handles.HANDLE_RULE
@@ -72,6 +81,8 @@ MASTODON = Platform(
     sign_in=mastodon_signin,
     label="Mastodon",
     credential_names=("access_token",),
+    typed_credential_names=(),
+    links=mastodon_links,
     is_valid_handle=mastodon_handles.is_valid_handle,
     handle_rule=mastodon_handles.HANDLE_RULE,
 )
@@ -85,6 +96,8 @@ BLUESKY = Platform(
     sign_in=bluesky_signin,
     label="Bluesky",
     credential_names=("app_password",),
+    typed_credential_names=("app_password",),
+    links=bluesky_links,
     is_valid_handle=bluesky_handles.is_valid_handle,
     handle_rule=bluesky_handles.HANDLE_RULE,
 )
@@ -207,14 +220,42 @@ def rules_of(platform: str) -> Rules:
 def post_url(bot, post_id: str) -> str:
     """Where a person reads the post `post_id` of `bot` on its network."""
     platform = platform_for(bot)
-    root = (
-        getattr(settings, platform.web_url_setting) or bot.server_url or base_url_for(bot.platform)
-    )
+    root = _web_roots(bot)[0]
     # A Mastodon handle's user (before its @instance); a Bluesky post's id is its AT URI,
     # read at the record key that ends it.
     user, rkey = bot.handle.split("@")[0], post_id.rpartition("/")[2]
     path = platform.post_path.format(handle=bot.handle, user=user, post_id=post_id, rkey=rkey)
     return root.rstrip("/") + path
+
+
+def post_id_from_link(bot, link: str) -> str:
+    """The id by which `bot` answers the post `link` names: a link to a post on the bot's
+    network as a person reads it there (on Mastodon, at the bot's own server), or the bare
+    id. NotAPostLink says what to paste instead; a platforms.base error means the network
+    could not be asked (resolving a Bluesky handle: one call to resolveHandle)."""
+    platform = platform_for(bot)
+    return platform.links.post_id(
+        link,
+        roots=_web_roots(bot),
+        base_url=bot.server_url or base_url_for(bot.platform),
+        label=platform.label,
+    )
+
+
+def post_link_example(bot) -> str:
+    """A link to a post as `bot`'s network shows it, for help texts and placeholders."""
+    return platform_for(bot).links.example(_web_roots(bot)[0])
+
+
+def _web_roots(bot) -> tuple[str, ...]:
+    """Where a person reads `bot`'s network: its web root first, then its API's server."""
+    platform = platform_for(bot)
+    web = getattr(settings, platform.web_url_setting)
+    server = bot.server_url or (base_url_for(bot.platform) if platform.base_url_setting else "")
+    roots = tuple(dict.fromkeys(root.rstrip("/") for root in (web, server) if root))
+    if not roots:
+        raise LookupError(f"{bot.name} names no server of {platform.label}.")
+    return roots
 
 
 def base_url_for(platform: str) -> str:
@@ -234,6 +275,12 @@ def label_of(platform: str) -> str:
 def credential_names(platform: str) -> tuple[str, ...]:
     """The credentials a bot on `platform` needs before it can post."""
     return _platform(platform).credential_names
+
+
+def typed_credential_names(platform: str) -> tuple[str, ...]:
+    """The credentials a person may type for a bot on `platform` (none on Mastodon, whose
+    token comes from signing in)."""
+    return _platform(platform).typed_credential_names
 
 
 def handle_error(platform: str, handle: str) -> str:

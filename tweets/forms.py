@@ -1,17 +1,19 @@
 """Forms for the review queue and a bot's history: validation only."""
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from bots.models import BotImage
 from bots.picker import BotPickerField
 from bots.zones import zone_of
-from platforms import rules_for
+from platforms import label_of, post_id_from_link, post_link_example, rules_for
+from platforms.base import PlatformError
+from platforms.post_links import NotAPostLink
 from tweets.models import Tweet
 from tweets.services import InvalidText, validate_text
 
@@ -33,20 +35,33 @@ class TweetTextForm(forms.Form):
 
 
 class PostLinkForm(forms.Form):
-    """The post a person found on X: its link (x.com/…/status/N, or the sandbox's) or id."""
+    """The post a person found on the bot's network: its link as that network shows it, or
+    its id (platforms.post_id_from_link)."""
 
-    # X's post ids are 64-bit numbers: at most 19 digits.
-    POST_ID = re.compile(r"(?:^|/status(?:es)?/)(\d{1,19})/?(?:[?#].*)?$")
+    link = forms.CharField(max_length=300, strip=True)
 
-    link = forms.CharField(label="Link to the post on X", max_length=300, strip=True)
+    def __init__(self, *args, bot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bot = bot
+        self.fields["link"].label = f"Link to the post on {label_of(bot.platform)}"
 
     def clean_link(self):
-        found = self.POST_ID.search(self.cleaned_data["link"])
-        if found is None:
-            raise forms.ValidationError(
-                "Paste the post's link (https://x.com/handle/status/123…) or its number."
-            )
-        return found.group(1)
+        return post_id_of(self.bot, self.cleaned_data["link"])
+
+
+def post_id_of(bot, link: str) -> str:
+    """The id of the post on `bot`'s network that `link` names, or a ValidationError that
+    says what to paste instead (another network's link, another server's, a handle no one
+    has)."""
+    try:
+        return post_id_from_link(bot, link)
+    except NotAPostLink as error:
+        raise forms.ValidationError(str(error)) from None
+    except PlatformError as error:
+        raise forms.ValidationError(
+            f"{capfirst(label_of(bot.platform))} could not be asked about that link just "
+            f"now ({error.reason.rstrip('.')}). Try again soon."
+        ) from None
 
 
 class ZonedDateTimeField(forms.DateTimeField):
@@ -104,12 +119,6 @@ class RescheduleForm(ZonedTimeForm):
         self.fields["at"].error_messages["required"] = "Choose the new date and time."
 
 
-def parse_post_id(value: str) -> str | None:
-    """The post id in a post's link (x.com/…/status/N, the sandbox's) or the bare id."""
-    found = PostLinkForm.POST_ID.search(value.strip())
-    return found.group(1) if found else None
-
-
 class ComposeForm(forms.Form):
     """A post written by hand for one bot: its text by the bot's network's rules, gallery
     images, the post it answers, and what to do with it."""
@@ -124,12 +133,7 @@ class ComposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}), strip=True, max_length=MAX_TEXT_LENGTH
     )
     images = forms.ModelMultipleChoiceField(queryset=BotImage.objects.none(), required=False)
-    reply_to = forms.CharField(
-        label="In reply to (optional)",
-        required=False,
-        max_length=300,
-        help_text="The post's link (https://x.com/handle/status/123…) or its number.",
-    )
+    reply_to = forms.CharField(label="In reply to (optional)", required=False, max_length=300)
     at = ZonedDateTimeField(label="Post at", required=False)
     action = forms.ChoiceField(choices=ACTIONS)
 
@@ -139,6 +143,11 @@ class ComposeForm(forms.Form):
         self.rules = rules_for(bot)
         self.fields["images"].queryset = bot.images.in_gallery()
         self.fields["at"].zone = zone_of(bot)
+        example = post_link_example(bot)
+        self.fields[
+            "reply_to"
+        ].help_text = f"The link of a post on {label_of(bot.platform)} ({example}) or its id."
+        self.fields["reply_to"].widget.attrs["placeholder"] = example
 
     def clean_text(self):
         try:
@@ -154,15 +163,7 @@ class ComposeForm(forms.Form):
 
     def clean_reply_to(self):
         value = self.cleaned_data["reply_to"]
-        if not value:
-            return ""
-        post_id = parse_post_id(value)
-        if post_id is None:
-            raise forms.ValidationError(
-                "That is not a post's link or number: paste the link of the post "
-                "(https://x.com/handle/status/123…) or its number."
-            )
-        return post_id
+        return post_id_of(self.bot, value) if value else ""
 
     def clean(self):
         cleaned = super().clean()

@@ -111,9 +111,9 @@ def retry(request, pk):
 @login_required
 @require_POST
 def mark_posted(request, pk):
-    """On X: the unknown tweet is the post the person links to."""
+    """On its network: the unknown tweet is the post the person links to."""
     tweet = tweet_for_user(request.user, pk)
-    form = PostLinkForm(request.POST)
+    form = PostLinkForm(request.POST, bot=tweet.bot)
     if not form.is_valid():
         return _card(request, tweet, error=form.errors["link"][0])
     post_id = form.cleaned_data["link"]
@@ -127,7 +127,7 @@ def mark_posted(request, pk):
 @login_required
 @require_POST
 def post_again(request, pk):
-    """Not on X: the unknown tweet goes back to the queue."""
+    """Not on its network: the unknown tweet goes back to the queue."""
     tweet = tweet_for_user(request.user, pk)
     return _act(request, tweet, lambda: services.post_tweet_again(tweet, by=request.user))
 

@@ -89,3 +89,83 @@ def test_an_account_connected_twice_is_refused(operator, carol):
             user=operator, platform="bluesky_sandbox", handle=account.handle, app_password=password
         )
     assert Bot.objects.count() == 1
+
+
+# Reconnecting ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def carols_bot(operator, carol):
+    account, password = carol
+    bot = connect_bluesky_account(
+        user=operator, platform="bluesky_sandbox", handle=account.handle, app_password=password
+    ).bot
+    Bot.objects.filter(pk=bot.pk).update(attention_reason="Bluesky refused the session (401).")
+    bot.refresh_from_db()
+    return bot
+
+
+def _reconnect(client, bot, password):
+    url = reverse("bots:reconnect_bluesky", args=[bot.pk])
+    return client.post(url, {"app_password": password}, follow=True)
+
+
+def test_reconnect_asks_for_a_new_app_password_with_the_handle_fixed(client, operator, carols_bot):
+    client.force_login(operator)
+    button = client.post(reverse("bots:reconnect", args=[carols_bot.pk]))
+    assert button["Location"] == reverse("bots:reconnect_bluesky", args=[carols_bot.pk])
+    html = client.get(button["Location"]).content.decode()
+    assert "Never enter the account's main password" in html
+    assert f'value="{carols_bot.handle}" readonly' in html
+    assert 'name="handle"' not in html, "the handle is the bot's, not the person's to type"
+
+
+def test_reconnecting_signs_in_with_a_new_app_password_and_clears_the_flag(
+    client, operator, carol, carols_bot
+):
+    account, old_password = carol
+    old_session = carols_bot.network_session()
+    _account, new_password = ensure_account(account.handle)  # replaces the old one
+    client.force_login(operator)
+    response = _reconnect(client, carols_bot, new_password)
+    bot = Bot.objects.get()
+    assert response.redirect_chain[-1][0] == bot.get_absolute_url()
+    assert f"Reconnected @{account.handle}" in response.content.decode()
+    assert bot.attention_reason == "" and bot.x_user_id == account.did
+    assert bot.credentials().app_password == new_password != old_password
+    assert new_password not in bot.encrypted_app_password
+    assert new_password not in response.content.decode()
+    assert bot.network_session() and bot.network_session() != old_session
+    assert Activity.objects.filter(action="bot.reconnected", bot_id=bot.pk).exists()
+    signed_in = BlueskySession.objects.filter(account=account, signed_in=True).count()
+
+    client_for(bot).post("Back on the session reconnecting made")
+    assert BlueskySession.objects.filter(account=account, signed_in=True).count() == signed_in
+
+
+def test_a_refused_app_password_on_reconnect_changes_nothing(client, operator, carol, carols_bot):
+    client.force_login(operator)
+    response = _reconnect(client, carols_bot, "abcd-efgh-ijkl-mnop")
+    assert response.status_code == 400
+    assert "The Bluesky sandbox did not accept these credentials" in response.content.decode()
+    assert "abcd-efgh-ijkl-mnop" not in response.content.decode()
+    bot = Bot.objects.get()
+    assert bot.credentials().app_password == carol[1]
+    assert bot.attention_reason == "Bluesky refused the session (401)."
+    assert not Activity.objects.filter(action="bot.reconnected").exists()
+
+
+def test_reconnecting_when_the_handle_is_another_account_now_is_refused(
+    client, operator, carol, carols_bot
+):
+    # The handle passed to another account: its DID is not the bot's.
+    Bot.objects.filter(pk=carols_bot.pk).update(x_user_id="did:plc:theaccountthebotwas")
+    _account, new_password = ensure_account(carol[0].handle)
+    client.force_login(operator)
+    response = _reconnect(client, carols_bot, new_password)
+    assert response.status_code == 400
+    assert "is now another account" in response.content.decode()
+    bot = Bot.objects.get()
+    assert bot.x_user_id == "did:plc:theaccountthebotwas"
+    assert bot.credentials().app_password == carol[1]
+    assert bot.attention_reason

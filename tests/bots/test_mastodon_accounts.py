@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from activity.models import Activity
 from bots.connecting import ConnectError
 from bots.mastodon_accounts import instance_from
 from bots.models import Bot, XApp
@@ -44,6 +45,21 @@ def connect(client, *, username: str, server: str = "sandbox"):
     callback = approved["Location"]
     assert urlsplit(callback).path == reverse("bots:mastodon_callback")
     return client.get(_local(callback), follow=True)
+
+
+def reconnect(client, bot, **choice):
+    """Reconnect on the bot page → the bot's server's authorize page, where the person picks
+    an account (`account=username`) or makes one (`new_username=...`) → back to Aviary."""
+    started = client.post(reverse("bots:reconnect", args=[bot.pk]))
+    assert started.status_code == 200, started.content
+    assert f"@{bot.handle}" in started.content.decode()
+    authorize_url = started.context["started"].authorize_url
+    fields = {name: values[0] for name, values in parse_qs(urlsplit(authorize_url).query).items()}
+    approved = client.post(
+        urlsplit(authorize_url).path, {**fields, **choice, "decision": "authorize"}
+    )
+    assert approved.status_code == 302, approved.content
+    return client.get(_local(approved["Location"]), follow=True)
 
 
 def test_it_connects_a_mastodon_account_as_a_bot(client, mastodon_sandbox):
@@ -110,3 +126,56 @@ def test_the_server_may_be_a_domain_a_url_or_a_handle():
     assert instance_from("@me@fosstodon.org").server_url == "https://fosstodon.org"
     with pytest.raises(ConnectError):
         instance_from("not a server")
+
+
+# Reconnecting ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lighthouse(client, mastodon_sandbox):
+    """A connected bot whose token was refused, and its owner signed in."""
+    client.force_login(make_user(superuser=True))
+    connect(client, username="lighthouse")
+    bot = Bot.objects.get()
+    Bot.objects.filter(pk=bot.pk).update(attention_reason="Mastodon refused the token (401).")
+    bot.refresh_from_db()
+    return bot
+
+
+def test_reconnecting_signs_in_again_at_the_bots_server_and_replaces_its_token(client, lighthouse):
+    old_token = lighthouse.credentials().access_token
+    done = reconnect(client, lighthouse, account="lighthouse")
+    bot = Bot.objects.get()
+    assert done.redirect_chain[-1][0] == bot.get_absolute_url()
+    assert "Reconnected @lighthouse@localhost" in done.content.decode()
+    assert bot.attention_reason == "" and bot.verified_at
+    token = bot.credentials().access_token
+    assert token != old_token and MastodonToken.find(token).account.username == "lighthouse"
+    assert token not in bot.encrypted_access_token and token.encode() not in done.content
+    assert MastodonApp.objects.count() == XApp.objects.count() == 1, "the server's app, reused"
+    assert Activity.objects.filter(action="bot.reconnected", bot_id=bot.pk).exists()
+    assert client_for(bot).post("Back after reconnecting")
+
+
+def test_reconnecting_as_another_account_changes_nothing(client, lighthouse):
+    old_token = lighthouse.credentials().access_token
+    done = reconnect(client, lighthouse, new_username="stranger")
+    html = done.content.decode()
+    assert done.redirect_chain[-1][0] == lighthouse.get_absolute_url()
+    assert "as @stranger" in html and "is @lighthouse@localhost" in html
+    assert "nothing was changed" in html
+    bot = Bot.objects.get()
+    assert bot.credentials().access_token == old_token
+    assert bot.attention_reason == "Mastodon refused the token (401)."
+    assert not Activity.objects.filter(action="bot.reconnected").exists()
+
+
+def test_cancelling_a_reconnect_at_the_server_changes_nothing(client, lighthouse):
+    started = client.post(reverse("bots:reconnect", args=[lighthouse.pk]))
+    authorize_url = started.context["started"].authorize_url
+    fields = {name: values[0] for name, values in parse_qs(urlsplit(authorize_url).query).items()}
+    denied = client.post(urlsplit(authorize_url).path, {**fields, "decision": "deny"})
+    answer = client.get(_local(denied["Location"]), follow=True)
+    assert answer.redirect_chain[-1][0] == lighthouse.get_absolute_url()
+    assert b"nothing was changed" in answer.content
+    assert Bot.objects.get().attention_reason

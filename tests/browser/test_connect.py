@@ -124,3 +124,41 @@ def test_reconnect_signs_in_as_the_bot_again_and_clears_its_flag(site, page, liv
     expect(page.locator(".messages")).to_contain_text("Reconnected @weathervane_bot")
     bot.refresh_from_db()
     assert bot.attention_reason == "" and Bot.objects.count() == 1
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_bluesky_bot_reconnects_with_a_new_app_password(
+    browser, live_server, settings, credential_keys, width
+):
+    from bots.bluesky_accounts import connect_bluesky_account
+    from xsandbox.bluesky.accounts import ensure_account
+
+    settings.BLUESKY_SANDBOX_BASE_URL = f"{live_server.url}/xsandbox/bluesky"
+    operator = make_operator(username="operator")
+    account, password = ensure_account("gale.bsky.sandbox.test", name="Gale")
+    bot = connect_bluesky_account(
+        user=operator, platform="bluesky_sandbox", handle=account.handle, app_password=password
+    ).bot
+    Bot.objects.filter(pk=bot.pk).update(attention_reason="Bluesky refused the session (401).")
+    page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+    log_in(page, live_server, operator)
+    page.goto(f"{live_server.url}/bots/{bot.pk}/")
+
+    expect(page.locator(".banner.bad")).to_contain_text("new app password")
+    page.locator(".banner.bad button:has-text('Reconnect')").click()
+    expect(page.locator("#reconnect")).to_contain_text("Never enter the account's main password")
+    expect(page.locator("input[readonly]")).to_have_value(account.handle)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.fill("input[name=app_password]", "abcd-efgh-ijkl-mnop")
+    page.click("button:has-text('Sign in and reconnect')")
+    refusal = page.locator(".banner.bad")
+    expect(refusal).to_contain_text("did not accept these credentials")
+    expect(refusal).to_be_in_viewport()
+
+    _account, new_password = ensure_account(account.handle)
+    page.fill("input[name=app_password]", new_password)
+    page.click("button:has-text('Sign in and reconnect')")
+    expect(page.locator(".messages")).to_contain_text(f"Reconnected @{account.handle}")
+    bot.refresh_from_db()
+    assert bot.attention_reason == "" and bot.credentials().app_password == new_password

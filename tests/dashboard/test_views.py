@@ -375,3 +375,109 @@ def test_a_bluesky_bot_shows_on_every_page_with_links_to_its_posts(client, owner
         assert "Sky" in response.content.decode()
     assert link in client.get(reverse("tweets:history", args=[bot.pk])).content.decode()
     assert "abcd-efgh" not in client.get(reverse("bots:detail", args=[bot.pk])).content.decode()
+
+
+# The settings' credentials follow the bot's network ----------------------------------------
+
+
+def _settings(bot, **changes):
+    form = {
+        "handle": bot.handle,
+        "platform": bot.platform,
+        "posting_mode": bot.posting_mode,
+        "daily_post_cap": bot.daily_post_cap,
+    }
+    return {**form, **changes}
+
+
+def test_an_x_bots_settings_take_its_four_keys_write_only(logged_in, bot):
+    html = logged_in.get(reverse("bots:detail", args=[bot.pk])).content.decode()
+    for name in ("consumer_key", "consumer_secret", "access_token", "access_token_secret"):
+        assert f'name="{name}"' in html
+    assert 'name="app_password"' not in html
+    assert "from the developer portal" in html
+    logged_in.post(reverse("bots:settings", args=[bot.pk]), _settings(bot, access_token="new-one"))
+    bot.refresh_from_db()
+    assert bot.credentials().access_token == "new-one"
+
+
+@pytest.fixture
+def mastodon_bot(mastodon_account, owner):
+    bot = make_mastodon_bot(mastodon_account)
+    bot.owners.add(owner)
+    return bot
+
+
+def test_a_mastodon_bots_settings_have_no_keys_and_lead_to_reconnect(logged_in, mastodon_bot):
+    html = logged_in.get(reverse("bots:detail", args=[mastodon_bot.pk])).content.decode()
+    for name in ("consumer_key", "access_token", "app_password"):
+        assert f'name="{name}"' not in html
+    assert "A Mastodon account has no keys to type: Reconnect signs in" in html
+    assert html.count(reverse("bots:reconnect", args=[mastodon_bot.pk])) >= 2
+    assert "X keys" not in html and "developer portal" not in html
+
+    token = mastodon_bot.credentials().access_token
+    response = logged_in.post(
+        reverse("bots:settings", args=[mastodon_bot.pk]),
+        _settings(mastodon_bot, daily_post_cap=7, access_token="typed-anyway"),
+    )
+    assert response.status_code == 302
+    mastodon_bot.refresh_from_db()
+    assert mastodon_bot.daily_post_cap == 7
+    assert mastodon_bot.credentials().access_token == token
+
+
+@pytest.fixture
+def bluesky_bot(sandbox, transactional_db, credential_keys, owner):
+    from bots.bluesky_accounts import connect_bluesky_account
+    from xsandbox.bluesky.accounts import ensure_account
+
+    account, password = ensure_account("dora.bsky.sandbox.test", name="Dora")
+    return connect_bluesky_account(
+        user=owner, platform="bluesky_sandbox", handle=account.handle, app_password=password
+    ).bot
+
+
+def test_a_bluesky_bots_settings_take_a_new_app_password_only(logged_in, bluesky_bot):
+    html = logged_in.get(reverse("bots:detail", args=[bluesky_bot.pk])).content.decode()
+    assert 'name="app_password"' in html and 'name="consumer_key"' not in html
+    assert "never the main password" in html.lower()
+    assert "Saved. Leave blank to keep it" in html
+
+
+def test_a_new_app_password_is_signed_in_with_before_it_is_saved(logged_in, bluesky_bot):
+    from xsandbox.bluesky.accounts import ensure_account
+
+    old_session = bluesky_bot.network_session()
+    _account, password = ensure_account(bluesky_bot.handle)
+    response = logged_in.post(
+        reverse("bots:settings", args=[bluesky_bot.pk]),
+        _settings(bluesky_bot, app_password=password),
+        follow=True,
+    )
+    assert "Checking the new credentials with the Bluesky sandbox now" in response.content.decode()
+    bot = type(bluesky_bot).objects.get(pk=bluesky_bot.pk)
+    assert bot.credentials().app_password == password
+    assert bot.network_session() != old_session
+    assert password not in response.content.decode()
+
+
+def test_a_refused_app_password_is_a_form_error_and_saves_nothing(logged_in, bluesky_bot):
+    old_password = bluesky_bot.credentials().app_password
+    response = logged_in.post(
+        reverse("bots:settings", args=[bluesky_bot.pk]),
+        _settings(bluesky_bot, daily_post_cap=3, app_password="abcd-efgh-ijkl-mnop"),
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("#form-banner")
+    assert "The settings were not saved" in html and "did not accept these credentials" in html
+    assert "abcd-efgh-ijkl-mnop" not in html
+    bot = type(bluesky_bot).objects.get(pk=bluesky_bot.pk)
+    assert bot.credentials().app_password == old_password and bot.daily_post_cap != 3
+
+
+def test_the_bot_page_names_the_bots_network_not_x(logged_in, bluesky_bot):
+    html = logged_in.get(reverse("bots:detail", args=[bluesky_bot.pk])).content.decode()
+    assert "Spent on Bluesky this month" in html and "Bluesky's 24-hour limit" in html
+    assert "Spent on X" not in html and "X's 24-hour" not in html

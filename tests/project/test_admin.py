@@ -104,6 +104,26 @@ def test_admin_saves_new_credentials_and_keeps_blank_ones(client, superuser, bot
     assert bot.credentials().consumer_key == SECRETS["consumer_key"]
 
 
+def test_the_admin_asks_only_for_the_credentials_of_the_bots_network(client, superuser, bot):
+    mastodon = make_bot(platform="mastodon_sandbox", handle="toot@localhost")
+    bluesky = make_bot(platform="bluesky_sandbox", handle="sky.bsky.sandbox.test")
+    client.force_login(superuser)
+
+    def page(bot):
+        url = reverse("admin:bots_bot_change", args=[bot.pk])
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    on_x, on_mastodon, on_bluesky = page(bot), page(mastodon), page(bluesky)
+    assert 'name="consumer_key"' in on_x and 'name="app_password"' not in on_x
+    assert 'name="consumer_key"' not in on_mastodon and 'name="access_token"' not in on_mastodon
+    assert 'name="app_password"' in on_bluesky and 'name="consumer_key"' not in on_bluesky
+    assert "The Bluesky sandbox credentials (write-only)" in on_bluesky
+    new = client.get(reverse("admin:bots_bot_add")).content.decode()
+    assert 'name="consumer_key"' in new and 'name="app_password"' in new
+
+
 def test_pause_and_resume_actions(client, superuser, bot):
     client.force_login(superuser)
     url = reverse("admin:bots_bot_changelist")

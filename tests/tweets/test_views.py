@@ -440,7 +440,7 @@ def test_composing_a_reply_reads_the_post_id_from_its_link(logged_in, bot):
         ({"text": "a" * 281, "action": "queue"}, "281 characters as X counts them"),
         (
             {"text": "Hi", "action": "queue", "reply_to": "https://x.com/someone"},
-            "That is not a post&#x27;s link or number",
+            "That is not a link to a post on the X sandbox",
         ),
         ({"text": "Hi", "action": "approve_at", "at": ""}, "Choose a date and time"),
         ({"text": "Hi", "action": "approve_at", "at": "2001-01-01T10:00"}, "That time has passed"),
@@ -572,3 +572,16 @@ def test_the_live_count_of_someone_elses_bot_is_not_found(logged_in, mastodon_ac
     theirs = make_mastodon_bot(mastodon_account)
     answer = logged_in.post(reverse("tweets:count"), {"text": "Hi", "bot": theirs.pk})
     assert answer.status_code == 404
+
+
+def test_the_composer_names_the_bots_network_for_the_reply_link(logged_in, owner, mastodon_account):
+    toots = make_mastodon_bot(mastodon_account, owners=[owner])
+    html = logged_in.get(compose_url(toots)).content.decode()
+    assert "/xsandbox/mastodon/@user/123…" in html and "x.com/handle/status" not in html
+    refused = logged_in.post(
+        compose_url(toots),
+        {"text": "Hi", "action": "queue", "reply_to": "https://x.com/someone/status/1234567890"},
+    )
+    assert refused.status_code == 400
+    assert "That is not a link to a post on the Mastodon sandbox" in refused.content.decode()
+    assert not Tweet.objects.exists()
