@@ -369,8 +369,12 @@ def reconnect_bluesky(request, pk):
     bot = bot_for_user(request.user, pk)
     if bot.network != "bluesky":
         return redirect(bot)
-    form = BlueskyReconnectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "GET":
+        form = restore_failed_form(request, BlueskyReconnectForm, key="reconnect")
+        context = {"bot": bot, "form": form or BlueskyReconnectForm()}
+        return render(request, "bots/bot_reconnect.html", context)
+    form = BlueskyReconnectForm(request.POST)
+    if form.is_valid():
         try:
             bluesky_accounts.reconnect_bluesky_account(
                 bot, user=request.user, app_password=form.cleaned_data["app_password"]
@@ -380,5 +384,7 @@ def reconnect_bluesky(request, pk):
         else:
             messages.success(request, f"Reconnected @{bot.handle}: verified, {bot.name} can post.")
             return redirect(bot)
-    status = 400 if form.errors else 200
-    return render(request, "bots/bot_reconnect.html", {"bot": bot, "form": form}, status=status)
+    to, title = reverse("bots:reconnect_bluesky", args=[bot.pk]), "Nothing was changed"
+    return failed_form_redirect(
+        request, form, to=to, key="reconnect", title=title, anchor="reconnect"
+    )

@@ -146,7 +146,10 @@ def test_reconnecting_signs_in_with_a_new_app_password_and_clears_the_flag(
 def test_a_refused_app_password_on_reconnect_changes_nothing(client, operator, carol, carols_bot):
     client.force_login(operator)
     response = _reconnect(client, carols_bot, "abcd-efgh-ijkl-mnop")
-    assert response.status_code == 400
+    # Back to the page as a GET (a reload asks nothing again), the failure at its banner.
+    page = reverse("bots:reconnect_bluesky", args=[carols_bot.pk])
+    assert response.redirect_chain == [(f"{page}#form-banner", 302)]
+    assert response.status_code == 200
     assert "The Bluesky sandbox did not accept these credentials" in response.content.decode()
     assert "abcd-efgh-ijkl-mnop" not in response.content.decode()
     bot = Bot.objects.get()
@@ -163,8 +166,11 @@ def test_reconnecting_when_the_handle_is_another_account_now_is_refused(
     _account, new_password = ensure_account(carol[0].handle)
     client.force_login(operator)
     response = _reconnect(client, carols_bot, new_password)
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][1] == 302
     assert "is now another account" in response.content.decode()
+    assert (
+        "is now another account" not in client.get(response.request["PATH_INFO"]).content.decode()
+    )
     bot = Bot.objects.get()
     assert bot.x_user_id == "did:plc:theaccountthebotwas"
     assert bot.credentials().app_password == carol[1]
