@@ -23,13 +23,19 @@ MAX_TEXT_LENGTH = 2000
 
 
 class TweetTextForm(forms.Form):
+    """A tweet's new text, by its bot's network's rules."""
+
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), strip=True, max_length=MAX_TEXT_LENGTH
     )
 
+    def __init__(self, *args, bot=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bot = bot
+
     def clean_text(self):
         try:
-            return validate_text(self.cleaned_data["text"])
+            return validate_text(self.cleaned_data["text"], bot=self.bot)
         except InvalidText as error:
             raise forms.ValidationError(str(error)) from None
 
@@ -151,7 +157,7 @@ class ComposeForm(forms.Form):
 
     def clean_text(self):
         try:
-            return validate_text(self.cleaned_data["text"], rules=self.rules)
+            return validate_text(self.cleaned_data["text"], bot=self.bot)
         except InvalidText as error:
             raise forms.ValidationError(str(error)) from None
 
@@ -267,7 +273,8 @@ class HistoryFilterForm(forms.Form):
 
 
 class TweetAdminForm(forms.ModelForm):
-    """The admin's tweet form: text is checked by X's rules before edit_tweet saves it."""
+    """The admin's tweet form: text is checked by its bot's network's rules before edit_tweet
+    saves it."""
 
     text = forms.CharField(widget=forms.Textarea, max_length=MAX_TEXT_LENGTH)
 
@@ -276,7 +283,8 @@ class TweetAdminForm(forms.ModelForm):
         fields = ["text"]  # the admin adds its own fields
 
     def clean_text(self):
+        bot = self.instance.bot if self.instance.bot_id else None
         try:
-            return validate_text(self.cleaned_data["text"])
+            return validate_text(self.cleaned_data["text"], bot=bot)
         except InvalidText as error:
             raise forms.ValidationError(str(error)) from None

@@ -19,8 +19,7 @@ from bots.groups import GroupOutcome, bots_phrase, members_for
 from bots.models import Bot, BotGroup, BotImage
 from bots.schedule import awaits_slot
 from bots.zones import bot_local
-from platforms import base, client_for, rules_for
-from platforms.base import Rules
+from platforms import base, client_for, label_of, rules_for
 from platforms.x import rules as x_rules
 from tweets import flock, links, posting
 from tweets.generation import CannotGenerate, generate_texts
@@ -75,23 +74,25 @@ def regenerate_tweet(tweet: Tweet, *, by=None) -> Tweet:
     return tweet
 
 
-def validate_text(text: str, *, rules: Rules = x_rules.RULES) -> str:
-    """The text, stripped, if the network would accept it as a post (`rules`: the bot's
-    network's; X's, which the sandbox shares, where no bot is known, as in a form); else
-    InvalidText saying why."""
+def validate_text(text: str, *, bot: Bot | None = None) -> str:
+    """The text, stripped, if the bot's network would accept it as a post (X's rules, which
+    the sandbox shares, where no bot is known); else InvalidText saying why, in the
+    network's own terms."""
+    rules, network = (rules_for(bot), label_of(bot.network)) if bot else (x_rules.RULES, "X")
     text = text.strip()
     if not text:
-        raise InvalidText("A tweet needs some text.")
+        raise InvalidText("A post needs some text.")
     if rules.is_valid(text):
         return text
     length = rules.weighted_length(text)
     if length > rules.max_length:
         raise InvalidText(
-            f"The text is {length} characters as X counts them; the limit is {rules.max_length}."
+            f"The text is {length} characters as {network} counts them; "
+            f"the limit is {rules.max_length}."
         )
     raise InvalidText(
-        "The text holds a character X refuses (an invisible U+FEFF, U+FFFE or U+FFFF): "
-        "retype the text around it."
+        f"The text holds a character {network} refuses (an invisible U+FEFF, U+FFFE or "
+        "U+FFFF): retype the text around it."
     )
 
 
@@ -105,7 +106,7 @@ def _check_flock_rules(tweet: Tweet, *, text: str | None = None) -> None:
 
 def edit_tweet(tweet: Tweet, *, text: str, by=None) -> Tweet:
     """Replace a draft's (or failed or expired tweet's) text, re-validated by X's rules."""
-    text = validate_text(text, rules=rules_for(tweet.bot))
+    text = validate_text(text, bot=tweet.bot)
     _move(
         tweet,
         None,
@@ -124,7 +125,7 @@ def approve_tweet(tweet: Tweet, *, by, at: datetime | None = None, actor: str = 
     at its next free slot (rows written: Tweet; task queued: tweets.tasks.post_tweet once
     the transaction commits, unless it waits for a time or a slot)."""
 
-    validate_text(tweet.text, rules=rules_for(tweet.bot))
+    validate_text(tweet.text, bot=tweet.bot)
     linked = links.link_fields(tweet)
     _check_flock_rules(tweet, text=linked.get("text"))
     now = timezone.now()
@@ -175,7 +176,7 @@ def compose_tweet(
     Activity tweet.composed, and tweet.approved when approved; task queued: post_tweet on
     commit when it goes now). Raises InvalidText, AttachRefused or InvalidTransition (a
     time passed) and then writes nothing."""
-    text = validate_text(text, rules=rules_for(bot))
+    text = validate_text(text, bot=bot)
     with transaction.atomic():
         tweet = Tweet.objects.create(
             bot=bot,
@@ -245,7 +246,7 @@ def reject_tweet(tweet: Tweet, *, by=None) -> Tweet:
 
 def post_now(tweet: Tweet, *, by) -> Tweet:
     """Queue a draft or scheduled tweet for immediate posting."""
-    validate_text(tweet.text, rules=rules_for(tweet.bot))
+    validate_text(tweet.text, bot=tweet.bot)
     now = timezone.now()
     fields = {"scheduled_for": None, "next_attempt_at": now, "awaits_slot": False}
     if tweet.state == State.DRAFT:
@@ -268,7 +269,7 @@ def post_now(tweet: Tweet, *, by) -> Tweet:
 def retry_tweet(tweet: Tweet, *, by) -> Tweet:
     """Queue a failed or expired tweet again for now (its missed slot forgotten), with a
     fresh count of attempts."""
-    validate_text(tweet.text, rules=rules_for(tweet.bot))
+    validate_text(tweet.text, bot=tweet.bot)
     _check_flock_rules(tweet)
     _move(
         tweet,
@@ -318,7 +319,7 @@ def mark_tweet_posted(tweet: Tweet, *, post_id: str, by) -> Tweet:
             expect={State.UNKNOWN},
             fields=fields,
             action="marked_posted",
-            message=f"Found on X and marked posted as {post_id}{note}.",
+            message=f"Found on {label_of(tweet.bot.network)} and marked posted as {post_id}{note}.",
             by=by,
             post_id=post_id,
         )
@@ -341,7 +342,7 @@ def post_tweet_again(tweet: Tweet, *, by) -> Tweet:
             "last_error": "",
         },
         action="posted_again",
-        message="Not on X: queued to post again.",
+        message=f"Not on {label_of(tweet.bot.network)}: queued to post again.",
         by=by,
     )
     _enqueue_if_due(tweet)

@@ -135,7 +135,7 @@ def post_again(request, pk):
 @login_required
 def edit(request, pk):
     tweet = tweet_for_user(request.user, pk)
-    form = TweetTextForm(request.POST or None, initial={"text": tweet.text})
+    form = TweetTextForm(request.POST or None, initial={"text": tweet.text}, bot=tweet.bot)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         return _act(request, tweet, lambda: services.edit_tweet(tweet, text=text, by=request.user))

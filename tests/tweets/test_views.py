@@ -115,6 +115,23 @@ def test_editing_to_too_long_text_keeps_the_draft_and_says_why(logged_in, draft)
     assert draft.text == "The game is afoot, Watson."
 
 
+def test_a_mastodon_draft_is_edited_by_its_instances_limit_not_xs(
+    logged_in, owner, mastodon_account
+):
+    bot = make_mastodon_bot(mastodon_account, owners=[owner])
+    draft = make_tweet(bot=bot, text="The tide turns.")
+    url = reverse("tweets:edit", args=[draft.pk])
+
+    logged_in.post(url, {"text": "a" * 400}, **HTMX)
+    draft.refresh_from_db()
+    assert draft.text == "a" * 400, "past X's 280, within the instance's 500"
+
+    html = logged_in.post(url, {"text": "b" * 501}, **HTMX).content.decode()
+    assert "501 characters as Mastodon counts them; the limit is 500" in html
+    draft.refresh_from_db()
+    assert draft.text == "a" * 400
+
+
 def test_the_live_count_uses_x_rules(logged_in):
     response = logged_in.post(reverse("tweets:count"), {"text": "see example.com 👩‍👩‍👧"})
     assert "30 / 280" in response.content.decode()
