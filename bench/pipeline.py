@@ -209,6 +209,12 @@ def sandbox_flock(bots: int, prefix: str, platform: str = "sandbox") -> list:
     return flock
 
 
+def own_words(opening: str) -> str:
+    """A text no other tweet of any run nearly repeats (X's flock rule refuses near-identical
+    texts across accounts; tweets.novelty): `opening` and six random words."""
+    return " ".join([f"{opening}:", *(secrets.token_hex(3) for _ in range(6))]) + "."
+
+
 def bench_posting(count: int, flock: list, meter: CpuMeter) -> dict:
     from django.db import connection, transaction
 
@@ -216,7 +222,7 @@ def bench_posting(count: int, flock: list, meter: CpuMeter) -> dict:
     from tweets.models import Tweet
 
     tweets = Tweet.objects.bulk_create(
-        Tweet(bot=flock[i % len(flock)], text=f"Benchmark post {i} of {flock[0].handle}.")
+        Tweet(bot=flock[i % len(flock)], text=own_words(f"Benchmark post {i}"))
         for i in range(count)
     )
     ids = [tweet.pk for tweet in tweets]
@@ -279,7 +285,7 @@ def one_post_measured() -> tuple[int, int]:
     (bot,) = sandbox_flock(1, prefix="measured")
     bot.monthly_budget_usd = Decimal("100")
     bot.save()
-    tweets = [Tweet.objects.create(bot=bot, text=f"Counted post {n}.") for n in range(3)]
+    tweets = [Tweet.objects.create(bot=bot, text=own_words(f"Counted post {n}")) for n in range(3)]
     for tweet in tweets:
         services.approve_tweet(tweet, by=None)
     tasks.post_tweet(tweets[0].pk)
@@ -361,7 +367,7 @@ def bench_flat() -> dict:
     from django.utils import timezone
 
     from bots.models import Bot
-    from tweets import novelty, posting, services
+    from tweets import novelty, posting, queue_head, services
     from tweets.models import PostAttempt, Tweet
     from tweets.states import move_tweet
 
@@ -375,7 +381,7 @@ def bench_flat() -> dict:
     figures = {}
     for name, bot in (("small", small), ("busy", busy)):
         queued = services.approve_tweet(
-            Tweet.objects.create(bot=bot, text="Next in the queue."), by=None
+            Tweet.objects.create(bot=bot, text=own_words("Next in the queue")), by=None
         )
 
         def claim_and_undo(bot=bot, queued=queued):
@@ -387,7 +393,7 @@ def bench_flat() -> dict:
         index = novelty.index_for(bot)
         figures[name] = {
             "claim": timed(claim_and_undo),
-            "budget check": timed(lambda bot=bot: posting._head_of_queue(bot, timezone.now())),
+            "budget check": timed(lambda bot=bot: queue_head.head_of_queue(bot, timezone.now())),
             "novelty index": timed(lambda bot=bot: novelty.index_for(bot), repeats=5),
             "novelty check": timed(
                 lambda index=index: index.similarity("The speckled band, chapter 12, again."),
