@@ -10,7 +10,9 @@ commit that sends their messages to the last `posted`, with the CPU each process
 per tweet and the database connections the workers opened. Then, in this process: the SQL
 statements and transactions of one post, and the claim, budget check and novelty check of a
 bot with 100 posts against one with 100,000 posts and 10,000 drafts. Prints the figures,
-the targets and whether each held; exits 1 when one was missed.
+posts a second and worker CPU a post on the network posted to, the targets and whether each
+held (worker CPU a post is issue 19's target on X's sandbox only); exits 1 when one was
+missed.
 """
 
 # Django and the site's modules are imported inside functions: the parent process runs
@@ -408,8 +410,11 @@ def held(ok: bool) -> str:
 
 
 def report(phases: dict, statements: int, transactions: int, flat: dict, args) -> bool:
+    from platforms import label_of
+
+    network = label_of(args.platform)
     results = []
-    print(f"{args.tweets} tweets over {args.bots} {args.platform} bots per run; DEBUG off")
+    print(f"{args.tweets} tweets over {args.bots} bots on {network} per run; DEBUG off")
     for workers, phase in phases.items():
         noop, posting = phase["noop"], phase["posting"]
         print(f"\n{workers} workers{'':19} {'per second':>11} {'p50 ms':>9} {'p99 ms':>9}")
@@ -425,11 +430,15 @@ def report(phases: dict, statements: int, transactions: int, flat: dict, args) -
             f"post_tweet tasks per tweet: {posting['tasks_per_tweet']:.3f}; database connections "
             f"opened by the workers: {posting['worker_connections']} for {workers} processes"
         )
+        if args.platform == "sandbox":
+            # Issue 19's target is a post to X's sandbox; the other networks' are reported.
+            results.append(
+                (
+                    f"worker CPU a post <= {TARGETS['worker_cpu_ms']} ms ({workers} workers)",
+                    worker_cpu <= TARGETS["worker_cpu_ms"],
+                )
+            )
         results += [
-            (
-                f"worker CPU a post <= {TARGETS['worker_cpu_ms']} ms ({workers} workers)",
-                worker_cpu <= TARGETS["worker_cpu_ms"],
-            ),
             (
                 f"one task per tweet (<= {TARGETS['tasks_per_tweet']}, {workers} workers)",
                 posting["tasks_per_tweet"] <= TARGETS["tasks_per_tweet"],
@@ -457,6 +466,18 @@ def report(phases: dict, statements: int, transactions: int, flat: dict, args) -
                 busy / small <= TARGETS["flat_ratio"],
             )
         )
+    print(
+        f"\nposts a second on {network}: "
+        + ", ".join(
+            f"{phase['posting']['per_second']:.1f} with {workers} workers"
+            for workers, phase in phases.items()
+        )
+        + "; worker CPU a post: "
+        + ", ".join(
+            f"{phase['posting']['cpu_ms']['worker']:.1f} ms with {workers} workers"
+            for workers, phase in phases.items()
+        )
+    )
     print("\nTargets:")
     for label, ok in results:
         print(f"  {held(ok):6} {label}")
