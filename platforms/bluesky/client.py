@@ -15,7 +15,6 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -31,6 +30,7 @@ from platforms.base import (
     BadRequest,
     Forbidden,
     Limits,
+    Page,
     PlatformError,
     Post,
     Transient,
@@ -47,18 +47,6 @@ POST = "app.bsky.feed.post"
 PROFILE = "app.bsky.actor.profile"
 PAGE_SIZE = 100
 RECENT_MAX_PAGES = 10
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of notifications or posts, and the cursor of the next ('' when last)."""
-
-    posts: list[Post]
-    next_token: str
-
-    @property
-    def more(self) -> bool:
-        return bool(self.next_token)
 
 
 class _KeptClient:

@@ -11,7 +11,6 @@ import logging
 import mimetypes
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from http.cookiejar import DefaultCookiePolicy
@@ -22,11 +21,13 @@ import tweepy
 from django.conf import settings
 from requests_oauthlib import OAuth1
 
+# Page is imported from here by the Mastodon client too.
 from platforms.base import (
     Account,
     Call,
     Charge,
     Limits,
+    Page,
     Post,
 )
 from platforms.x.errors import (
@@ -47,20 +48,6 @@ _threads = threading.local()
 # X's largest page, and how many of them a read of the bot's own posts since a time follows.
 PAGE_SIZE = 100
 RECENT_MAX_PAGES = 10
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a timeline, and the token X gave for the next one ('' when it is the last)."""
-
-    posts: list[Post]
-    next_token: str
-    # The users the page included (the authors of its posts, when expanded).
-    user_ids: tuple[str, ...] = ()
-
-    @property
-    def more(self) -> bool:
-        return bool(self.next_token)
 
 
 class _TweepyClient(tweepy.Client):
