@@ -10,7 +10,9 @@ commit that sends their messages to the last `posted`, with the CPU each process
 per tweet and the database connections the workers opened. Then, in this process: the SQL
 statements and transactions of one post, and the claim, budget check and novelty check of a
 bot with 100 posts against one with 100,000 posts and 10,000 drafts. Prints the figures,
-the targets and whether each held; exits 1 when one was missed.
+posts a second and worker CPU a post on the network posted to, the targets and whether each
+held (worker CPU a post is issue 19's target on X's sandbox only); exits 1 when one was
+missed.
 """
 
 # Django and the site's modules are imported inside functions: the parent process runs
@@ -209,6 +211,12 @@ def sandbox_flock(bots: int, prefix: str, platform: str = "sandbox") -> list:
     return flock
 
 
+def own_words(opening: str) -> str:
+    """A text no other tweet of any run nearly repeats (X's flock rule refuses near-identical
+    texts across accounts; tweets.novelty): `opening` and six random words."""
+    return " ".join([f"{opening}:", *(secrets.token_hex(3) for _ in range(6))]) + "."
+
+
 def bench_posting(count: int, flock: list, meter: CpuMeter) -> dict:
     from django.db import connection, transaction
 
@@ -216,7 +224,7 @@ def bench_posting(count: int, flock: list, meter: CpuMeter) -> dict:
     from tweets.models import Tweet
 
     tweets = Tweet.objects.bulk_create(
-        Tweet(bot=flock[i % len(flock)], text=f"Benchmark post {i} of {flock[0].handle}.")
+        Tweet(bot=flock[i % len(flock)], text=own_words(f"Benchmark post {i}"))
         for i in range(count)
     )
     ids = [tweet.pk for tweet in tweets]
@@ -279,7 +287,7 @@ def one_post_measured() -> tuple[int, int]:
     (bot,) = sandbox_flock(1, prefix="measured")
     bot.monthly_budget_usd = Decimal("100")
     bot.save()
-    tweets = [Tweet.objects.create(bot=bot, text=f"Counted post {n}.") for n in range(3)]
+    tweets = [Tweet.objects.create(bot=bot, text=own_words(f"Counted post {n}")) for n in range(3)]
     for tweet in tweets:
         services.approve_tweet(tweet, by=None)
     tasks.post_tweet(tweets[0].pk)
@@ -361,7 +369,7 @@ def bench_flat() -> dict:
     from django.utils import timezone
 
     from bots.models import Bot
-    from tweets import novelty, posting, services
+    from tweets import novelty, posting, queue_head, services
     from tweets.models import PostAttempt, Tweet
     from tweets.states import move_tweet
 
@@ -375,7 +383,7 @@ def bench_flat() -> dict:
     figures = {}
     for name, bot in (("small", small), ("busy", busy)):
         queued = services.approve_tweet(
-            Tweet.objects.create(bot=bot, text="Next in the queue."), by=None
+            Tweet.objects.create(bot=bot, text=own_words("Next in the queue")), by=None
         )
 
         def claim_and_undo(bot=bot, queued=queued):
@@ -387,7 +395,7 @@ def bench_flat() -> dict:
         index = novelty.index_for(bot)
         figures[name] = {
             "claim": timed(claim_and_undo),
-            "budget check": timed(lambda bot=bot: posting._head_of_queue(bot, timezone.now())),
+            "budget check": timed(lambda bot=bot: queue_head.head_of_queue(bot, timezone.now())),
             "novelty index": timed(lambda bot=bot: novelty.index_for(bot), repeats=5),
             "novelty check": timed(
                 lambda index=index: index.similarity("The speckled band, chapter 12, again."),
@@ -402,8 +410,11 @@ def held(ok: bool) -> str:
 
 
 def report(phases: dict, statements: int, transactions: int, flat: dict, args) -> bool:
+    from platforms import label_of
+
+    network = label_of(args.platform)
     results = []
-    print(f"{args.tweets} tweets over {args.bots} {args.platform} bots per run; DEBUG off")
+    print(f"{args.tweets} tweets over {args.bots} bots on {network} per run; DEBUG off")
     for workers, phase in phases.items():
         noop, posting = phase["noop"], phase["posting"]
         print(f"\n{workers} workers{'':19} {'per second':>11} {'p50 ms':>9} {'p99 ms':>9}")
@@ -419,11 +430,15 @@ def report(phases: dict, statements: int, transactions: int, flat: dict, args) -
             f"post_tweet tasks per tweet: {posting['tasks_per_tweet']:.3f}; database connections "
             f"opened by the workers: {posting['worker_connections']} for {workers} processes"
         )
+        if args.platform == "sandbox":
+            # Issue 19's target is a post to X's sandbox; the other networks' are reported.
+            results.append(
+                (
+                    f"worker CPU a post <= {TARGETS['worker_cpu_ms']} ms ({workers} workers)",
+                    worker_cpu <= TARGETS["worker_cpu_ms"],
+                )
+            )
         results += [
-            (
-                f"worker CPU a post <= {TARGETS['worker_cpu_ms']} ms ({workers} workers)",
-                worker_cpu <= TARGETS["worker_cpu_ms"],
-            ),
             (
                 f"one task per tweet (<= {TARGETS['tasks_per_tweet']}, {workers} workers)",
                 posting["tasks_per_tweet"] <= TARGETS["tasks_per_tweet"],
@@ -451,6 +466,18 @@ def report(phases: dict, statements: int, transactions: int, flat: dict, args) -
                 busy / small <= TARGETS["flat_ratio"],
             )
         )
+    print(
+        f"\nposts a second on {network}: "
+        + ", ".join(
+            f"{phase['posting']['per_second']:.1f} with {workers} workers"
+            for workers, phase in phases.items()
+        )
+        + "; worker CPU a post: "
+        + ", ".join(
+            f"{phase['posting']['cpu_ms']['worker']:.1f} ms with {workers} workers"
+            for workers, phase in phases.items()
+        )
+    )
     print("\nTargets:")
     for label, ok in results:
         print(f"  {held(ok):6} {label}")

@@ -1,4 +1,4 @@
-"""What every network has in common: the posts and accounts a client returns, the rate
+"""What every network has in common: the posts, pages and accounts a client returns, the rate
 limits it reports, the errors that say what to do next, and the Rules of a network."""
 
 from collections.abc import Callable, Mapping
@@ -76,6 +76,21 @@ class Post:
     def mentions_username(self, username: str) -> bool:
         """Whether the post itself (not its conversation) mentions `username`."""
         return username.casefold() in {name.casefold() for name in self.mentions}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a timeline or of mentions, and the token the network gave for the next
+    one ('' when it is the last)."""
+
+    posts: list[Post]
+    next_token: str
+    # The users the page included (the authors of its posts, when the network expands them).
+    user_ids: tuple[str, ...] = ()
+
+    @property
+    def more(self) -> bool:
+        return bool(self.next_token)
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_WORKER_SEND_TASK_EVENTS = True
+# No task events: nothing here reads them (no Flower), and each task would publish three
+# (received, started, succeeded) through Redis. The worker's heartbeats still go out, and
+# the dashboard's health check (project/celery.py) still hears them.
+CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Celery's Django fixup closes the database connection around every task unless this is

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
 from activity.services import record_activity
@@ -24,7 +24,8 @@ from bots.models import Bot
 from bots.tasks import check_credentials
 from platforms import base, client_for
 from tweets import budget, expiry, flock, links
-from tweets.models import PostAttempt, Tweet, TweetImage
+from tweets.models import PostAttempt, Tweet
+from tweets.queue_head import head_of_queue
 from tweets.states import move_tweet, move_tweets, sources
 from tweets.timeline import find_on_timeline
 
@@ -91,34 +92,15 @@ def _claimable(bot: Bot, now) -> Tweet | None:
     the queue, and the head fits the daily cap and the monthly budget."""
     if not bot.can_post():
         return None
-    head = _head_of_queue(bot, now)
+    head = head_of_queue(bot, now)
     if head is not None and head.missed_slots:
         expiry.expire_missed_slots(now, bot_id=bot.pk, actor="worker")
-        head = _head_of_queue(bot, now)
+        head = head_of_queue(bot, now)
     if head is None or head.queue_held:
         return None
     refusal = budget.claim_refusal(bot, head, now)
     _set_budget_hold(bot, refusal)
     return None if refusal else head
-
-
-def _head_of_queue(bot: Bot, now) -> Tweet | None:
-    """The bot's next due tweet, in one query with what the claim decides on: whether a
-    tweet being sent or reconciled holds the queue (it may be on X already; an unknown one
-    left for a person does not), whether any queued tweet missed its slot, whether it has
-    images, and the daily cap's and monthly budget's figures (budget.claim_figures)."""
-    holding = bot.tweets.sending().exclude(state=State.UNKNOWN, next_attempt_at=None)
-    return (
-        Tweet.objects.filter(bot_id=bot.pk)
-        .due(now)
-        .annotate(
-            queue_held=Exists(holding),
-            missed_slots=Exists(expiry.missed_slots(now).filter(bot_id=bot.pk)),
-            has_images=Exists(TweetImage.objects.filter(tweet=OuterRef("pk"))),
-            **budget.claim_figures(bot, now),
-        )
-        .first()
-    )
 
 
 def _set_budget_hold(bot: Bot, refusal: str) -> None:

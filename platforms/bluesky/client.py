@@ -5,13 +5,16 @@ The session is the bot's: read from `bot.network_session()`, renewed by refreshS
 library refreshes an access token near its expiry; an ExpiredToken answer refreshes once),
 and each new one kept by `bot.keep_network_session(session)`. createSession, limited to 30 per
 5 minutes and 300 a day, is called only when there is no session or its refresh is refused.
-After sign-in the client follows the PDS endpoint of the session's DID document.
+After sign-in the client follows the PDS endpoint of the session's DID document. Each thread
+keeps the atproto client of a bot across posts (its connection pool and parsed session) while
+the stored session and the app password are the ones it holds.
 """
 
+import hashlib
 import json
 import logging
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -27,6 +30,7 @@ from platforms.base import (
     BadRequest,
     Forbidden,
     Limits,
+    Page,
     PlatformError,
     Post,
     Transient,
@@ -35,6 +39,7 @@ from platforms.base import (
 from platforms.bluesky import images, keys, text
 from platforms.bluesky.errors import TAKEN, SessionRefused, epoch, error_for
 from platforms.bluesky.rules import MAX_ALT_TEXT
+from platforms.encryption import CredentialsUnreadable
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +49,37 @@ PAGE_SIZE = 100
 RECENT_MAX_PAGES = 10
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of notifications or posts, and the cursor of the next ('' when last)."""
+class _KeptClient:
+    """An atproto client a thread keeps for one bot across posts: its connection pool (an
+    httpx client costs ~20 ms of CPU to make) and its parsed session. Its session changes
+    and answers are reported to `speaker`, the BlueskyClient speaking through it now."""
 
-    posts: list[Post]
-    next_token: str
+    def __init__(self, password_digest: str):
+        self.password_digest = password_digest
+        self.session = ""
+        self.client: Client | None = None
+        self.speaker: BlueskyClient | None = None
 
-    @property
-    def more(self) -> bool:
-        return bool(self.next_token)
+    def holds(self, stored: str, password_digest: str) -> bool:
+        return bool(stored) and (stored, password_digest) == (self.session, self.password_digest)
+
+    def keep(self, event: SessionEvent, session: Session) -> None:
+        self.session = session.export()
+        self.speaker._keep(event, session)
+
+    def note_response(self, response: httpx.Response) -> None:
+        self.speaker._note_response(response)
+
+
+_threads = threading.local()
+
+
+def _kept_clients() -> dict[tuple, _KeptClient]:
+    """This thread's kept clients, by bot and base URL (a worker has one thread; a threaded
+    web server's request threads keep none between them)."""
+    if not hasattr(_threads, "clients"):
+        _threads.clients = {}
+    return _threads.clients
 
 
 class BlueskyClient:
@@ -283,27 +309,51 @@ class BlueskyClient:
         return self._client._session.did
 
     def _signed_in(self) -> Client:
-        """The atproto client with the bot's session: the kept one, or a new one."""
+        """The atproto client with the bot's session: the one this thread keeps for the bot
+        while it holds the stored session under the same app password, else a new one."""
         if self._client is None:
-            client = Client(
-                base_url=self.base_url,
-                request=Request(
-                    timeout=httpx.Timeout(
-                        settings.BLUESKY_READ_TIMEOUT, connect=settings.BLUESKY_CONNECT_TIMEOUT
-                    ),
-                    event_hooks={"response": [self._note_response]},
-                ),
-            )
-            client.on_session_change(self._keep)
-            self._client = client
-            kept = self.bot.network_session()
-            if kept:
-                self._guard(
-                    False, lambda: client.login(session_string=kept, fetch_bsky_profile=False)
-                )
-            else:
-                self._create_session()
+            stored = self.bot.network_session()
+            key = (self.bot.pk, self.base_url)
+            kept = _kept_clients().get(key)
+            if kept is None or not kept.holds(stored, self._password_digest()):
+                kept = self._new_client(stored)
+                _kept_clients()[key] = kept
+            kept.speaker = self
+            self._client = kept.client
         return self._client
+
+    def _new_client(self, stored: str) -> "_KeptClient":
+        """A new atproto client (its own connection pool), signed in with the stored
+        session, else the app password."""
+        kept = _KeptClient(self._password_digest())
+        kept.speaker = self
+        kept.client = Client(
+            base_url=self.base_url,
+            request=Request(
+                timeout=httpx.Timeout(
+                    settings.BLUESKY_READ_TIMEOUT, connect=settings.BLUESKY_CONNECT_TIMEOUT
+                ),
+                event_hooks={"response": [kept.note_response]},
+            ),
+        )
+        kept.client.on_session_change(kept.keep)
+        self._client = kept.client
+        if stored:
+            self._guard(
+                False, lambda: kept.client.login(session_string=stored, fetch_bsky_profile=False)
+            )
+        else:
+            self._create_session()
+        return kept
+
+    def _password_digest(self) -> str:
+        """A digest of the app password, so a kept client never outlives a change of it;
+        '' when it does not decrypt (signing in says so, should the session need it)."""
+        try:
+            password = self.bot.credentials().app_password
+        except CredentialsUnreadable:
+            return ""
+        return hashlib.sha256(password.encode()).hexdigest()
 
     def _create_session(self) -> None:
         """Sign in with the app password (createSession): only without a usable session."""

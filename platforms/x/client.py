@@ -9,10 +9,11 @@ site's /xsandbox.
 import hashlib
 import logging
 import mimetypes
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from http.cookiejar import DefaultCookiePolicy
 from itertools import islice
 
 import requests
@@ -20,11 +21,13 @@ import tweepy
 from django.conf import settings
 from requests_oauthlib import OAuth1
 
+# Page is imported from here by the Mastodon client too.
 from platforms.base import (
     Account,
     Call,
     Charge,
     Limits,
+    Page,
     Post,
 )
 from platforms.x.errors import (
@@ -40,23 +43,11 @@ log = logging.getLogger(__name__)
 POST_FIELDS = ["created_at", "author_id", "conversation_id", "in_reply_to_user_id"]
 # The mentions read asks for each post's entities too: whom the post itself mentions.
 MENTION_FIELDS = [*POST_FIELDS, "entities"]
+# Each thread's requests session (_session).
+_threads = threading.local()
 # X's largest page, and how many of them a read of the bot's own posts since a time follows.
 PAGE_SIZE = 100
 RECENT_MAX_PAGES = 10
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a timeline, and the token X gave for the next one ('' when it is the last)."""
-
-    posts: list[Post]
-    next_token: str
-    # The users the page included (the authors of its posts, when expanded).
-    user_ids: tuple[str, ...] = ()
-
-    @property
-    def more(self) -> bool:
-        return bool(self.next_token)
 
 
 class _TweepyClient(tweepy.Client):
@@ -65,6 +56,7 @@ class _TweepyClient(tweepy.Client):
 
     def __init__(self, *, base_url: str, on_response, **credentials):
         super().__init__(**credentials, return_type=dict)
+        self.session = _session()
         self.base_url = base_url
         self.on_response = on_response
 
@@ -321,6 +313,17 @@ class XClient:
                 response.content  # noqa: B018 - read the body before the connection closes
                 return response
             raise http_error(method, response)
+
+
+def _session() -> requests.Session:
+    """This thread's requests session for X, kept across posts and bots: its pooled
+    connections spare a post a new connection and, to X, a TLS handshake. It keeps no
+    cookies, so nothing an answer to one bot sets goes out with another bot's requests."""
+    session = getattr(_threads, "session", None)
+    if session is None:
+        session = _threads.session = requests.Session()
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return session
 
 
 def payer_of(consumer_key: str) -> str:

@@ -5,8 +5,10 @@ post; and every way the PDS refuses becomes the platforms.base error that says w
 import json
 import os
 import socket
+import threading
 
 import pytest
+from django.db import connection
 from PIL import Image
 
 from platforms import base, client_for, post_url
@@ -158,6 +160,34 @@ def test_the_session_is_made_once_and_reused_across_posts(alice_bot, alice):
     assert BlueskySession.objects.filter(account=alice[0], signed_in=True).count() == 1
     alice_bot.refresh_from_db()
     assert alice_bot.encrypted_session and "Jwt" not in alice_bot.encrypted_session
+
+
+def test_a_worker_keeps_a_bots_client_until_its_session_or_password_changes(alice_bot, alice):
+    client_for(alice_bot).post("One")
+    kept = client_for(alice_bot)._signed_in()
+    client_for(alice_bot).post("Two")
+    assert client_for(alice_bot)._signed_in() is kept
+
+    # Another worker (its own thread) renews the session: this one takes the renewed one up.
+    def renew_elsewhere():
+        client_for(alice_bot)._signed_in()._refresh_and_set_session()
+        connection.close()
+
+    elsewhere = threading.Thread(target=renew_elsewhere)
+    elsewhere.start()
+    elsewhere.join()
+    renewed = client_for(alice_bot)._signed_in()
+    assert renewed is not kept
+    assert renewed.export_session_string() == alice_bot.network_session()
+
+    alice_bot.set_credentials(app_password=alice[1])
+    alice_bot.save()
+    assert client_for(alice_bot)._signed_in() is renewed, "the same password, re-entered"
+    alice_bot.set_credentials(app_password="zzzz-yyyy-xxxx-wwww")
+    alice_bot.save()
+    assert client_for(alice_bot)._signed_in() is not renewed
+    client_for(alice_bot).post("Three")
+    assert BlueskySession.objects.filter(account=alice[0], signed_in=True).count() == 1
 
 
 def test_a_session_near_its_expiry_is_refreshed_not_signed_in_again(alice_bot, alice, settings):

@@ -50,6 +50,27 @@ def test_it_posts_reads_uploads_and_finds_mentions(client, sandbox_bot, other_ac
     assert Post.objects.get(pk=int(reply_id) - 1_860_000_000_000_000_000).in_reply_to is not None
 
 
+def test_a_worker_speaks_for_every_bot_through_one_session_that_keeps_no_cookies(
+    client, sandbox_bot, other_account, sandbox
+):
+    other = make_bot(
+        name="Other",
+        handle=other_account.handle,
+        platform="sandbox",
+        credentials=credentials_of(other_account),
+    )
+    theirs = client_for(other)
+    client.post("Mine, through the kept session.")
+    theirs.post("Theirs, through the same one.")
+    session = client._tweepy.session
+    assert theirs._tweepy.session is session
+    # A cookie one answer set would go out with every bot's requests: none is kept (the
+    # login page sets one).
+    answer = session.get(sandbox.url + reverse("login"), timeout=5)
+    assert "csrftoken" in answer.headers["Set-Cookie"]
+    assert not session.cookies
+
+
 def test_wrong_credentials_are_unauthorized_without_leaking_them(account, credential_keys):
     bot = make_bot(name="Wrong", handle=account.handle, platform="sandbox", credentials=SECRETS)
     with pytest.raises(base.Unauthorized) as refused:
