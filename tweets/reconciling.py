@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bots.credentials import CredentialsUnreadable
 from bots.spend import hold_reads
-from platforms import base, rules_for
+from platforms import base, label_of, rules_for
 from tweets.models import PostAttempt, Tweet
 from tweets.posting import posted_fields, reconcile_delay
 from tweets.states import move_tweet
@@ -57,14 +57,15 @@ def reconcile(tweet: Tweet) -> Tweet:
     try:
         found = find_on_timeline(tweet)
     except (base.Unauthorized, base.Forbidden) as error:
+        network = label_of(tweet.bot.network)
         _still_unknown(
             tweet,
             next_attempt_at=None,
             timeline_refused_at=timezone.now(),
             last_error=f"The bot's timeline cannot be read ({error.reason}) so Aviary cannot "
             "tell whether this was posted. It is checked again once the bot's credentials are "
-            "verified; or check the profile and settle it here: “On X: mark posted” with the "
-            "post's link, or “Not on X: post again”.",
+            f"verified; or check the profile and settle it here: “On {network}: mark posted” "
+            f"with the post's link, or “Not on {network}: post again”.",
         )
         return tweet
     except (base.PlatformError, CredentialsUnreadable) as error:
