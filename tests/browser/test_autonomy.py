@@ -47,9 +47,12 @@ def test_it_sets_a_schedule_and_listening_then_pauses_a_group(
 
     page.goto(f"{live_server.url}/bots/groups/")
     page.fill("input[name=name]", "Coast")
-    page.get_by_label("Keeper").check()
-    page.get_by_label("Ferry").check()
     page.get_by_role("button", name="Create group").click()
+    # On the group's page, bots are added by name with the bot picker.
+    for name in ("Keeper", "Ferry"):
+        page.get_by_label("Add a bot").fill(name)
+        page.get_by_role("button", name="Add", exact=True).click()
+        expect(page.locator("#members")).to_contain_text(name)
     page.get_by_role("button", name="Pause all").click()
     expect(page.locator("body")).to_contain_text("Paused 2 bots in Coast.")
     assert not Bot.objects.filter(groups=BotGroup.objects.get(), is_active=True).exists()
