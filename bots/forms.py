@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from bots.credential_forms import CredentialsFormMixin, credential_field
 from bots.gallery import read_upload
 from bots.images import ImageRejected
-from bots.models import Bot, BotGroup, BotImage, Schedule, SiteBudget, XApp
+from bots.models import Bot, BotImage, Schedule, SiteBudget, XApp
 from bots.schedule import parse_time_of_day
 from bots.words import parse_blocked_words
 from platforms import X_CREDENTIALS, label_of, platforms_on
@@ -307,33 +307,6 @@ class ScheduleForm(forms.Form):
             "quiet_start": data["quiet_start"],
             "quiet_end": data["quiet_end"],
         }
-
-
-class BotGroupForm(forms.Form):
-    name = forms.CharField(max_length=80)
-    bots = forms.ModelMultipleChoiceField(
-        queryset=Bot.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    monthly_budget_usd = BotGroup._meta.get_field("monthly_budget_usd").formfield()
-
-    def __init__(self, *args, user, group=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user, self.group = user, group
-        self.fields["bots"].queryset = Bot.objects.visible_to(user).order_by("name")
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        mine = BotGroup.objects.filter(created_by=self.user, name__iexact=name)
-        if self.group is not None:
-            mine = mine.exclude(pk=self.group.pk)
-        if mine.exists():
-            raise forms.ValidationError(f"You already have a group named “{name}”.")
-        return name
-
-
-class GroupGenerateForm(forms.Form):
-    count = forms.IntegerField(min_value=1, max_value=20, initial=3, label="Drafts per bot")
-    seed = forms.CharField(max_length=100, required=False, label="Seed word")
 
 
 class XAppForm(forms.ModelForm):

@@ -39,3 +39,8 @@ class GroupBotForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bot"].queryset = Bot.objects.visible_to(user)
+
+
+class GroupGenerateForm(forms.Form):
+    count = forms.IntegerField(min_value=1, max_value=20, initial=3, label="Drafts per bot")
+    seed = forms.CharField(max_length=100, required=False, label="Seed word")

@@ -20,11 +20,10 @@ from bots.forms import (
     BotSettingsForm,
     CoOwnerForm,
     GalleryUploadForm,
-    GroupGenerateForm,
     ScheduleForm,
 )
 from bots.gallery import add_gallery_image, set_alt_text
-from bots.group_forms import GroupBotForm, GroupForm
+from bots.group_forms import GroupBotForm, GroupForm, GroupGenerateForm
 from bots.images import ImageRejected
 from bots.listener import save_listener
 from bots.models import Bot, BotGroup, Listener, Schedule
