@@ -5,6 +5,7 @@ reads the tweets, at most a day's worth (ENTRIES_PER_DAY) of each day through th
 posting times and due times, so a busy flock's month costs what a quiet one's does; the
 slots are worked out in Python (bots.schedule)."""
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -115,7 +116,10 @@ def tweets_by_day(
     time; and every tweet waiting for a slot of the bots with a schedule on, `scheduled`
     (only those have slots to take). Each is annotated `at`, and `day`, its day's index in
     `days` (None while it waits). One query: each day's tweets are read in time order
-    through the posted-at and due-time indexes, and stop at `limit`."""
+    through the posted-at and due-time indexes, and stop at `limit`. Databases without
+    arrays and LATERAL joins (SQLite) read them with the ORM (tweets_by_day_portably)."""
+    if connection.vendor != "postgresql":
+        return tweets_by_day_portably(bot_ids, days, limit=limit, scheduled=scheduled)
     table = connection.ops.quote_name(Tweet._meta.db_table)
     # The table's name is the model's own; every value is a parameter.
     pick = (
@@ -151,6 +155,38 @@ def tweets_by_day(
         **{f"timed{n}": state for n, state in enumerate(TIMED)},
     }
     return Tweet.objects.raw(sql, params)
+
+
+def tweets_by_day_portably(
+    bot_ids: list[int],
+    days: list[tuple[datetime, datetime]],
+    *,
+    limit: int,
+    scheduled: list[int],
+) -> list[Tweet]:
+    """tweets_by_day's tweets through the ORM, for any database (SQLite, a single machine's
+    default): one query a kind over the whole range in time order, kept up to `limit` + 1
+    a day, as the PostgreSQL query keeps them."""
+    starts = [start for start, _ in days]
+    mine = Tweet.objects.filter(bot_id__in=bot_ids)
+    kinds = [(mine.filter(state=State.POSTED), "posted_at")] + [
+        (mine.filter(state=state, awaits_slot=False), "next_attempt_at") for state in TIMED
+    ]
+    picked = []
+    for tweets, at in kinds:
+        kept: dict[int, int] = defaultdict(int)
+        in_range = {f"{at}__gte": days[0][0], f"{at}__lt": days[-1][1]}
+        for tweet in tweets.filter(**in_range).order_by(at, "pk").iterator():
+            tweet.at = getattr(tweet, at)
+            tweet.day = bisect_right(starts, tweet.at) - 1
+            if kept[tweet.day] <= limit:
+                kept[tweet.day] += 1
+                picked.append(tweet)
+    waiting = Tweet.objects.filter(bot_id__in=scheduled, state=State.APPROVED, awaits_slot=True)
+    for tweet in waiting:
+        tweet.at, tweet.day = tweet.approved_at, None
+        picked.append(tweet)
+    return picked
 
 
 def calendar_zone(bots: list[Bot]) -> ZoneInfo:

@@ -5,12 +5,15 @@ Building that query from the QuerySet methods that define each rule costs a work
 (about 4 ms) than running it, on every claim. Its SQL depends only on the bot, its daily
 cap, whether it has a monthly budget, the UTC month its spend is summed over and the slots'
 grace, and every time it holds is `now` or a fixed span before it: so the SQL built for one
-claim serves the bot's later ones with its times moved on to theirs (head_sql).
+claim serves the bot's later ones with its times moved on to theirs (head_sql), where the
+database takes times as datetime parameters (PostgreSQL's driver); where the backend turns
+them into text first (SQLite, the single machine's default), it is built for each claim.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from bots import spend
@@ -52,6 +55,9 @@ def head_sql(bot: Bot, now: datetime) -> tuple[str, list]:
         spend.month_of(now),
         expiry.slot_grace(),
     )
+    if not shifts_times(connection.ops):
+        sql, params = head_query(bot, now)[:1].query.sql_with_params()
+        return sql, list(params)
     built = _kept.get(shape)
     if built is None:
         if len(_kept) >= MOST_KEPT:
@@ -60,6 +66,12 @@ def head_sql(bot: Bot, now: datetime) -> tuple[str, list]:
         built = _kept[shape] = _Built(sql=sql, params=tuple(params), at=now)
     moved = now - built.at
     return built.sql, [p + moved if isinstance(p, datetime) else p for p in built.params]
+
+
+def shifts_times(ops) -> bool:
+    """Whether the backend (its `connection.ops`) passes times to the database as datetime
+    parameters, which a kept query's can be moved on from; SQLite's become text."""
+    return isinstance(ops.adapt_datetimefield_value(datetime(2026, 1, 1, tzinfo=UTC)), datetime)
 
 
 def head_query(bot: Bot, now: datetime):

@@ -13,7 +13,13 @@ from bots.models import Bot, Schedule
 from bots.schedule import save_schedule
 from tests.conftest import SECRETS
 from tests.factories import make_bot, make_tweet, make_user
-from tweets.calendar import ENTRIES_PER_DAY, build_calendar, view_range
+from tweets.calendar import (
+    ENTRIES_PER_DAY,
+    build_calendar,
+    tweets_by_day,
+    tweets_by_day_portably,
+    view_range,
+)
 from tweets.models import Tweet
 
 State = Tweet.State
@@ -224,3 +230,32 @@ def test_the_page_links_a_busy_day_of_one_bot_to_its_history(logged_in, bot, mon
     assert f"{bot.name}'s history of the day" in html or f"{bot.name}&#x27;s history" in html
     assert reverse("tweets:history", args=[bot.pk]) + "?since=" in html
     assert "choose a bot to see them all" in everyone
+
+
+def test_the_portable_reading_gives_what_the_postgresql_query_gives(bot):
+    # SQLite (make run's default) has no arrays or LATERAL joins: the ORM reads the same
+    # tweets, each day's earliest up to the limit and one more, and those waiting a slot.
+    other = make_bot(name="Other", owners=[])
+    for minute in range(6):
+        make_tweet(
+            bot=bot,
+            state=State.POSTED,
+            posted_at=datetime(2026, 11, 30, 8, minute, tzinfo=UTC),
+            x_post_id=str(minute),
+        )
+    make_tweet(bot=other, state=State.POSTED, posted_at=datetime(2026, 11, 30, 9, tzinfo=UTC))
+    for hour in (9, 10):
+        make_tweet(
+            bot=bot, state=State.APPROVED, next_attempt_at=datetime(2026, 12, 1, hour, tzinfo=UTC)
+        )
+    make_tweet(bot=bot, state=State.APPROVED, awaits_slot=True, approved_at=NOW)
+    monday = datetime(2026, 11, 30, tzinfo=UTC)
+    days = [(monday + timedelta(days=n), monday + timedelta(days=n + 1)) for n in range(2)]
+    ask = {"limit": 3, "scheduled": [bot.pk]}
+
+    def read(tweets):
+        return sorted((tweet.pk, tweet.day, tweet.at) for tweet in tweets)
+
+    portable = read(tweets_by_day_portably([bot.pk], days, **ask))
+    assert portable == read(tweets_by_day([bot.pk], days, **ask))
+    assert len(portable) == 4 + 2 + 1, "4 of the 6 posts of Monday, the 2 queued, 1 waiting"

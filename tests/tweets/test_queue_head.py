@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from bots.models import DailySpend
 from tests.factories import make_tweet
@@ -14,6 +16,7 @@ from tweets.models import Tweet
 from tweets.states import move_tweet
 
 State = Tweet.State
+SQLITE = "django.db.backends.sqlite3"
 FIRST = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
 
 
@@ -59,3 +62,11 @@ def test_a_budget_or_cap_set_after_a_claim_holds_the_next_one(bot):
     bot.daily_post_cap = 3
     bot.save()
     assert posting.claim_next(bot.pk, now=FIRST + timedelta(minutes=3)) == second
+
+
+def test_the_kept_sql_is_only_moved_on_where_times_are_datetime_parameters():
+    # PostgreSQL's driver takes datetimes, which the kept query's are shifted from; SQLite's
+    # backend turns them into text first, so there the query is built for every claim.
+    assert queue_head.shifts_times(connection.ops)
+    sqlite = SQLiteWrapper({**connection.settings_dict, "ENGINE": SQLITE, "NAME": ":memory:"})
+    assert not queue_head.shifts_times(sqlite.ops)
