@@ -72,6 +72,9 @@ class _KeptClient:
 
 
 _threads = threading.local()
+# The most bots a thread keeps a client (and its connection pool) for: past it, the one used
+# longest ago is closed, so a worker for a large flock holds a bounded number of sockets.
+MOST_KEPT_CLIENTS = 64
 
 
 def _kept_clients() -> dict[tuple, _KeptClient]:
@@ -80,6 +83,20 @@ def _kept_clients() -> dict[tuple, _KeptClient]:
     if not hasattr(_threads, "clients"):
         _threads.clients = {}
     return _threads.clients
+
+
+def _keep_client(key: tuple, kept: "_KeptClient") -> None:
+    """Keep `kept` for `key` as the thread's newest, closing the one used longest ago (or
+    the one it replaces) beyond MOST_KEPT_CLIENTS."""
+    clients = _kept_clients()
+    former = clients.pop(key, None)
+    if former is not None and former is not kept and former.client is not None:
+        former.client.request.close()
+    clients[key] = kept
+    while len(clients) > MOST_KEPT_CLIENTS:
+        oldest = clients.pop(next(iter(clients)))
+        if oldest.client is not None:
+            oldest.client.request.close()
 
 
 class BlueskyClient:
@@ -317,7 +334,7 @@ class BlueskyClient:
             kept = _kept_clients().get(key)
             if kept is None or not kept.holds(stored, self._password_digest()):
                 kept = self._new_client(stored)
-                _kept_clients()[key] = kept
+            _keep_client(key, kept)
             kept.speaker = self
             self._client = kept.client
         return self._client

@@ -12,6 +12,7 @@ from django.db import connection
 from PIL import Image
 
 from platforms import base, client_for, post_url
+from platforms.bluesky import client as bluesky_client
 from tests.factories import make_bot
 from xsandbox.bluesky import tokens
 from xsandbox.bluesky.accounts import ensure_account
@@ -160,6 +161,20 @@ def test_the_session_is_made_once_and_reused_across_posts(alice_bot, alice):
     assert BlueskySession.objects.filter(account=alice[0], signed_in=True).count() == 1
     alice_bot.refresh_from_db()
     assert alice_bot.encrypted_session and "Jwt" not in alice_bot.encrypted_session
+
+
+def test_a_worker_keeps_a_bounded_number_of_clients_closing_the_oldest(
+    alice_bot, bob_bot, monkeypatch
+):
+    monkeypatch.setattr(bluesky_client, "MOST_KEPT_CLIENTS", 1)
+    client_for(alice_bot).post("Alice's")
+    alices = client_for(alice_bot)._signed_in()
+    client_for(bob_bot).post("Bob's")
+    # One client kept a thread here: Alice's, used longest ago, is closed with its pool.
+    assert alices.request._client.is_closed
+    assert not client_for(bob_bot)._signed_in().request._client.is_closed
+    client_for(alice_bot).post("Alice's again, on a new client")
+    assert client_for(alice_bot)._signed_in() is not alices
 
 
 def test_a_worker_keeps_a_bots_client_until_its_session_or_password_changes(alice_bot, alice):
