@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from bots import spend
+from bots.bluesky_accounts import connect_bluesky_account
 from bots.models import Listener, Schedule
 from corpora.models import BotCorpus
 from corpora.services import build_corpus_model, link_corpus
@@ -21,6 +22,7 @@ from tests.conftest import SECRETS, make_mastodon_bot
 from tests.factories import make_bot, make_corpus, make_operator, make_tweet
 from tweets.drafting import run_generation_job
 from tweets.models import GenerationJob
+from xsandbox.bluesky.accounts import ensure_account
 
 TEXT = (
     Path(__file__).resolve().parents[2] / "project" / "demo" / "texts" / "adventures-1-6.txt"
@@ -429,9 +431,6 @@ def test_a_mastodon_bots_settings_have_no_keys_and_lead_to_reconnect(logged_in, 
 
 @pytest.fixture
 def bluesky_bot(sandbox, transactional_db, credential_keys, owner):
-    from bots.bluesky_accounts import connect_bluesky_account
-    from xsandbox.bluesky.accounts import ensure_account
-
     account, password = ensure_account("dora.bsky.sandbox.test", name="Dora")
     return connect_bluesky_account(
         user=owner, platform="bluesky_sandbox", handle=account.handle, app_password=password
@@ -446,8 +445,6 @@ def test_a_bluesky_bots_settings_take_a_new_app_password_only(logged_in, bluesky
 
 
 def test_a_new_app_password_is_signed_in_with_before_it_is_saved(logged_in, bluesky_bot):
-    from xsandbox.bluesky.accounts import ensure_account
-
     old_session = bluesky_bot.network_session()
     _account, password = ensure_account(bluesky_bot.handle)
     response = logged_in.post(
