@@ -102,8 +102,19 @@ def test_a_replys_address_begins_each_text_within_the_length_left(bot):
         assert rules.weighted_length(text) <= rules.max_length
 
 
+# Nothing in it is a blocked word: every sentence regenerate_tweet samples (its own random
+# seed) may be kept. (MIXED's "idiot" threw away all five tries of one run in 25.)
+UNBLOCKED = " ".join(
+    f"The {noun} waited by the {place} for Moriarty to pass. "
+    f"The {noun} waited by the {place} for the rain to stop. "
+    f"The {noun} called the {place} a place for a walk."
+    for noun in ["clerk", "groom", "cabman", "porter"]
+    for place in ["gate", "door", "stair", "lamp"]
+)
+
+
 def test_a_regenerated_reply_keeps_the_address_it_begins_with(bot):
-    ready_corpus_for(bot, text=MIXED)
+    ready_corpus_for(bot, text=UNBLOCKED)
     draft = make_tweet(
         bot=bot, text="@sky@bsky.brid.gy The clerk waited.", in_reply_to_post_id="42"
     )
