@@ -32,6 +32,11 @@ class TweetQuerySet(models.QuerySet):
         """Tweets handed to X, or being: X may have them (Tweet.SENDING)."""
         return self.filter(state__in=Tweet.SENDING)
 
+    def holding_queue(self):
+        """Tweets that hold their bot's queue: being sent, or unknown and to be reconciled
+        (an unknown one left for a person does not hold it)."""
+        return self.sending().exclude(state=Tweet.State.UNKNOWN, next_attempt_at=None)
+
     def in_flight(self):
         """Tweets on their way to X without a person: queued (not waiting for a slot),
         posting, or unknown."""

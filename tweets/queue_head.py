@@ -21,7 +21,6 @@ from bots.models import Bot
 from tweets import budget, expiry
 from tweets.models import Tweet, TweetImage
 
-State = Tweet.State
 # Bots whose SQL a process keeps; past it, the kept SQL is forgotten and built again.
 MOST_KEPT = 2000
 
@@ -76,11 +75,7 @@ def shifts_times(ops) -> bool:
 
 def head_query(bot: Bot, now: datetime):
     """The due tweets of the bot at `now`, in order, with head_of_queue's annotations."""
-    holding = (
-        Tweet.objects.filter(bot_id=bot.pk)
-        .sending()
-        .exclude(state=State.UNKNOWN, next_attempt_at=None)
-    )
+    holding = Tweet.objects.filter(bot_id=bot.pk).holding_queue()
     return (
         Tweet.objects.filter(bot_id=bot.pk)
         .due(now)

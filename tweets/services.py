@@ -27,7 +27,7 @@ from tweets.images import attach_images
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet
 from tweets.tasks import generate_drafts as generate_task
-from tweets.tasks import queue_post
+from tweets.tasks import queue_for_bot, queue_post
 
 State = Tweet.State
 
@@ -379,7 +379,7 @@ def _enqueue_if_due(tweet: Tweet) -> None:
     if tweet.awaits_slot:
         return
     if tweet.next_attempt_at is None or tweet.next_attempt_at <= timezone.now():
-        queue_post(tweet.pk)
+        queue_for_bot(tweet.bot_id)
 
 
 def release_waiting_tweet(bot: Bot, *, now: datetime) -> Tweet | None:
@@ -401,7 +401,7 @@ def release_waiting_tweet(bot: Bot, *, now: datetime) -> Tweet | None:
     )
     if not released:
         return None
-    queue_post(waiting.pk)
+    queue_for_bot(bot.pk)
     return waiting
 
 

@@ -1,17 +1,22 @@
 """Celery tasks for tweets: take an id, load the row, call a service. Messages carry ids
 only; a lost message is found again by sweep_tweets, a duplicate one finds nothing to do.
 
-One post_tweet message waits per tweet at most: sending one stamps the tweet's
-message_sent_at by a conditional UPDATE, and taking it clears the stamp (queue_post).
+One post_tweet message waits per bot: sending one stamps the tweet's message_sent_at by a
+conditional UPDATE, and taking it clears the stamp (queue_post). A tweet that becomes due
+sends one only when the bot has none waiting and nothing of it being sent (queue_for_bot);
+each post's outcome queues the bot's next (post_tweet). So a backlog costs one task a
+tweet: no message is taken while its bot is busy, only to be sent again.
 """
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bots.models import Bot
 from tweets import drafting, expiry, notices, posting, reconciling
 from tweets.models import GenerationJob, Tweet
 
@@ -88,6 +93,19 @@ def queue_post(tweet_id: int, *, resend_after: timedelta | None = None) -> bool:
         return False
     post_tweet.delay_on_commit(tweet_id)
     return True
+
+
+def queue_for_bot(bot_id: int) -> None:
+    """A tweet of bot N became due (approved, moved, retried): queue_post for the bot's
+    next due tweet, unless a message for it waits already or a tweet of the bot holds the
+    queue, whose outcome queues the next (rows written: Tweet.message_sent_at; task queued:
+    post_tweet). Decided under the bot's row lock, as each outcome decides (tweets.posting):
+    an outcome that could not yet see the new tweet is over before this looks, so the two
+    cannot both leave it without a message."""
+    with transaction.atomic():
+        Bot.objects.select_for_update().filter(pk=bot_id).values_list("pk").first()
+        if not Tweet.objects.filter(bot_id=bot_id).holding_queue().exists():
+            _queue_next(bot_id)
 
 
 def _queue_next(bot, *, resend_after: timedelta | None = None) -> None:

@@ -1,6 +1,6 @@
 """The posting task as a worker runs it, against the sandbox over HTTP and a real broker: a
 post costs two transactions and a bounded number of SQL statements, however long the bot's
-history, and a backlog sends one post_tweet message per tweet."""
+history, and a backlog sends one post_tweet message per tweet: one waits per bot."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -116,6 +116,7 @@ def test_a_message_taken_while_the_bot_is_busy_is_sent_again_when_its_post_is_do
     claimed = posting.claim_next(sandbox_bot.pk)
     assert claimed == first
 
+    tasks.queue_post(second.pk)  # a message sent before the claim, say by the sweep
     tasks.post_tweet(second.pk)  # the bot is busy: the message is spent without a claim
     assert Tweet.objects.get(pk=second.pk).message_sent_at is None
     assert broker.llen("celery") == 2
@@ -123,6 +124,34 @@ def test_a_message_taken_while_the_bot_is_busy_is_sent_again_when_its_post_is_do
     posting.post_claimed(claimed, then=tasks._queue_next)
     assert Tweet.objects.get(pk=second.pk).message_sent_at is not None
     assert broker.llen("celery") == 3
+
+
+def test_a_backlog_sends_one_message_for_the_bot_and_each_post_sends_the_next(sandbox_bot, broker):
+    tweets = approved(sandbox_bot, [f"In the backlog, number {n}." for n in range(3)])
+    waiting = Tweet.objects.exclude(message_sent_at=None).values_list("pk", flat=True)
+    assert list(waiting) == [tweets[0].pk] and broker.llen("celery") == 1
+
+    for n, tweet in enumerate(tweets):
+        tasks.post_tweet(tweet.pk)
+        assert Tweet.objects.get(pk=tweet.pk).state == State.POSTED
+        assert broker.llen("celery") == min(n + 2, 3), "the post queued the one after it"
+
+
+def test_a_tweet_approved_while_the_bot_is_posting_waits_for_that_post_to_send_it(
+    sandbox_bot, broker
+):
+    (first,) = approved(sandbox_bot, ["Being sent now."])
+    claimed = posting.claim_next(sandbox_bot.pk)
+
+    (second,) = approved(sandbox_bot, ["Approved meanwhile."])
+    assert Tweet.objects.get(pk=second.pk).message_sent_at is None, "its message would be spent"
+    assert broker.llen("celery") == 1
+
+    posting.post_claimed(claimed, then=tasks._queue_next)
+    assert Tweet.objects.get(pk=second.pk).message_sent_at is not None
+    assert broker.llen("celery") == 2
+    tasks.post_tweet(second.pk)
+    assert Tweet.objects.get(pk=second.pk).state == State.POSTED
 
 
 def test_the_sweep_sends_again_a_message_the_broker_lost_and_no_other(sandbox_bot, broker):
