@@ -142,6 +142,7 @@ def test_a_tweet_approved_while_the_bot_is_posting_waits_for_that_post_to_send_i
 ):
     (first,) = approved(sandbox_bot, ["Being sent now."])
     claimed = posting.claim_next(sandbox_bot.pk)
+    assert claimed == first
 
     (second,) = approved(sandbox_bot, ["Approved meanwhile."])
     assert Tweet.objects.get(pk=second.pk).message_sent_at is None, "its message would be spent"
