@@ -9,9 +9,11 @@ instance's X-RateLimit-Reset, and the pipeline waits, not the worker.
 import hashlib
 import logging
 import mimetypes
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.cookiejar import DefaultCookiePolicy
 from itertools import islice
 
 import requests
@@ -32,6 +34,7 @@ from platforms.base import (
     BadRequest,
     Forbidden,
     Limits,
+    Page,
     PlatformError,
     Post,
     RateLimited,
@@ -39,7 +42,6 @@ from platforms.base import (
     Unauthorized,
 )
 from platforms.mastodon.text import addressed, plain_text
-from platforms.x.client import Page
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ RATE_WINDOW = timedelta(minutes=5)
 # told it, so it never spends a call asking the instance.
 API_VERSION = (4, 3, 0)
 MEDIA_POLL_SECONDS = 0.5
+# Each thread's requests session (_kept_session).
+_threads = threading.local()
 
 
 class _RecordingSession(requests.Session):
@@ -71,6 +75,19 @@ class _RecordingSession(requests.Session):
             response.status_code,
         )
         return response
+
+
+def _kept_session() -> _RecordingSession:
+    """This thread's requests session for every bot's calls to every instance, kept across
+    posts as X's client keeps its own: its pooled connections spare a post a new connection
+    and a TLS handshake. It keeps no cookies, so nothing an answer to one bot sets goes out
+    with another bot's requests; each call carries its bot's token (Mastodon.py sends the
+    Authorization header per request)."""
+    session = getattr(_threads, "session", None)
+    if session is None:
+        session = _threads.session = _RecordingSession()
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return session
 
 
 def idempotency_key(key: str) -> str:
@@ -118,7 +135,7 @@ class MastodonClient:
         self.bot = bot
         self.base_url = base_url.rstrip("/")
         self.last_limits = Limits(None, None, None)
-        self._session = _RecordingSession()
+        self._session = _kept_session()
         self._api = api(
             self.base_url, access_token=bot.credentials().access_token, session=self._session
         )

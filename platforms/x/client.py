@@ -21,7 +21,6 @@ import tweepy
 from django.conf import settings
 from requests_oauthlib import OAuth1
 
-# Page is imported from here by the Mastodon client too.
 from platforms.base import (
     Account,
     Call,

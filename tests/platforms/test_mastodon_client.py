@@ -51,6 +51,26 @@ def test_it_posts_and_reads_its_own_statuses(client, account):
     assert MastodonStatus.objects.get().account == account
 
 
+def test_a_worker_speaks_for_every_bot_through_one_session_that_keeps_no_cookies(
+    client, account, other_account, mastodon_sandbox
+):
+    theirs = client_for(bot_for(other_account))
+    client.post("Mine, through the kept session.")
+    theirs.post("Theirs, through the same one.")
+
+    assert theirs._session is client._session
+    owners = dict(MastodonStatus.objects.values_list("text", "account__username"))
+    assert owners == {
+        "Mine, through the kept session.": account.username,
+        "Theirs, through the same one.": other_account.username,
+    }, "each call carries its own bot's token"
+    # A cookie one answer set would go out with every bot's requests: none is kept (the
+    # login page sets one).
+    answer = client._session.get(f"{mastodon_sandbox.url}/accounts/login/", timeout=5)
+    assert "csrftoken" in answer.headers["Set-Cookie"]
+    assert not client._session.cookies
+
+
 def test_it_uploads_images_with_alt_text_waiting_while_they_process(client, tmp_path):
     paths = []
     for n, colour in enumerate(("blue", "red")):
