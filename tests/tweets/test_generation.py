@@ -50,13 +50,19 @@ def test_a_bot_may_keep_the_handles_and_links_of_its_corpus(bot):
     assert any(rules_for(bot).has_url(text) for text in generated.texts)
 
 
-MIXED = " ".join(
-    f"The {noun} waited by the {place} for Moriarty to pass. "
-    f"The {noun} waited by the {place} for the rain to stop. "
-    f"The {noun} called the {place} a place for an idiot."
-    for noun in ["clerk", "groom", "cabman", "porter"]
-    for place in ["gate", "door", "stair", "lamp"]
-)
+def waiting_corpus(called_it_a_place_for: str) -> str:
+    """Sixteen porters, clerks and the like waiting by gates and doors, in three sentences
+    each: enough to mix, the third ending in `called_it_a_place_for`."""
+    return " ".join(
+        f"The {noun} waited by the {place} for Moriarty to pass. "
+        f"The {noun} waited by the {place} for the rain to stop. "
+        f"The {noun} called the {place} a place for {called_it_a_place_for}."
+        for noun in ["clerk", "groom", "cabman", "porter"]
+        for place in ["gate", "door", "stair", "lamp"]
+    )
+
+
+MIXED = waiting_corpus("an idiot")
 
 
 def test_drafts_with_a_blocked_word_are_thrown_away_and_counted(bot):
@@ -104,13 +110,7 @@ def test_a_replys_address_begins_each_text_within_the_length_left(bot):
 
 # Nothing in it is a blocked word: every sentence regenerate_tweet samples (its own random
 # seed) may be kept. (MIXED's "idiot" threw away all five tries of one run in 25.)
-UNBLOCKED = " ".join(
-    f"The {noun} waited by the {place} for Moriarty to pass. "
-    f"The {noun} waited by the {place} for the rain to stop. "
-    f"The {noun} called the {place} a place for a walk."
-    for noun in ["clerk", "groom", "cabman", "porter"]
-    for place in ["gate", "door", "stair", "lamp"]
-)
+UNBLOCKED = waiting_corpus("a walk")
 
 
 def test_a_regenerated_reply_keeps_the_address_it_begins_with(bot):
