@@ -345,6 +345,8 @@ def test_every_page_of_a_mastodon_bot_works_and_counts_its_posts(client, mastodo
         assert answer.status_code == 200, url
     detail = client.get(reverse("bots:detail", args=[toots.pk])).content.decode()
     assert "aurora@localhost" in detail
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "@aurora@localhost · Mastodon sandbox" in dashboard
     assert (
         "/xsandbox/mastodon/@aurora/113000000000000001"
         in client.get(reverse("tweets:history", args=[toots.pk])).content.decode()
@@ -376,6 +378,8 @@ def test_a_bluesky_bot_shows_on_every_page_with_links_to_its_posts(client, owner
         assert response.status_code == 200, url
         assert "Sky" in response.content.decode()
     assert link in client.get(reverse("tweets:history", args=[bot.pk])).content.decode()
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "@sky.bsky.social · Bluesky</span>" in dashboard, "a real network: no sandbox"
     assert "abcd-efgh" not in client.get(reverse("bots:detail", args=[bot.pk])).content.decode()
 
 
