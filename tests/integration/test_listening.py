@@ -167,11 +167,18 @@ def test_a_mastodon_bot_and_a_bluesky_bot_answer_each_other_across_the_bridge(br
 
     # Sky answers the bridged opener, Tide the bridged answer; Sky's next answer to the same
     # account waits out the cooldown, and the exchange stops by itself.
-    stopped = wait_until(
-        lambda: Mention.objects.filter(reason__contains="cooldown").first(),
-        timeout=90,
-        message="the exchange across the bridge did not stop at the cooldown",
-    )
+    try:
+        stopped = wait_until(
+            lambda: Mention.objects.filter(reason__contains="cooldown").first(),
+            timeout=180,
+        )
+    except TimeoutError:
+        decided = Mention.objects.values_list("bot__name", "decision", "reason", "text")
+        tweets = Tweet.objects.values_list("bot__name", "state", "last_error", "text")
+        raise AssertionError(
+            f"the exchange across the bridge did not stop at the cooldown: mentions "
+            f"{list(decided)}, tweets {list(tweets)}"
+        ) from None
     assert stopped.bot == sky
     wait_until(all_posted, timeout=30, message="the replies were not all posted")
     replied = Mention.objects.filter(decision=Mention.Decision.REPLIED)
