@@ -27,7 +27,7 @@ from tweets.images import attach_images
 from tweets.models import GenerationJob, Tweet
 from tweets.states import InvalidTransition, move_tweet
 from tweets.tasks import generate_drafts as generate_task
-from tweets.tasks import queue_for_bot, queue_post
+from tweets.tasks import queue_for_bot
 
 State = Tweet.State
 
@@ -423,9 +423,7 @@ def resume_posting(bot: Bot, *, by) -> None:
             by=by,
             bot=bot,
         )
-        next_id = bot.tweets.due(timezone.now()).values_list("pk", flat=True).first()
-        if next_id is not None:
-            queue_post(next_id)
+        queue_for_bot(bot.pk)
     bot.out_of_credit_reason = ""
 
 

@@ -96,12 +96,13 @@ def queue_post(tweet_id: int, *, resend_after: timedelta | None = None) -> bool:
 
 
 def queue_for_bot(bot_id: int) -> None:
-    """A tweet of bot N became due (approved, moved, retried): queue_post for the bot's
-    next due tweet, unless a message for it waits already or a tweet of the bot holds the
-    queue, whose outcome queues the next (rows written: Tweet.message_sent_at; task queued:
-    post_tweet). Decided under the bot's row lock, as each outcome decides (tweets.posting):
-    an outcome that could not yet see the new tweet is over before this looks, so the two
-    cannot both leave it without a message."""
+    """A tweet of bot N became due (approved, moved, retried, released from waiting for a
+    slot, or the bot's posting resumed): queue_post for the bot's next due tweet, unless a
+    message for it waits already or a tweet of the bot holds the queue, whose outcome queues
+    the next (rows written: Tweet.message_sent_at; task queued: post_tweet). Decided under
+    the bot's row lock, as each outcome decides (tweets.posting): an outcome that could not
+    yet see the new tweet is over before this looks, so the two cannot both leave it without
+    a message."""
     with transaction.atomic():
         Bot.objects.select_for_update().filter(pk=bot_id).values_list("pk").first()
         if not Tweet.objects.filter(bot_id=bot_id).holding_queue().exists():
