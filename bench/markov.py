@@ -1,5 +1,5 @@
 """The Markov engine against markovify 0.9.4, on the same corpora in one run:
-`python -m bench.markov [--sentences 200] [--runs 3]`.
+`python -m bench.markov [--sentences 200] [--runs 5]`.
 
 Three corpora: sherlock.txt (0.6 MB, from ../shared/corpora or $BENCH_SHERLOCK); a 3.5 MB mix
 (that file, Debian's fortunes, /usr/share/common-licenses); and 10 MB: the mix, then the
@@ -269,7 +269,7 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3, help="runs of each engine (median)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each engine (median)")
     args = parser.parse_args(argv)
     try:
         import markovify
