@@ -235,8 +235,10 @@ class MarkovModel:
     def _is_original(self, out, windows, ratio, total):
         """False if some run of the sentence's words appears verbatim in the corpus.
 
-        Each run is looked up through its rarest window: only that window's occurrences are
-        compared with the corpus, never the whole text.
+        Every run of ``run`` words holds run - k + 1 consecutive windows, so a whole block of
+        half as many (blocks taken in order): the rarest window of each block anchors all the
+        runs that hold it. Each of its occurrences is compared with the sentence word by word
+        outwards, never the whole text: a verbatim stretch as long as a run is a run.
         """
         k, count = self.state_size, len(out)
         run = min(min(total, round(ratio * count)) + 1, count)
@@ -244,15 +246,21 @@ class MarkovModel:
             return False  # every run this short is a window of the chain, so in the corpus
         off, occ, corpus = self._off, self._occ, self._corpus
         sizes = [off[g + 1] - off[g] for g in windows]
-        words = array("I", out)
-        for i in range(count - run + 1):
-            anchor = min(range(i, i + run - k + 1), key=sizes.__getitem__)
-            target = words[i : i + run]
-            shift = anchor - i
+        block = (run - k + 2) // 2
+        for first in range(0, len(windows) - block + 1, block):
+            anchor = min(range(first, first + block), key=sizes.__getitem__)
             g = windows[anchor]
             for j in range(off[g], off[g + 1]):
-                start = occ[j] - shift
-                if start >= 0 and corpus[start : start + run] == target:
+                at = occ[j]  # out[anchor : anchor + k] is corpus[at : at + k]
+                left = 0
+                while (
+                    left < anchor and left < at and corpus[at - left - 1] == out[anchor - left - 1]
+                ):
+                    left += 1
+                end, right = anchor + k, 0
+                while end + right < count and corpus[at + k + right] == out[end + right]:
+                    right += 1
+                if left + k + right >= run:
                     return False
         return True
 

@@ -144,6 +144,36 @@ def test_a_copy_of_the_corpus_is_rejected_as_unoriginal():
         assert not any(run in text for run in runs)
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=corpora,
+    k=st.integers(1, 3),
+    seed=st.integers(0, 2**32),
+    ratio=st.sampled_from([0.3, 0.5, 0.7, 1.0]),
+    total=st.integers(3, 15),
+)
+def test_a_walk_is_original_exactly_when_no_run_of_its_words_is_in_the_corpus(
+    text, k, seed, ratio, total
+):
+    try:
+        model = MarkovModel.build(text, state_size=k)
+    except CorpusTooSmall:
+        return
+    corpus = model._corpus.tolist()
+    rng = random.Random(seed)
+    for _ in range(20):
+        out, windows = model._draft(None, 280, rng.random)
+        if out is None:
+            continue
+        run = min(min(total, round(ratio * len(out))) + 1, len(out))
+        copied = any(
+            corpus[start : start + run] == out[i : i + run]
+            for i in range(len(out) - run + 1)
+            for start in range(len(corpus) - run + 1)
+        )
+        assert model._is_original(out, windows, ratio, total) == (run > k + 1 and not copied)
+
+
 def test_combine_with_zero_weight_speaks_only_from_the_first():
     first = "The cat sat on the mat. The cat ran to the mat. A cat sat on a rug."
     second = "The dog slept by the door. The dog ran by the gate. A dog slept at the gate."
