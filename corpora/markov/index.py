@@ -240,7 +240,10 @@ def _read_records(handed, n, key_bits):
             changed |= this ^ int.from_bytes(plane[first - 1 : last - 1], "little")
         starts = list(compress(range(first, last), changed.to_bytes(last - first, "little")))
         off.fromlist(starts)
-        keys.fromlist(list(map(ordered.__getitem__, starts)))
+        if len(starts) > 1:  # itemgetter reads many items in one call, as in word_stream
+            keys += array(keys.typecode, itemgetter(*starts)(ordered))
+        elif starts:
+            keys.append(ordered[starts[0]])
     off.append(n)
     return occ, keys, off
 

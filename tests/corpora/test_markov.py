@@ -218,7 +218,13 @@ MANY_WORDS = " ".join(f"W{i}" + (". " if i % 7 == 3 else " ") for i in range(70_
 )
 
 
-@pytest.mark.parametrize(("text", "k"), [(DEMO, 1), (DEMO, 2), (DEMO, 3), (MANY_WORDS, 2)])
+# Few windows, each thousands of times: runs of equal keys span whole chunks of records.
+REPEATED = "The cat sat on the mat. A dog ran to the door and back. " * 3000
+
+
+@pytest.mark.parametrize(
+    ("text", "k"), [(DEMO, 1), (DEMO, 2), (DEMO, 3), (MANY_WORDS, 2), (REPEATED, 2)]
+)
 def test_each_way_of_indexing_builds_the_same_model(text, k, monkeypatch):
     """The float-record sort (keys and positions in 61 bits) and the plain sort of Python
     ints must agree to the byte."""
