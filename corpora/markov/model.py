@@ -248,7 +248,7 @@ class MarkovModel:
         sizes = [off[g + 1] - off[g] for g in windows]
         block = (run - k + 2) // 2
         for first in range(0, len(windows) - block + 1, block):
-            anchor = min(range(first, first + block), key=sizes.__getitem__)
+            anchor = sizes.index(min(sizes[first : first + block]), first)
             g = windows[anchor]
             for j in range(off[g], off[g + 1]):
                 at = occ[j]  # out[anchor : anchor + k] is corpus[at : at + k]
