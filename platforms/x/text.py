@@ -189,28 +189,31 @@ def _parse(text: str) -> tuple[int, bool]:
 
 
 def _walk(units: str, urls: dict[int, int], emoji: dict[int, int]) -> tuple[int, bool]:
-    """parseTweet's loop: a URL or emoji starting at an index counts once and is skipped
-    (only its last unit is checked for invalid characters), a surrogate pair counts as its
-    low half, anything else by its range."""
+    """parseTweet's loop: a URL or emoji starting at an index it reaches counts once and is
+    skipped (only its last unit is checked for invalid characters), a surrogate pair counts as
+    its low half, anything else by its range. The units between the entities it reaches are
+    weighed as _plain_weight weighs them, with no Python loop per character (no entity starts
+    inside a surrogate pair, and no invalid character is a surrogate)."""
     weighted = 0
     valid = True
     index = 0
-    size = len(units)
-    while index < size:
-        if index in urls:
+    for start in sorted(urls.keys() | emoji.keys()):
+        if start < index:
+            continue  # inside an entity already skipped
+        between = units[index:start]
+        weighted += _plain_weight(between)
+        valid = valid and not _INVALID_CHARS.search(between)
+        if start in urls:
             weighted += TRANSFORMED_URL_LENGTH * SCALE
-            index += urls[index] - 1
-        elif index in emoji:
-            weighted += DEFAULT_WEIGHT
-            index += emoji[index] - 1
+            index = start + urls[start]
         else:
-            if _is_high_surrogate(units, index):
-                index += 1
-            weighted += _weight(ord(units[index]))
-        if valid and _INVALID_CHARS.match(units, index):
+            weighted += DEFAULT_WEIGHT
+            index = start + emoji[start]
+        if valid and _INVALID_CHARS.match(units, index - 1):
             valid = False
-        index += 1
-    return weighted, valid
+    rest = units[index:]
+    weighted += _plain_weight(rest)
+    return weighted, valid and not _INVALID_CHARS.search(rest)
 
 
 def _plain_weight(units: str) -> int:
@@ -220,13 +223,6 @@ def _plain_weight(units: str) -> int:
     heavy = len(_LIGHT_UNITS.sub("", units))
     pairs = len(_SURROGATE_PAIR.findall(units))
     return (len(units) - heavy) * SCALE + (heavy - pairs) * DEFAULT_WEIGHT
-
-
-def _weight(code_unit: int) -> int:
-    for start, end, weight in RANGES:
-        if start <= code_unit <= end:
-            return weight
-    return DEFAULT_WEIGHT
 
 
 def _utf16_units(text: str) -> str:
@@ -245,15 +241,6 @@ def _from_utf16_units(units: str) -> str:
 def _surrogate_pair(match: re.Match) -> str:
     offset = ord(match.group()) - 0x10000
     return chr(0xD800 + (offset >> 10)) + chr(0xDC00 + (offset & 0x3FF))
-
-
-def _is_high_surrogate(units: str, index: int) -> bool:
-    # Like twitter-text's isSurrogatePair: the pair's low half is then the one weighed.
-    return (
-        index + 1 < len(units)
-        and 0xD800 <= ord(units[index]) <= 0xDBFF
-        and 0xDC00 <= ord(units[index + 1]) <= 0xDFFF
-    )
 
 
 def _emoji_lengths(units: str) -> dict[int, int]:
