@@ -11,9 +11,9 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from itertools import compress, count, repeat
-from operator import and_, itemgetter, lshift, ne, not_, or_, rshift
+from operator import and_, itemgetter, lshift, ne, or_, rshift
 
-from corpora.markov.splitting import _BOM, sentence_ends, unbalanced_marks, utf8_text
+from corpora.markov.splitting import _BOM, sentence_ends, unmarked, utf8_text
 
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
 # A float record (see _index_by_float_records): a window's position in its 3 low bytes and its
@@ -85,16 +85,7 @@ def _kept_sentences(data: bytes) -> tuple[array, array]:
         start += len(_BOM)
     ends = sentence_ends(data, start)
     starts = [start, *ends[:-1]]
-    # Ends (even) and marks (odd) in one sorted list, a mark after an end at its offset: a
-    # sentence is kept when what comes before its end is the end before it. One sort of
-    # small ints (a few sorted runs merged) instead of a search per mark.
-    tagged = [
-        *map(lshift, ends, repeat(1)),
-        *map(or_, map(lshift, unbalanced_marks(data, start), repeat(1)), repeat(1)),
-    ]
-    tagged.sort()
-    is_end = list(map(not_, map(and_, tagged, repeat(1))))
-    kept = list(compress([True, *is_end], is_end))
+    kept = unmarked(data, starts, ends)
     return array("Q", compress(starts, kept)), array("Q", compress(ends, kept))
 
 

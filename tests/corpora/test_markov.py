@@ -19,7 +19,7 @@ from corpora.markov import (
     index,
     split_sentences,
 )
-from corpora.markov.splitting import unbalanced_marks
+from tests.corpora.test_markov_splitting import UNBALANCED
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = (ROOT / "project" / "demo" / "texts" / "adventures-1-6.txt").read_text()[:60_000]
@@ -32,7 +32,7 @@ def grams(text: str, k: int) -> set[tuple]:
     starts and ends marked, as the chain may walk them."""
     found = set()
     for sentence in split_sentences(text):
-        if len(sentence) <= k or unbalanced_marks(" ".join(sentence)):
+        if len(sentence) <= k or UNBALANCED.search(" ".join(sentence)):
             continue
         padded = [None] * k + sentence + [END]
         found.update(tuple(padded[i : i + k + 1]) for i in range(len(padded) - k))

@@ -11,6 +11,12 @@ from hypothesis import strategies as st
 from corpora.markov import index, split_sentences
 from corpora.markov.splitting import _CLOSERS, _end_kind, _word_kind
 
+# markovify's filter, read off a sentence's words: a bracket or double quote anywhere, a single
+# quote at the start or end of a word.
+UNBALANCED = re.compile(
+    r"[\"()\[\]\u00ab\u00bb\u201c-\u201f]|(?<!\S)['\u2018-\u201b]|['\u2018-\u201b](?!\S)"
+)
+
 
 @pytest.mark.parametrize(
     ("text", "sentences"),
@@ -128,10 +134,26 @@ def test_a_words_kind_read_from_its_bytes_is_the_kind_read_from_its_text(word):
     assert _word_kind(word.encode()) == _end_kind(word)
 
 
+# Words with marks that leave their sentence out, and words that only look like them: quotes
+# inside words, and characters that share a typographic mark's first bytes (\u00a9, \u2014).
+MARKED = [
+    "(cat",
+    "mat)",
+    "[on]",
+    '"Sat',
+    "'Tis",
+    "ran'",
+    "\u201cCome,\u201d",
+    "\u00abnon\u00bb",
+    "\u2019twas",
+]
+UNMARKED = ["don't", "rock\u2019n\u2019roll", "caf\u00e9", "\u00a9", "a\u2014b", "\u2026"]
+
+
 @pytest.mark.parametrize(("k", "seed"), [(1, 1), (2, 2), (3, 3), (4, 4), (2, 5)])
-def test_sentences_of_state_size_words_or_fewer_are_left_out_across_batches(k, seed):
+def test_sentences_short_or_holding_marks_are_left_out_across_batches(k, seed):
     rng = random.Random(seed)
-    words = ["cat", "Sat", "on", "the", "mat", "Watson", "ran"]
+    words = ["cat", "Sat", "on", "the", "mat", "Watson", "ran"] * 3 + MARKED + UNMARKED
     text = "".join(
         " ".join(rng.choices(words, k=rng.choice([1, 1, 2, 3, 4, 5, 6]))).capitalize()
         + rng.choice([". ", ".\n\n", ".  \t"])
@@ -145,8 +167,11 @@ def test_sentences_of_state_size_words_or_fewer_are_left_out_across_batches(k, s
         elif sentence:
             found.append(sentence)
             sentence = []
-    kept = [s for s in split_sentences(text) if len(s) > k]
+    every = list(split_sentences(text))
+    kept = [s for s in every if len(s) > k and not UNBALANCED.search(" ".join(s))]
     assert found == kept
+    assert 0 < len(kept) < len([s for s in every if len(s) > k])  # some left out for marks
+    assert any(word in UNMARKED for sentence in kept for word in sentence)
     # each kept sentence after exactly k SEPs
     assert len(stream) == sum(len(s) + k for s in kept)
     assert stream[:k].tolist() == [index.SEP] * k
