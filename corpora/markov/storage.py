@@ -42,18 +42,19 @@ def dump(state_size, words, corpus, occ, keys, off, sources, bits) -> bytes:
             (packed if kinds[-1] else raw).append(packer.compress(plane) if kinds[-1] else plane)
     packed.append(packer.flush())
     packed = b"".join(packed)
-    body = b"".join(
-        [
-            *(_SOURCE.pack(*source) for source in sources),
-            bytes(widths),
-            bytes(kinds),
-            struct.pack("<I", len(packed)),
-            packed,
-            *raw,
-        ]
-    )
+    body = [
+        *(_SOURCE.pack(*source) for source in sources),
+        bytes(widths),
+        bytes(kinds),
+        struct.pack("<I", len(packed)),
+        packed,
+        *raw,
+    ]
+    crc = 0  # of the body's parts in turn, so that the body is joined once, behind the header
+    for part in body:
+        crc = zlib.crc32(part, crc)
     counts = (len(words), len(corpus), len(keys), len(sources), len(vocabulary), bits)
-    return _HEADER.pack(MAGIC, VERSION, state_size, *counts, zlib.crc32(body)) + body
+    return b"".join([_HEADER.pack(MAGIC, VERSION, state_size, *counts, crc), *body])
 
 
 def load(data: bytes) -> tuple:
