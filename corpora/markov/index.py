@@ -16,10 +16,14 @@ from operator import and_, itemgetter, lshift, ne, or_, rshift
 from corpora.markov.splitting import _BOM, sentence_ends, unmarked, utf8_text
 
 MIN_STATE_SIZE, MAX_STATE_SIZE = 1, 4
+# From this many windows on (some 4 MB of text), numpy sorts them (see _index_by_numpy): 36 ms,
+# not 670, for the million windows of 10 MB. Its import takes 0.15 s and 18-23 MB, which the
+# 100-200 ms it saves on a smaller corpus would not repay.
+_NUMPY_WINDOWS = 1 << 19
 # A float record (see _index_by_float_records): a window's position in its 3 low bytes and its
 # key in the 37 bits above. State size 1 takes any vocabulary, state size 2 up to 262,144
-# words, in up to 16 million windows (some 150 MB of text), with no numpy (which takes 0.1 s
-# and 22 MB just to import); longer keys are sorted as Python ints.
+# words, in up to 16 million windows (some 150 MB of text), with no numpy; longer keys are
+# sorted as Python ints.
 _POSITION_BYTES, _KEY_BITS = 3, 37
 # Bit 62 set in every record (in byte 7) makes it a positive, normal, finite double.
 _WITH_TOP = bytes(b | 0x40 for b in range(256))
@@ -102,6 +106,8 @@ def index_windows(corpus: array, state_size: int, word_count: int) -> tuple:
     as ids packed into one int, sorted, and where each one's occurrences start in occ."""
     bits = id_bits(word_count)
     n = len(corpus) - state_size  # windows followed by a word
+    if n >= _NUMPY_WINDOWS and bits * state_size + n.bit_length() <= 64:
+        return _index_by_numpy(corpus, n, state_size, bits)
     if _FLOAT_RECORDS and bits * state_size <= _KEY_BITS and n <= 1 << 8 * _POSITION_BYTES:
         return _index_by_float_records(corpus, n, state_size, bits)
     return _index_by_sorting_ints(corpus, n, state_size, bits)
@@ -124,6 +130,40 @@ def _index_by_sorting_ints(corpus, n, state_size, bits):
     keys = key_array(map(ordered.__getitem__, starts), bits * state_size)
     off = array("I", starts)
     off.append(n)
+    return occ, keys, off
+
+
+def _index_by_numpy(corpus, n, state_size, bits):
+    """The k-gram index by numpy: each window's key above its position in one 64-bit int,
+    sorted in place. The ints are distinct, so any sort orders the positions by (window,
+    position). The arrays are written in place, with no temporary copy of them all."""
+    import numpy as np
+
+    ids = np.frombuffer(corpus, dtype=corpus.typecode)
+    records = ids[:n].astype(np.uint64)
+    for i in range(1, state_size):
+        records <<= bits
+        records |= ids[i : i + n]
+    del ids  # a view of corpus, which cannot grow while one exists
+    pos_bits = n.bit_length()
+    records <<= pos_bits
+    for first in range(0, n, _CHUNK):
+        records[first : first + _CHUNK] |= np.arange(first, min(n, first + _CHUNK), dtype=np.uint64)
+    records.sort()
+    occ = array("I", [0]) * n
+    np.bitwise_and(records, (1 << pos_bits) - 1, out=np.frombuffer(occ, "I"), casting="unsafe")
+    records >>= pos_bits
+    starts = np.flatnonzero(records[1:] != records[:-1])
+    starts += 1
+    keys = key_array([0], bits * state_size) * (len(starts) + 1)
+    key_view = np.frombuffer(keys, keys.typecode)
+    key_view[0] = records[0]
+    key_view[1:] = records[starts]
+    off = array("I", [0]) * (len(starts) + 2)
+    off_view = np.frombuffer(off, "I")
+    off_view[1:-1] = starts
+    off_view[-1] = n
+    del key_view, off_view
     return occ, keys, off
 
 

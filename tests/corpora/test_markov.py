@@ -226,9 +226,12 @@ REPEATED = "The cat sat on the mat. A dog ran to the door and back. " * 3000
     ("text", "k"), [(DEMO, 1), (DEMO, 2), (DEMO, 3), (MANY_WORDS, 2), (REPEATED, 2)]
 )
 def test_each_way_of_indexing_builds_the_same_model(text, k, monkeypatch):
-    """The float-record sort (keys and positions in 61 bits) and the plain sort of Python
-    ints must agree to the byte."""
+    """The float-record sort (keys and positions in 61 bits), numpy's sort of 64-bit ints
+    (which large corpora take) and the plain sort of Python ints must agree to the byte."""
     built = MarkovModel.build(text, state_size=k).to_bytes()
+    monkeypatch.setattr(index, "_NUMPY_WINDOWS", 1)
+    assert MarkovModel.build(text, state_size=k).to_bytes() == built
+    monkeypatch.setattr(index, "_NUMPY_WINDOWS", 1 << 62)
     monkeypatch.setattr(index, "_FLOAT_RECORDS", False)
     assert MarkovModel.build(text, state_size=k).to_bytes() == built
 
