@@ -7,10 +7,11 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 from corpora.markov import storage
 from corpora.markov.index import (
+    BLOCK_BITS,
     MAX_STATE_SIZE,
     MIN_STATE_SIZE,
     SEP,
@@ -52,13 +53,16 @@ class MarkovModel:
     state_size + 1 words only ever reproduce themselves).
     """
 
-    def __init__(self, state_size, words, corpus, occ, keys, off, sources, bits=None):
+    def __init__(self, state_size, words, corpus, occ, keys, off, blocks, sources, bits=None):
         self.state_size = state_size
         self._words = words  # id -> word as UTF-8 bytes; id 0 is SEP
         self._corpus = corpus  # [SEP]*k + sentence, for every sentence, then [SEP]*k
         self._occ = occ  # window start positions, sorted by (window's words, position)
         self._keys = keys  # the distinct windows, as ids packed into one int, sorted
         self._off = off  # occurrences of window keys[g] are occ[off[g]:off[g + 1]]
+        # keys[blocks[j]:blocks[j + 1]] are the windows whose first word is in block j (ids
+        # j << BLOCK_BITS and on): a walk's next window is looked for among those alone.
+        self._blocks = blocks
         self._sources = sources  # (start, end, weight) of each combined corpus in _corpus
         self._bits = bits or id_bits(len(words))  # each word id's width in a window key
         self._mask = (1 << (self._bits * state_size)) - 1
@@ -118,8 +122,8 @@ class MarkovModel:
 
     @classmethod
     def _indexed(cls, state_size, words, corpus, sources):
-        occ, keys, off = index_windows(corpus, state_size, len(words))
-        return cls(state_size, words, corpus, occ, keys, off, sources)
+        occ, keys, off, blocks = index_windows(corpus, state_size, len(words))
+        return cls(state_size, words, corpus, occ, keys, off, blocks, sources)
 
     def sentence(
         self,
@@ -156,25 +160,27 @@ class MarkovModel:
         return None
 
     def _draft(self, table, limit, random):
-        """Word ids of one walk, with the group of each full window; (None, None) if too long."""
+        """Word ids of one walk, with its full windows' occurrences (see _forward); (None,
+        None) if too long."""
         k = self.state_size
         if table is None:
-            out, windows = [], []
+            out, windows = [], ([], [])
             return (
                 (out, windows) if self._forward(0, 0, out, windows, limit, random) else (None, None)
             )
-        corpus, keys, bits = self._corpus, self._keys, self._bits
+        corpus, keys, off, blocks = self._corpus, self._keys, self._off, self._blocks
+        bits, shift = self._bits, self._bits * (k - 1)
         ranges, cumulative = table
         a, b = ranges[bisect_right(cumulative, random() * cumulative[-1])]
         p = self._occ[a + int(random() * (b - a))]  # an occurrence of the seed
         key = _pack(corpus[p - k + 1 : p + 1], bits)  # the window that ends with it
-        group = anchor = bisect_left(keys, key)
-        back, windows = [], [group]
+        top = corpus[p - k + 1] >> BLOCK_BITS
+        group = anchor = bisect_left(keys, key, blocks[top], blocks[top + 1])
+        lo, hi = off[group], off[group + 1]
+        back, los, sizes = [], [lo], [hi - lo]
         if corpus[p - k + 1] != SEP:
-            shift = bits * (k - 1)
             back_key = key
             while True:
-                lo, hi = self._off[group], self._off[group + 1]
                 word = corpus[self._pick(lo, hi, random) - 1]
                 if word == SEP:
                     break
@@ -182,38 +188,60 @@ class MarkovModel:
                 if len(back) > limit:
                     return None, None
                 back_key = (word << shift) | (back_key >> bits)
-                group = bisect_left(keys, back_key)
-                windows.append(group)
+                top = word >> BLOCK_BITS
+                group = bisect_left(keys, back_key, blocks[top], blocks[top + 1])
+                lo, hi = off[group], off[group + 1]
+                los.append(lo)
+                sizes.append(hi - lo)
         back.reverse()
-        windows.reverse()
+        los.reverse()
+        sizes.reverse()
         out = back + [w for w in corpus[p - k + 1 : p + 1] if w != SEP]
-        if len(out) < k:
-            windows = []
+        windows = (los, sizes) if len(out) >= k else ([], [])
         if not self._forward(key, anchor, out, windows, limit, random):
             return None, None
         return out, windows
 
     def _forward(self, key, group, out, windows, limit, random):
+        """Walk on from the window ``key`` (group ``group``) to SEP: True, or False once
+        ``out`` would pass ``limit`` words. Each full window reached is noted in ``windows``
+        as where its occurrences start in occ and how many they are."""
         k, bits, mask = self.state_size, self._bits, self._mask
         corpus, occ, keys, off = self._corpus, self._occ, self._keys, self._off
-        append, note, count = out.append, windows.append, len(out)
-        pick = None if self._starts is None else self._pick
-        while True:  # the inner loop of every sentence: kept to a few operations a word
-            lo = off[group]
+        blocks, shift = self._blocks, bits * (k - 1) + BLOCK_BITS
+        append, (los, sizes) = out.append, windows
+        note_lo, note_size = los.append, sizes.append
+        # The windows still holding a SEP (a sentence's first words) are noted too and dropped
+        # at the end: one test fewer a word.
+        partial, noted = max(0, k - 1 - len(out)), len(los)
+        lo = off[group]
+        size = off[group + 1] - lo
+        pick = self._pick if self._starts is not None else None
+        # The inner loop of every sentence, kept to a few operations a word.
+        for _ in repeat(None, limit - len(out)):
             if pick is None:
-                word = corpus[occ[lo + int(random() * (off[group + 1] - lo))] + k]
+                word = corpus[occ[lo + int(random() * size)] + k]
             else:
-                word = corpus[pick(lo, off[group + 1], random) + k]
+                word = corpus[pick(lo, lo + size, random) + k]
             if word == SEP:
-                return True
+                break
             append(word)
-            count += 1
-            if count > limit:
-                return False
             key = ((key << bits) & mask) | word
-            group = bisect_left(keys, key)
-            if count >= k:
-                note(group)
+            top = key >> shift
+            group = bisect_left(keys, key, blocks[top], blocks[top + 1])
+            lo = off[group]
+            size = off[group + 1] - lo
+            note_lo(lo)
+            note_size(size)
+        else:  # ``limit`` words: a sentence only if they end it
+            if pick is None:
+                word = corpus[occ[lo + int(random() * size)] + k]
+            else:
+                word = corpus[pick(lo, lo + size, random) + k]
+        if word != SEP:
+            return False
+        del los[noted : noted + partial], sizes[noted : noted + partial]
+        return True
 
     def _pick(self, lo, hi, random):
         """A position from occ[lo:hi] (one window's occurrences), weighted by source."""
@@ -244,13 +272,12 @@ class MarkovModel:
         run = min(min(total, round(ratio * count)) + 1, count)
         if run <= k + 1:
             return False  # every run this short is a window of the chain, so in the corpus
-        off, occ, corpus = self._off, self._occ, self._corpus
-        sizes = [off[g + 1] - off[g] for g in windows]
+        occ, corpus = self._occ, self._corpus
+        los, sizes = windows
         block = (run - k + 2) // 2
-        for first in range(0, len(windows) - block + 1, block):
+        for first in range(0, len(sizes) - block + 1, block):
             anchor = sizes.index(min(sizes[first : first + block]), first)
-            g = windows[anchor]
-            for j in range(off[g], off[g + 1]):
+            for j in range(los[anchor], los[anchor] + sizes[anchor]):
                 at = occ[j]  # out[anchor : anchor + k] is corpus[at : at + k]
                 left = 0
                 while (
@@ -273,11 +300,13 @@ class MarkovModel:
             self._by_norm = {}
             for i, word in enumerate(self._words[1:], 1):
                 self._by_norm.setdefault(_normalise(word.decode("utf-8", _ERRORS)), []).append(i)
-        keys, off, shift = self._keys, self._off, self._bits * (self.state_size - 1)
+        keys, off, blocks = self._keys, self._off, self._blocks
+        shift = self._bits * (self.state_size - 1)
         ranges, weights = [], []
         for word in self._by_norm.get(norm, ()) if norm else ():
-            first = bisect_left(keys, word << shift)
-            last = bisect_left(keys, (word + 1) << shift)
+            lo, hi = blocks[word >> BLOCK_BITS], blocks[(word >> BLOCK_BITS) + 1]
+            first = bisect_left(keys, word << shift, lo, hi)
+            last = bisect_left(keys, (word + 1) << shift, first, hi)
             # One source: the seed's windows form one run of occ; else split each by source.
             groups = [first] if self._starts is None else range(first, last)
             for g in groups:
@@ -302,6 +331,7 @@ class MarkovModel:
             self._occ,
             self._keys,
             self._off,
+            self._blocks,
             self._sources,
             self._bits,
         )

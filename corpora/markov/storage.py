@@ -1,8 +1,9 @@
 """The Markov model's stored form, made to load in a few copies: "AVMK", a version byte, the
 state size, the counts and a CRC-32 of the rest; then the words and the arrays as byte planes.
 
-Version 3. Versions 1 and 2 (one zlib stream of key deltas and group sizes, summed again on
-every load) are refused with OutdatedModel: a model is rebuilt from its corpus's text.
+Version 4. Earlier versions are refused with OutdatedModel, and a model is rebuilt from its
+corpus's text: 1 and 2 held one zlib stream of key deltas and group sizes, summed again on
+every load; 3 lacked where the windows of each block of first words start (``blocks``).
 """
 
 import struct
@@ -11,29 +12,29 @@ import zlib
 from array import array
 from collections.abc import Iterator
 
-from corpora.markov.index import MAX_STATE_SIZE, MIN_STATE_SIZE
+from corpora.markov.index import BLOCK_BITS, MAX_STATE_SIZE, MIN_STATE_SIZE
 
 MAGIC = b"AVMK"
-VERSION = 3
+VERSION = 4
 _HEADER = struct.Struct("<4sBBIIIIIBI")  # see load
 _SOURCE = struct.Struct("<IId")
 # A plane goes into the one zlib stream only if that saves 40% of it or more: the planes that
 # barely compress (the low bytes of positions and ids) are copied at load, not inflated.
 _WORTH_COMPRESSING = 0.6
 _LEVEL = 6
-_ARRAYS = 4  # corpus, occ, keys, off
+_ARRAYS = 5  # corpus, occ, keys, off, blocks
 
 
 class OutdatedModel(ValueError):
     """A model stored by an earlier version of the engine: rebuild it from its corpus."""
 
 
-def dump(state_size, words, corpus, occ, keys, off, sources, bits) -> bytes:
+def dump(state_size, words, corpus, occ, keys, off, blocks, sources, bits) -> bytes:
     """A model's parts (as MarkovModel holds them) in the stored form (see ``load``)."""
     vocabulary = b"\n".join(words[1:])
     packer = zlib.compressobj(_LEVEL)
     packed, raw, widths, kinds = [packer.compress(vocabulary)], [], [], []
-    for values in (corpus, occ, keys, off):
+    for values in (corpus, occ, keys, off, blocks):
         planes = list(_planes(values))
         widths.append(len(planes))
         for plane in planes:
@@ -64,8 +65,8 @@ def load(data: bytes) -> tuple:
     The header: magic, version, state size; the counts of words, corpus ids, keys and
     sources, the words' bytes, a word id's bits in a key; a CRC-32 of every byte after it, so
     that a damaged model never loads. Then the sources; each array's width in bytes (corpus,
-    occ, keys, off); whether each byte plane of theirs is compressed; one zlib stream of the
-    words (joined by newlines) and the compressed planes; then the other planes, raw.
+    occ, keys, off, blocks); whether each byte plane of theirs is compressed; one zlib stream
+    of the words (joined by newlines) and the compressed planes; then the other planes, raw.
     """
     view = memoryview(data)
     if len(view) < 6 or view[:4] != MAGIC:
@@ -94,7 +95,7 @@ def load(data: bytes) -> tuple:
         raw = body[pos + size :]
     except (zlib.error, struct.error) as error:
         raise ValueError(f"Corrupt Markov model: {error}") from None
-    counts = (n_corpus, n_corpus - k, n_keys, n_keys + 1)
+    counts = (n_corpus, n_corpus - k, n_keys, n_keys + 1, ((n_words - 1) >> BLOCK_BITS) + 2)
     if (
         not MIN_STATE_SIZE <= k <= MAX_STATE_SIZE
         or not n_sources
@@ -118,8 +119,8 @@ def load(data: bytes) -> tuple:
             out[i::size] = source[at[on] : at[on] + count]
             at[on] += count
         arrays.append(_values(out, size))
-    corpus, occ, keys, off = arrays
-    return k, words, corpus, occ, keys, off, sources, bits
+    corpus, occ, keys, off, blocks = arrays
+    return k, words, corpus, occ, keys, off, blocks, sources, bits
 
 
 def _plane_bytes(counts, widths, kinds, n_vocab) -> tuple[int, int]:

@@ -236,6 +236,18 @@ def test_each_way_of_indexing_builds_the_same_model(text, k, monkeypatch):
     assert MarkovModel.build(text, state_size=k).to_bytes() == built
 
 
+@pytest.mark.parametrize(("text", "k"), [(DEMO, 1), (DEMO, 2), (DEMO, 3), (MANY_WORDS, 2)])
+def test_a_walk_looks_for_its_next_window_among_those_of_one_block(text, k):
+    """Groups blocks[j] to blocks[j + 1] are exactly the windows whose first word is in block j
+    (every word starts a window, so no block is empty)."""
+    model = MarkovModel.build(text, state_size=k)
+    keys, blocks, shift = model._keys, model._blocks, model._bits * (k - 1) + index.BLOCK_BITS
+    assert len(blocks) == ((len(model._words) - 1) >> index.BLOCK_BITS) + 2
+    assert blocks[0] == 0 and blocks[-1] == len(keys)
+    for j in range(len(blocks) - 1):
+        assert {key >> shift for key in keys[blocks[j] : blocks[j + 1]]} == {j}
+
+
 def test_a_text_builds_the_same_model_from_its_utf8_bytes():
     # Spaces that bytes.split() would not see, an emoji, and quotes outside ASCII.
     text = (
@@ -274,10 +286,11 @@ VERSION_1_MODEL = bytes.fromhex(
 def test_a_model_stored_by_an_earlier_engine_is_refused_as_outdated():
     with pytest.raises(OutdatedModel, match="rebuild it from its corpus"):
         MarkovModel.from_bytes(VERSION_1_MODEL)
-    version_2 = bytearray(MarkovModel.build(DEMO).to_bytes())
-    version_2[4] = 2
-    with pytest.raises(OutdatedModel):
-        MarkovModel.from_bytes(bytes(version_2))
+    for version in (2, 3):  # 3 lacked the block starts
+        earlier = bytearray(MarkovModel.build(DEMO).to_bytes())
+        earlier[4] = version
+        with pytest.raises(OutdatedModel):
+            MarkovModel.from_bytes(bytes(earlier))
 
 
 def test_garbage_truncated_or_damaged_bytes_are_refused():
