@@ -178,12 +178,13 @@ def _parse(text: str) -> tuple[int, bool]:
         # Refused before anything is matched: at best every MAX_URL_LENGTH units are a link.
         return len(units) * TRANSFORMED_URL_LENGTH // MAX_URL_LENGTH, False
     urls = {start: len(url) for start, _end, url in _extract_urls(units)}
-    # The emoji expression matches nothing made of ASCII alone.
-    emoji = _emoji_lengths(units) if not units.isascii() else {}
+    # The emoji expression matches nothing made of ASCII alone, nor do the invalid characters.
+    ascii = units.isascii()
+    emoji = _emoji_lengths(units) if not ascii else {}
     if urls or emoji:
         weighted, valid = _walk(units, urls, emoji)
     else:
-        weighted, valid = _plain_weight(units), not _INVALID_CHARS.search(units)
+        weighted, valid = _plain_weight(units), ascii or not _INVALID_CHARS.search(units)
     length = weighted // SCALE
     return length, valid and 0 < length <= MAX_WEIGHTED_LENGTH
 
