@@ -217,8 +217,9 @@ class MarkovModel:
         lo = off[group]
         size = off[group + 1] - lo
         pick = self._pick if self._starts is not None else None
-        # The inner loop of every sentence, kept to a few operations a word.
-        for _ in repeat(None, limit - len(out)):
+        # The inner loop of every sentence, kept to a few operations a word. A walk that has
+        # not ended after ``limit`` words takes one word more and stops: too long.
+        for _ in repeat(None, max(1, limit - len(out) + 1)):
             if pick is None:
                 word = corpus[occ[lo + int(random() * size)] + k]
             else:
@@ -233,12 +234,7 @@ class MarkovModel:
             size = off[group + 1] - lo
             note_lo(lo)
             note_size(size)
-        else:  # ``limit`` words: a sentence only if they end it
-            if pick is None:
-                word = corpus[occ[lo + int(random() * size)] + k]
-            else:
-                word = corpus[pick(lo, lo + size, random) + k]
-        if word != SEP:
+        else:
             return False
         del los[noted : noted + partial], sizes[noted : noted + partial]
         return True
