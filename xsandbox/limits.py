@@ -1,12 +1,9 @@
 """Rate limits as X counts them: requests per account and endpoint in 15-minute windows,
 and posts per rolling 24 hours, kept in the database so every server process agrees."""
 
-import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from xsandbox.models import Account, Post, RateWindow
@@ -27,22 +24,14 @@ APP_DAILY_POSTS = 10_000
 
 
 def count_request(account: Account, endpoint: str) -> tuple[int, int, int, bool]:
-    """Count one request; returns (limit, remaining, reset as Unix seconds, over the limit)."""
-    now = int(time.time())
-    start = now - now % WINDOW_SECONDS
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                window, _ = RateWindow.objects.get_or_create(
-                    account=account, endpoint=endpoint, window_start=start
-                )
-                RateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
-                window.refresh_from_db()
-            break
-        except IntegrityError:
-            continue
+    """Count one request; returns (limit, remaining, reset as Unix seconds, over the limit).
+    A window opens with the first request after the last one closed, as X's do."""
+    window = RateWindow.count_request(
+        WINDOW_SECONDS, on_the_clock=False, account=account, endpoint=endpoint
+    )
     limit = LIMITS[endpoint]
-    return limit, max(limit - window.count, 0), start + WINDOW_SECONDS, window.count > limit
+    reset = window.window_start + WINDOW_SECONDS
+    return limit, max(limit - window.count, 0), reset, window.count > limit
 
 
 def with_rate_headers(response, limit: int, remaining: int, reset: int):

@@ -190,7 +190,7 @@ def test_a_rate_limited_read_waits_for_xs_reset_and_loses_no_mention(speakers, o
     first, second = speakers
     save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
     client_for(second).post("@first_bot the door, please")
-    start = int(time.time()) // WINDOW_SECONDS * WINDOW_SECONDS
+    start = int(time.time())  # a window opened now
     RateWindow.objects.create(
         account=Account.objects.get(handle="first_bot"),
         endpoint="mentions",
@@ -253,7 +253,7 @@ def test_a_429_on_the_second_page_resumes_where_it_stopped_without_loss_or_repea
     save_listener(first, by=owner, keywords=["door"], reply_mode=Bot.PostingMode.REVIEW)
     heard, speaker = sandbox_accounts()
     posts = make_sandbox_mentions(author=speaker, mentioned=heard, count=150)
-    start = int(time.time()) // WINDOW_SECONDS * WINDOW_SECONDS
+    start = int(time.time())  # a window opened now
     # The first page is the window's last allowed request: the second is answered 429.
     RateWindow.objects.create(
         account=heard, endpoint="mentions", window_start=start, count=LIMITS["mentions"] - 1

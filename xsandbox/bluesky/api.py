@@ -3,11 +3,10 @@ behind it) answers them: same paths under /xrpc/, same JSON, same errors and Rat
 headers. Every method but resolveHandle and getRecord needs the session's access token."""
 
 import re
-import time
 from functools import wraps
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -349,20 +348,13 @@ def _ref_exists(ref: dict) -> bool:
 
 
 def _count(account: BlueskyAccount, endpoint: str, limit: int) -> tuple[int, int, int, bool]:
-    now = int(time.time())
-    start = now - now % WINDOW_SECONDS
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                window, _ = BlueskyRateWindow.objects.get_or_create(
-                    account=account, endpoint=endpoint, window_start=start
-                )
-                BlueskyRateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
-                window.refresh_from_db()
-            break
-        except IntegrityError:
-            continue
-    return limit, max(limit - window.count, 0), start + WINDOW_SECONDS, window.count > limit
+    """Count one request in a window that opens with the first request after the last one
+    closed, as the PDS's rate limiter's do."""
+    window = BlueskyRateWindow.count_request(
+        WINDOW_SECONDS, on_the_clock=False, account=account, endpoint=endpoint
+    )
+    reset = window.window_start + WINDOW_SECONDS
+    return limit, max(limit - window.count, 0), reset, window.count > limit
 
 
 def _paging(request) -> tuple[int, int | None]:

@@ -1,11 +1,6 @@
 """Mastodon's rate limit: 300 calls per account in each 5-minute window, with its headers,
 counted in the database so every server process agrees."""
 
-import time
-
-from django.db import IntegrityError, transaction
-from django.db.models import F
-
 from xsandbox.mastodon.errors import reset_header
 from xsandbox.models import MastodonAccount, MastodonRateWindow
 
@@ -14,21 +9,11 @@ LIMIT = 300
 
 
 def count_request(account: MastodonAccount) -> tuple[int, int, int, bool]:
-    """Count one call; returns (limit, remaining, reset as Unix seconds, over the limit)."""
-    now = int(time.time())
-    start = now - now % WINDOW_SECONDS
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                window, _ = MastodonRateWindow.objects.get_or_create(
-                    account=account, window_start=start
-                )
-                MastodonRateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
-                window.refresh_from_db()
-            break
-        except IntegrityError:
-            continue
-    return LIMIT, max(LIMIT - window.count, 0), start + WINDOW_SECONDS, window.count > LIMIT
+    """Count one call; returns (limit, remaining, reset as Unix seconds, over the limit).
+    Windows open on the clock, as Rack::Attack's do."""
+    window = MastodonRateWindow.count_request(WINDOW_SECONDS, on_the_clock=True, account=account)
+    reset = window.window_start + WINDOW_SECONDS
+    return LIMIT, max(LIMIT - window.count, 0), reset, window.count > LIMIT
 
 
 def with_rate_headers(response, limit: int, remaining: int, reset: int):

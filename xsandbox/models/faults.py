@@ -1,7 +1,9 @@
 """The faults every sandbox account can be given (xsandbox.faults injects them), one
 definition for the three networks' accounts."""
 
-from django.db import models
+import time
+
+from django.db import models, transaction
 
 
 class FaultyAccount(models.Model):
@@ -32,3 +34,27 @@ class RateWindowCount(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def count_request(cls, seconds: int, *, on_the_clock: bool, account, **key):
+        """Count one request in the account's window open now, and return that window.
+
+        X's and Bluesky's windows open with the first request after the last one closed;
+        Mastodon's (Rack::Attack) open on the clock, at each multiple of `seconds`. The
+        account's row is locked while its window is counted (SQLite's IMMEDIATE transactions
+        take the lock on their own), so every server process counts each request once."""
+        now = int(time.time())
+        start = now - now % seconds if on_the_clock else now
+        with transaction.atomic():
+            type(account).objects.select_for_update().filter(pk=account.pk).values("pk").get()
+            windows = cls.objects.filter(account=account, **key)
+            if on_the_clock:
+                windows = windows.filter(window_start=start)
+            else:
+                windows = windows.filter(window_start__gt=now - seconds)
+            window = windows.order_by("window_start").last()
+            if window is None:
+                return cls.objects.create(account=account, window_start=start, count=1, **key)
+            window.count += 1
+            window.save(update_fields=["count"])
+            return window
