@@ -1,11 +1,12 @@
 """What every network has in common: the posts, pages and accounts a client returns, the rate
 limits it reports, the errors that say what to do next, and the Rules of a network."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from itertools import islice
 
 from django.conf import settings
 
@@ -91,6 +92,27 @@ class Page:
     @property
     def more(self) -> bool:
         return bool(self.next_token)
+
+
+class MentionPages:
+    """Mentions as every client reads them: the pages of its own `mention_pages`."""
+
+    def mention_pages(
+        self, since_id: str | None = None, *, until_id: str | None = None
+    ) -> Iterator[Page]:
+        raise NotImplementedError
+
+    def mentions(
+        self,
+        since_id: str | None = None,
+        *,
+        until_id: str | None = None,
+        max_pages: int | None = None,
+    ) -> list[Post]:
+        """Posts that mention the bot, newest first, every page back to `since_id` (at most
+        `max_pages`); reply to one with post(text, reply_to=mention.id)."""
+        pages = islice(self.mention_pages(since_id, until_id=until_id), max_pages)
+        return [post for page in pages for post in page.posts]
 
 
 @dataclass(frozen=True)

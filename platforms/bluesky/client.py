@@ -16,7 +16,6 @@ import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from itertools import islice
 
 import httpx
 from atproto_client import Client, Session, SessionEvent
@@ -30,6 +29,7 @@ from platforms.base import (
     BadRequest,
     Forbidden,
     Limits,
+    MentionPages,
     Page,
     PlatformError,
     Post,
@@ -99,7 +99,7 @@ def _keep_client(key: tuple, kept: "_KeptClient") -> None:
             oldest.client.request.close()
 
 
-class BlueskyClient:
+class BlueskyClient(MentionPages):
     """Speaks for one bot to the PDS at `base_url` (platforms.client_for picks it). The bot is
     duck-typed: `handle`, `name`, `credentials().app_password`, `network_session()` and
     `keep_network_session(session)`. Every method raises a platforms.base error on failure."""
@@ -206,18 +206,6 @@ class BlueskyClient:
             yield Page(posts=posts, next_token=cursor)
             if not cursor:
                 return
-
-    def mentions(
-        self,
-        since_id: str | None = None,
-        *,
-        until_id: str | None = None,
-        max_pages: int | None = None,
-    ) -> list[Post]:
-        """Posts that mention the bot, newest first, back to `since_id` (at most
-        `max_pages` pages); reply to one with post(text, reply_to=mention.id)."""
-        pages = islice(self.mention_pages(since_id, until_id=until_id), max_pages)
-        return [post for page in pages for post in page.posts]
 
     def recent_posts(
         self, *, since: datetime | None = None, max_pages: int = RECENT_MAX_PAGES

@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.cookiejar import DefaultCookiePolicy
-from itertools import islice
 
 import requests
 from django.conf import settings
@@ -34,6 +33,7 @@ from platforms.base import (
     BadRequest,
     Forbidden,
     Limits,
+    MentionPages,
     Page,
     PlatformError,
     Post,
@@ -126,7 +126,7 @@ def api(
     return client
 
 
-class MastodonClient:
+class MastodonClient(MentionPages):
     """Speaks for one bot to its Mastodon instance at `base_url` (platforms.client_for picks
     it). Every method raises a platforms.base error on failure."""
 
@@ -230,18 +230,6 @@ class MastodonClient:
             if last:
                 return
             max_id = next_id
-
-    def mentions(
-        self,
-        since_id: str | None = None,
-        *,
-        until_id: str | None = None,
-        max_pages: int | None = None,
-    ) -> list[Post]:
-        """Statuses that mention the bot, newest first, back to `since_id` (at most
-        `max_pages` pages); reply to one with post(text, reply_to=mention.id)."""
-        pages = islice(self.mention_pages(since_id, until_id=until_id), max_pages)
-        return [post for page in pages for post in page.posts]
 
     def recent_posts(
         self, *, since: datetime | None = None, max_pages: int = RECENT_MAX_PAGES

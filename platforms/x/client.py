@@ -26,6 +26,7 @@ from platforms.base import (
     Call,
     Charge,
     Limits,
+    MentionPages,
     Page,
     Post,
 )
@@ -82,7 +83,7 @@ class _TweepyClient(tweepy.Client):
         )
 
 
-class XClient:
+class XClient(MentionPages):
     """Speaks for one bot, to the X API at `base_url` (X's or the sandbox's; platforms.client_for
     picks it). Every method raises a platforms.base error on failure.
 
@@ -196,18 +197,6 @@ class XClient:
                 user_auth=True,
             ),
         )
-
-    def mentions(
-        self,
-        since_id: str | None = None,
-        *,
-        until_id: str | None = None,
-        max_pages: int | None = None,
-    ) -> list[Post]:
-        """Posts that mention the bot, newest first, every page back to `since_id` (at most
-        `max_pages`); reply to one with post(text, reply_to=mention.id)."""
-        pages = islice(self.mention_pages(since_id, until_id=until_id), max_pages)
-        return [post for page in pages for post in page.posts]
 
     def recent_posts(
         self, *, since: datetime | None = None, max_pages: int = RECENT_MAX_PAGES
