@@ -2,6 +2,7 @@
 queries however many tweets and bots."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -127,7 +128,9 @@ def test_the_page_shows_my_bots_tweets_with_their_zone_and_a_move_form(logged_in
         scheduled_for=at,
         next_attempt_at=at,
     )
-    html = logged_in.get(reverse("tweets:calendar")).content.decode()
+    # The week that holds the tweet in its bot's zone: two hours on may be next week's Monday.
+    week = at.astimezone(ZoneInfo("Europe/Paris")).date().isoformat()
+    html = logged_in.get(reverse("tweets:calendar"), {"start": week}).content.decode()
     assert "Going out soon." in html
     assert "Not mine." not in html
     assert reverse("tweets:edit", args=[tweet.pk]) in html
