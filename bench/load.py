@@ -11,6 +11,7 @@ requests, errors, p50 and p99 latency per page, and the posting figures.
 
 import argparse
 import os
+import random
 import re
 import statistics
 import sys
@@ -28,6 +29,7 @@ os.environ.update(DATABASE_URL=DATABASE_URL, CELERY_BROKER_URL=BROKER_URL, ENV_F
 import django  # noqa: E402
 import requests  # noqa: E402
 
+from bench.pages_seed import WORDS  # noqa: E402
 from bench.processes import (  # noqa: E402
     answers,
     beat,
@@ -46,6 +48,14 @@ DRAFT_RE = re.compile(r'id="tweet-(\d+)"')
 ERROR_RE = re.compile(rb'<p class="error" role="alert">')
 
 
+def draft_text(number: int) -> str:
+    """Draft N's text, of words drawn for it alone: approval refuses a text too like one that
+    another bot has queued or posted (X allows no identical content across accounts), and
+    texts that differ only by their number would be refused as alike."""
+    words = random.Random(number).choices(WORDS, k=8)
+    return f"Load test draft {number}: the {' '.join(words)}."
+
+
 def seed(bots: int, drafts: int) -> None:
     from django.contrib.auth import get_user_model
 
@@ -60,10 +70,7 @@ def seed(bots: int, drafts: int) -> None:
         bot.set_credentials(**credentials_of(ensure_account(f"load_{n}")[0]))
         bot.save()
         flock.append(bot)
-    Tweet.objects.bulk_create(
-        Tweet(bot=flock[i % bots], text=f"Load test draft {i}: the game is afoot.")
-        for i in range(drafts)
-    )
+    Tweet.objects.bulk_create(Tweet(bot=flock[i % bots], text=draft_text(i)) for i in range(drafts))
 
 
 def client_loop(
